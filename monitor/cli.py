@@ -1,0 +1,278 @@
+"""Command line: the desktop app by default, plus ``sim`` and ``export``.
+
+``ashare-monitor`` opens the window; ``ashare-monitor sim`` runs the market simulator;
+``ashare-monitor export`` collects quotes headlessly and writes a CSV snapshot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from monitor.core.export import export_csv
+from monitor.core.master import MasterError, SymbolMaster
+from monitor.core.symbols import parse_many
+from monitor.core.watchlist_io import WatchlistFileError, read_watchlist_file
+
+__all__ = ["main"]
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    if sys.stderr is None:  # windowed build: no console
+        logging.basicConfig(level=level, handlers=[logging.NullHandler()])
+        return
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _err(msg: str) -> None:
+    if sys.stderr is not None:
+        print(f"ashare-monitor: {msg}", file=sys.stderr)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ashare-monitor",
+        description="Real-time China A-share quotes over batch-subscribed WebSockets.",
+    )
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv: debug)")
+    sub = p.add_subparsers(dest="command")
+
+    s = sub.add_parser("sim", help="run the market simulator (AllTick + batch protocols)")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback only)")
+    s.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    s.add_argument("--symbols", type=int, default=5500, help="size of the market (default 5500)")
+    s.add_argument("--rate", type=float, default=1800.0, help="ticks per second (default 1800)")
+    s.add_argument("--seed", type=int, default=1, help="random seed (deterministic market)")
+    s.add_argument("--token", default=None, help="the AllTick token to accept (default: any)")
+    s.add_argument("--max-codes", type=int, default=3000, help="AllTick codes per connection")
+    s.add_argument(
+        "--request-interval",
+        type=float,
+        default=1.0,
+        help="AllTick minimum seconds between subscription requests (605 if faster)",
+    )
+    s.add_argument(
+        "--close-on-rate-limit", action="store_true", help="reply 606 and close instead of 605"
+    )
+    s.add_argument(
+        "--heartbeat-timeout",
+        type=float,
+        default=30.0,
+        help="close AllTick connections silent this long (seconds)",
+    )
+    s.add_argument(
+        "--sessions",
+        action="store_true",
+        help="tick only during the real trading sessions (default: always open)",
+    )
+    s.add_argument(
+        "--no-snapshot",
+        action="store_true",
+        help="do not push the latest price right after a subscription",
+    )
+    s.add_argument(
+        "--legacy-strings",
+        action="store_true",
+        help="send AllTick seq/tick_time as strings (pre-2026-06 format)",
+    )
+    s.add_argument(
+        "--reject-token-http",
+        action="store_true",
+        help="refuse a bad token in the HTTP handshake (default: ret 401 then close)",
+    )
+
+    e = sub.add_parser("export", help="collect quotes for N seconds and write a CSV snapshot")
+    e.add_argument("--url", required=True, help="WebSocket URL (ws:// or wss://)")
+    e.add_argument(
+        "--protocol",
+        choices=("alltick", "generic"),
+        default=None,
+        help="default: alltick if the path is /quote-stock-b-ws-api, else generic",
+    )
+    e.add_argument("--token", default=None, help="provider token (AllTick)")
+    which = e.add_mutually_exclusive_group(required=True)
+    which.add_argument("--symbols", help="codes, comma- or space-separated, any common form")
+    which.add_argument(
+        "--watchlist", type=Path, help="file of codes (one per line, or a list export)"
+    )
+    which.add_argument("--all", action="store_true", help="the whole market (symbol master)")
+    e.add_argument(
+        "--master",
+        type=Path,
+        default=None,
+        help="symbol master CSV (code,name[,prev_close]); default: from the server",
+    )
+    e.add_argument("--seconds", type=float, default=10.0, help="how long to collect (default 10)")
+    e.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    e.add_argument("--lang", choices=("en", "zh"), default="en", help="header language")
+    e.add_argument(
+        "--max-codes",
+        type=int,
+        default=None,
+        help="codes per connection (default: 3000 for AllTick, no cap otherwise)",
+    )
+    e.add_argument("--ca-file", default=None, help="extra CA bundle for wss:// (self-signed)")
+    e.add_argument(
+        "--wildcard",
+        action="store_true",
+        help="with --all on the batch protocol, subscribe with '*'",
+    )
+    return p
+
+
+def _export(args: argparse.Namespace) -> int:
+    from monitor.feed.config import ConfigError, FeedConfig
+    from monitor.feed.headless import CollectError, collect
+
+    if args.seconds <= 0:
+        _err("--seconds must be greater than 0")
+        return 2
+    try:
+        kw: dict[str, object] = {}
+        if args.max_codes is not None:
+            kw["max_codes"] = args.max_codes
+        if args.ca_file:
+            kw["ca_file"] = args.ca_file
+        cfg = FeedConfig.for_url(args.url, args.protocol, args.token, **kw)
+    except ConfigError as e:
+        _err(str(e))
+        return 2
+    master = None
+    if args.master is not None:
+        try:
+            master, skipped = SymbolMaster.from_csv(args.master)
+        except MasterError as e:
+            _err(f"--master: {e}")
+            return 2
+        for line in skipped[:5]:
+            _err(f"--master: skipped {line}")
+    symbols: list[str] | None
+    if args.all:
+        symbols = None
+    else:
+        if args.watchlist is not None:
+            try:
+                tokens = read_watchlist_file(args.watchlist)
+            except WatchlistFileError as e:
+                _err(str(e))
+                return 2
+            report = parse_many(tokens)
+        else:
+            report = parse_many(args.symbols)
+        for err in report.errors[:10]:
+            _err(f"skipped {err}")
+        if not report.symbols:
+            _err("no valid symbols to subscribe")
+            return 2
+        symbols = list(report.symbols)
+    try:
+        result = asyncio.run(
+            collect(cfg, symbols, args.seconds, master=master, wildcard=args.wildcard)
+        )
+    except CollectError as e:
+        _err(str(e))
+        return 1
+    quotes = [q for s in result.symbols if (q := result.book.quote(s)) is not None]
+    try:
+        n = export_csv(args.out, quotes, lang=args.lang)
+    except OSError as e:
+        _err(f"cannot write {args.out}: {e.strerror or e}")
+        return 1
+    missing = n - result.with_quotes
+    stats = result.pool.stats
+    msg = (
+        f"wrote {n} rows to {args.out} ({result.with_quotes} with quotes"
+        f"{f', {missing} without' if missing else ''}; {stats.ticks} ticks, "
+        f"{len(result.pool.connections)} connection(s))"
+    )
+    if sys.stdout is not None:
+        print(msg)
+    return 0
+
+
+def _sim(args: argparse.Namespace) -> int:
+    from monitor.feed.simulator import SimConfig, Simulator
+
+    if not 1 <= args.symbols <= 20000:
+        _err("--symbols must be between 1 and 20000")
+        return 2
+    if not 0 <= args.rate <= 200_000:
+        _err("--rate must be between 0 and 200000 ticks/s")
+        return 2
+    cfg = SimConfig(
+        host=args.host,
+        port=args.port,
+        symbols=args.symbols,
+        rate=args.rate,
+        seed=args.seed,
+        token=args.token,
+        max_codes=args.max_codes,
+        min_request_interval=args.request_interval,
+        rate_limit_close=args.close_on_rate_limit,
+        heartbeat_timeout=args.heartbeat_timeout,
+        always_open=not args.sessions,
+        snapshot_on_subscribe=not args.no_snapshot,
+        legacy_strings=args.legacy_strings,
+        token_reject="http" if args.reject_token_http else "frame",
+    )
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        _err(f"warning: binding to {args.host}: the simulator is reachable from other machines")
+
+    async def run() -> None:
+        sim = Simulator(cfg)
+        await sim.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        if sys.stdout is not None:
+            print(
+                f"simulator ready: AllTick {sim.url('alltick')}?token=<any>  "
+                f"batch {sim.url('generic')}  symbols http://{args.host}:{sim.port}/symbols",
+                flush=True,
+            )
+        try:
+            await stop.wait()
+        finally:
+            await sim.stop()
+
+    logging.getLogger("monitor.simulator").setLevel(logging.INFO)
+    logging.getLogger("monitor.simulator.ws").setLevel(logging.WARNING)
+    try:
+        asyncio.run(run())
+    except OSError as e:
+        _err(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}")
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for ``ashare-monitor`` and ``python -m monitor``."""
+    args = _build_parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    if args.command == "sim":
+        if args.verbose == 0:
+            logging.getLogger().setLevel(logging.WARNING)
+        return _sim(args)
+    if args.command == "export":
+        return _export(args)
+    from monitor.app import run_app
+
+    return int(run_app(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

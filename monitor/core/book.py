@@ -1,0 +1,365 @@
+"""The quote book: latest quote per symbol in columnar numpy arrays, plus history.
+
+Feed messages only touch this book; the UI reads it on its own timer. Columns (one
+array per field, one row per symbol) make a sort one ``argsort``, an export a slice,
+and history a 2-D ring buffer. Stale and duplicate ticks (older ``seq``, or older time
+when the provider sends no seq) are ignored, so a reconnect replay cannot move a
+price backwards. Rows touched since the last :meth:`QuoteBook.take_dirty` are in the
+dirty set.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from monitor.core.master import SymbolMaster
+from monitor.core.quotes import Quote, Tick
+from monitor.core.symbols import LimitRule, board_of, limit_pct, limit_prices
+
+__all__ = ["Applied", "BookStats", "History", "QuoteBook"]
+
+_DAY_MS = 86_400_000
+_CST_MS = 8 * 3_600_000
+MAX_PRICE = 1_000_000.0  # no A-share trades anywhere near this; larger is a bad frame
+
+
+class Applied(enum.IntEnum):
+    APPLIED = 0
+    DUPLICATE = 1
+    OUT_OF_ORDER = 2
+    INVALID = 3
+
+
+@dataclass(slots=True)
+class BookStats:
+    applied: int = 0
+    duplicates: int = 0
+    out_of_order: int = 0
+    invalid: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """One symbol's intraday points, oldest first: bucket end time (s), price, volume."""
+
+    times: npt.NDArray[np.float64]
+    prices: npt.NDArray[np.float32]
+    volumes: npt.NDArray[np.float32]
+
+
+F64 = npt.NDArray[np.float64]
+
+
+class QuoteBook:
+    """Latest quote per symbol; rows are allocated on first sight and never move."""
+
+    def __init__(
+        self,
+        master: SymbolMaster | None = None,
+        *,
+        rule: LimitRule | None = None,
+        history_points: int = 240,
+        bucket_seconds: float = 60.0,
+        capacity: int = 1024,
+    ) -> None:
+        self.master = master if master is not None else SymbolMaster()
+        self.rule = rule or LimitRule()
+        self.history_points = history_points
+        self.bucket_ms = max(1, int(bucket_seconds * 1000))
+        self.stats = BookStats()
+        self.symbols: list[str] = []
+        self.names: list[str] = []
+        self._row: dict[str, int] = {}
+        self._dirty: set[int] = set()
+        self._cap = 0
+        self._alloc(max(16, capacity))
+
+    # --- storage -----------------------------------------------------------------
+    def _alloc(self, cap: int) -> None:
+        old = self._cap
+        n = self.history_points
+
+        def grow(arr: Any, fill: float, dtype: type) -> Any:
+            new: Any = np.full((cap,) + (arr.shape[1:] if arr is not None else ()), fill, dtype)
+            if arr is not None:
+                new[:old] = arr[:old]
+            return new
+
+        g = getattr
+        self.last: F64 = grow(g(self, "last", None), np.nan, np.float64)
+        self.prev_close: F64 = grow(g(self, "prev_close", None), np.nan, np.float64)
+        self.open: F64 = grow(g(self, "open", None), np.nan, np.float64)
+        self.high: F64 = grow(g(self, "high", None), np.nan, np.float64)
+        self.low: F64 = grow(g(self, "low", None), np.nan, np.float64)
+        self.volume: F64 = grow(g(self, "volume", None), 0.0, np.float64)
+        self.turnover: F64 = grow(g(self, "turnover", None), 0.0, np.float64)
+        self.change: F64 = grow(g(self, "change", None), np.nan, np.float64)
+        self.change_pct: F64 = grow(g(self, "change_pct", None), np.nan, np.float64)
+        self.limit_up: F64 = grow(g(self, "limit_up", None), np.nan, np.float64)
+        self.limit_down: F64 = grow(g(self, "limit_down", None), np.nan, np.float64)
+        self.time_ms = grow(g(self, "time_ms", None), 0, np.int64)
+        self.seq = grow(g(self, "seq", None), 0, np.int64)
+        self.day = grow(g(self, "day", None), -1, np.int64)
+        self.ticks = grow(g(self, "ticks", None), 0, np.int64)
+        self.received_ms: F64 = grow(g(self, "received_ms", None), 0.0, np.float64)
+        self.limit_pct: F64 = grow(g(self, "limit_pct", None), np.nan, np.float64)
+        if old == 0:
+            self.hist_price = np.full((cap, n), np.nan, np.float32)
+            self.hist_volume = np.zeros((cap, n), np.float32)
+            self.hist_time = np.zeros((cap, n), np.float64)
+        else:
+            for name, fill in (("hist_price", np.nan), ("hist_volume", 0.0), ("hist_time", 0.0)):
+                arr = getattr(self, name)
+                new = np.full((cap, n), fill, arr.dtype)
+                new[:old] = arr[:old]
+                setattr(self, name, new)
+        self.hist_count = grow(g(self, "hist_count", None), 0, np.int64)
+        self.hist_bucket = grow(g(self, "hist_bucket", None), -1, np.int64)
+        self._cap = cap
+
+    def __len__(self) -> int:
+        return len(self.symbols)
+
+    def row_of(self, symbol: str) -> int | None:
+        return self._row.get(symbol)
+
+    def ensure(self, symbol: str) -> int:
+        """Row of ``symbol`` (canonical), allocating it (with master data) if new."""
+        r = self._row.get(symbol)
+        if r is not None:
+            return r
+        r = len(self.symbols)
+        if r >= self._cap:
+            self._alloc(self._cap * 2)
+        self._row[symbol] = r
+        self.symbols.append(symbol)
+        info = self.master.get(symbol)
+        self.names.append(info.name if info else "")
+        try:
+            pct = limit_pct(board_of(symbol), st=bool(info and info.st), rule=self.rule)
+        except ValueError:
+            pct = None
+        self.limit_pct[r] = np.nan if pct is None else pct
+        if info is not None and info.prev_close:
+            self._set_prev_close(r, info.prev_close)
+        return r
+
+    def ensure_all(self, symbols: Iterable[str]) -> None:
+        for s in symbols:
+            self.ensure(s)
+
+    # --- updates -----------------------------------------------------------------
+    def set_prev_close(self, symbol: str, value: float) -> None:
+        """Set the previous close (e.g. from the daily K-line); recomputes change and limits."""
+        if not (value > 0 and math.isfinite(value)):
+            return
+        r = self.ensure(symbol)
+        self._set_prev_close(r, value)
+        self._dirty.add(r)
+
+    def _set_prev_close(self, r: int, value: float) -> None:
+        self.prev_close[r] = value
+        pct = self.limit_pct[r]
+        lim = limit_prices(value, None if math.isnan(pct) else float(pct))
+        if lim is not None:
+            self.limit_up[r], self.limit_down[r] = lim
+        last = self.last[r]
+        if not math.isnan(last):
+            self.change[r] = last - value
+            self.change_pct[r] = (last - value) / value * 100.0
+
+    def set_day(
+        self,
+        symbol: str,
+        prev_close: float | None,
+        open: float | None = None,
+        high: float | None = None,
+        low: float | None = None,
+        volume: float | None = None,
+        turnover: float | None = None,
+        *,
+        now_ms: int | None = None,
+    ) -> None:
+        """Seed a symbol from its daily bars (AllTick pushes only trades, no OHLC)."""
+        r = self.ensure(symbol)
+        day = ((now_ms if now_ms is not None else int(time.time() * 1000)) + _CST_MS) // _DAY_MS
+        if self.day[r] != day:
+            self._new_day(r, day)
+        if prev_close is not None and prev_close > 0:
+            self._set_prev_close(r, prev_close)
+        if open is not None and open > 0:
+            self.open[r] = open
+        if high is not None and not self.high[r] >= high:
+            self.high[r] = high
+        if low is not None and low > 0 and not self.low[r] <= low:
+            self.low[r] = low
+        if volume is not None and volume > self.volume[r]:
+            self.volume[r] = volume
+        if turnover is not None and turnover > self.turnover[r]:
+            self.turnover[r] = turnover
+        self._dirty.add(r)
+
+    def set_name(self, symbol: str, name: str) -> None:
+        r = self.ensure(symbol)
+        self.names[r] = name
+
+    def apply(self, t: Tick, received_ms: float = 0.0) -> Applied:
+        """Fold one tick into the book; returns whether it was applied and why not."""
+        price = t.price
+        if not (0.0 < price < MAX_PRICE) or t.volume < 0 or t.time_ms <= 0:
+            self.stats.invalid += 1
+            return Applied.INVALID
+        r = self._row.get(t.symbol)
+        if r is None:
+            r = self.ensure(t.symbol)
+        if t.seq:
+            if t.seq <= self.seq[r]:
+                self.stats.duplicates += 1
+                return Applied.DUPLICATE
+            if t.time_ms < self.time_ms[r]:
+                self.stats.out_of_order += 1
+                return Applied.OUT_OF_ORDER
+        elif t.time_ms < self.time_ms[r]:
+            self.stats.out_of_order += 1
+            return Applied.OUT_OF_ORDER
+        day = (t.time_ms + _CST_MS) // _DAY_MS
+        if day != self.day[r]:
+            self._new_day(r, day)
+        self.last[r] = price
+        self.seq[r] = t.seq
+        self.time_ms[r] = t.time_ms
+        self.received_ms[r] = received_ms
+        self.ticks[r] += 1
+        if t.prev_close is not None and t.prev_close != self.prev_close[r]:
+            self._set_prev_close(r, t.prev_close)
+        prev = self.prev_close[r]
+        if prev == prev:  # not NaN
+            self.change[r] = price - prev
+            self.change_pct[r] = (price - prev) / prev * 100.0
+        o = t.open if t.open is not None else None
+        if o is not None and o > 0:
+            self.open[r] = o
+        elif self.open[r] != self.open[r]:
+            self.open[r] = price
+        hi = t.high if t.high is not None and t.high > 0 else price
+        lo = t.low if t.low is not None and t.low > 0 else price
+        if not self.high[r] >= hi:
+            self.high[r] = hi
+        if not self.low[r] <= lo:
+            self.low[r] = lo
+        if t.day_volume is not None:
+            self.volume[r] = t.day_volume
+        else:
+            self.volume[r] += t.volume
+        if t.day_turnover is not None:
+            self.turnover[r] = t.day_turnover
+        else:
+            self.turnover[r] += t.turnover
+        if t.name and not self.names[r]:
+            self.names[r] = t.name
+        self._record(r, t.time_ms, price, t.volume)
+        self._dirty.add(r)
+        self.stats.applied += 1
+        return Applied.APPLIED
+
+    def apply_many(self, ticks: Iterable[Tick], received_ms: float = 0.0) -> int:
+        """Apply ticks in order; returns how many were applied."""
+        n = 0
+        apply = self.apply
+        for t in ticks:
+            if apply(t, received_ms) is Applied.APPLIED:
+                n += 1
+        return n
+
+    def _new_day(self, r: int, day: int) -> None:
+        if self.day[r] >= 0:
+            # A new trading day: yesterday's last becomes the reference if nothing better.
+            last = self.last[r]
+            if last == last:
+                self._set_prev_close(r, float(last))
+        self.day[r] = day
+        self.open[r] = self.high[r] = self.low[r] = np.nan
+        self.volume[r] = self.turnover[r] = 0.0
+        self.hist_count[r] = 0
+        self.hist_bucket[r] = -1
+        self.hist_price[r].fill(np.nan)
+        self.hist_volume[r].fill(0.0)
+
+    def _record(self, r: int, time_ms: int, price: float, volume: float) -> None:
+        bucket = time_ms // self.bucket_ms
+        n = self.history_points
+        if bucket != self.hist_bucket[r]:
+            self.hist_bucket[r] = bucket
+            i = int(self.hist_count[r] % n)
+            self.hist_count[r] += 1
+            self.hist_volume[r, i] = volume
+        else:
+            i = int((self.hist_count[r] - 1) % n)
+            self.hist_volume[r, i] += volume
+        self.hist_price[r, i] = price
+        self.hist_time[r, i] = time_ms / 1000.0
+
+    # --- reads -------------------------------------------------------------------
+    def take_dirty(self) -> set[int]:
+        """Rows changed since the last call (the UI flushes these once per frame)."""
+        d = self._dirty
+        self._dirty = set()
+        return d
+
+    def history(self, row: int) -> History:
+        """Intraday points of ``row`` in time order (at most ``history_points``)."""
+        n = self.history_points
+        count = int(self.hist_count[row])
+        if count <= n:
+            sl = slice(0, count)
+            return History(
+                self.hist_time[row, sl], self.hist_price[row, sl], self.hist_volume[row, sl]
+            )
+        start = count % n
+        order = np.r_[start:n, 0:start]
+        return History(
+            self.hist_time[row, order], self.hist_price[row, order], self.hist_volume[row, order]
+        )
+
+    def quote(self, symbol: str) -> Quote | None:
+        r = self._row.get(symbol)
+        if r is None:
+            return None
+        return self.quote_at(r)
+
+    def quote_at(self, r: int) -> Quote:
+        def opt(a: F64) -> float | None:
+            v = float(a[r])
+            return None if math.isnan(v) else v
+
+        return Quote(
+            symbol=self.symbols[r],
+            name=self.names[r] or self.master.name(self.symbols[r]),
+            last=opt(self.last),
+            prev_close=opt(self.prev_close),
+            open=opt(self.open),
+            high=opt(self.high),
+            low=opt(self.low),
+            volume=float(self.volume[r]),
+            turnover=float(self.turnover[r]),
+            change=opt(self.change),
+            change_pct=opt(self.change_pct),
+            limit_up=opt(self.limit_up),
+            limit_down=opt(self.limit_down),
+            time_ms=int(self.time_ms[r]),
+            seq=int(self.seq[r]),
+            ticks=int(self.ticks[r]),
+        )
+
+    def ticked(self) -> int:
+        """How many symbols have received at least one tick."""
+        n = len(self.symbols)
+        return int(np.count_nonzero(self.ticks[:n]))

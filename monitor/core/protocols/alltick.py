@@ -1,0 +1,216 @@
+"""AllTick stock WebSocket codec (``/quote-stock-b-ws-api``), sans-I/O.
+
+Commands: heartbeat 22000/22001, trade subscribe 22004/22005, cancel 22006/22007,
+trade push 22998; depth 22002/22003/22999 are recognised but not used yet. A new
+22004 *replaces* the connection's trade list (it does not add to it), so callers
+always send the full list. Prices and volumes arrive as strings; ``seq`` and
+``tick_time`` as int or numeric string, ``tick_time`` in seconds or milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import msgspec
+
+from monitor.core.protocols.errors import (
+    ProtocolError,
+    ProviderError,
+    UnknownSymbolError,
+    error_for_ret,
+)
+from monitor.core.quotes import Tick, normalize_epoch_ms
+from monitor.core.symbols import SymbolError, normalize
+
+__all__ = [
+    "CANCEL_ALL",
+    "CANCEL_DEPTH",
+    "CANCEL_TRADE",
+    "HEARTBEAT",
+    "HEARTBEAT_ACK",
+    "PATH",
+    "SUBSCRIBE_TRADE",
+    "SUBSCRIBE_TRADE_ACK",
+    "TRADE_PUSH",
+    "Reply",
+    "cancel",
+    "decode",
+    "encode_trade_push",
+    "heartbeat",
+    "subscribe_trades",
+]
+
+PATH = "/quote-stock-b-ws-api"
+HEARTBEAT, HEARTBEAT_ACK = 22000, 22001
+SUBSCRIBE_DEPTH, SUBSCRIBE_DEPTH_ACK = 22002, 22003
+SUBSCRIBE_TRADE, SUBSCRIBE_TRADE_ACK = 22004, 22005
+CANCEL, CANCEL_ACK = 22006, 22007
+TRADE_PUSH, DEPTH_PUSH = 22998, 22999
+CANCEL_ALL, CANCEL_DEPTH, CANCEL_TRADE = 0, 1, 2
+_REPLIES = {HEARTBEAT_ACK, SUBSCRIBE_DEPTH_ACK, SUBSCRIBE_TRADE_ACK, CANCEL_ACK}
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A response to one of our requests (echoes ``seq_id``); ``error`` when ret != 200."""
+
+    cmd_id: int
+    seq_id: int
+    trace: str
+    ret: int
+    msg: str
+    error: ProviderError | None
+
+
+class _Envelope(msgspec.Struct):
+    cmd_id: int
+    ret: int | None = None
+    msg: str = ""
+    seq_id: int | str | None = None
+    trace: str | None = None
+    data: msgspec.Raw = msgspec.Raw(b"{}")
+
+
+class _Trade(msgspec.Struct):
+    code: str
+    price: str | float
+    seq: int | str = 0
+    tick_time: int | str | float = 0
+    volume: str | float = "0"
+    turnover: str | float = "0"
+    trade_direction: int = 0
+
+
+_env_decoder = msgspec.json.Decoder(_Envelope)
+_trade_decoder = msgspec.json.Decoder(_Trade)
+_encoder = msgspec.json.Encoder()
+
+
+@lru_cache(maxsize=65536)
+def _canonical(code: str) -> str:
+    return normalize(code)
+
+
+def _num(value: str | float, field: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ProtocolError(f"{field} is not a number: {value!r}") from None
+    if not math.isfinite(v):
+        raise ProtocolError(f"{field} is not finite: {value!r}")
+    return v
+
+
+def _int(value: int | str | float, field: str) -> int:
+    if isinstance(value, int):
+        return value
+    try:
+        return int(value) if isinstance(value, str) and value.isdigit() else int(float(value))
+    except (TypeError, ValueError, OverflowError):
+        raise ProtocolError(f"{field} is not an integer: {value!r}") from None
+
+
+def decode(frame: str | bytes) -> tuple[list[Tick], Reply | None]:
+    """Decode one text frame into ticks (a 22998 push) or a reply to a request.
+
+    Raises :class:`ProtocolError` for anything malformed; other pushes (depth, unknown
+    commands) decode to ``([], None)`` so a newer server cannot break the client.
+    """
+    try:
+        env = _env_decoder.decode(frame)
+    except (msgspec.DecodeError, UnicodeDecodeError) as e:
+        raise ProtocolError(f"not an AllTick message: {e}") from None
+    cmd = env.cmd_id
+    if cmd == TRADE_PUSH:
+        try:
+            d = _trade_decoder.decode(env.data)
+        except msgspec.DecodeError as e:
+            raise ProtocolError(f"bad 22998 data: {e}") from None
+        try:
+            symbol = _canonical(d.code)
+        except SymbolError as e:
+            raise UnknownSymbolError(f"22998 for {e}") from None
+        price = _num(d.price, "price")
+        try:
+            time_ms = normalize_epoch_ms(_int(d.tick_time, "tick_time"))
+        except ValueError as e:
+            raise ProtocolError(str(e)) from None
+        tick = Tick(
+            symbol=symbol,
+            price=price,
+            time_ms=time_ms,
+            volume=_num(d.volume, "volume"),
+            turnover=_num(d.turnover, "turnover"),
+            seq=_int(d.seq, "seq"),
+        )
+        return [tick], None
+    if cmd in _REPLIES or env.ret is not None:
+        ret = env.ret if env.ret is not None else 200
+        seq_id = env.seq_id
+        seq = seq_id if isinstance(seq_id, int) else _int(seq_id or 0, "seq_id")
+        err = None if ret == 200 else error_for_ret(ret, env.msg)
+        return [], Reply(cmd, seq, env.trace or "", ret, env.msg, err)
+    return [], None
+
+
+def _envelope(cmd_id: int, seq_id: int, data: object, trace: str | None = None) -> str:
+    return _encoder.encode(
+        {"cmd_id": cmd_id, "seq_id": seq_id, "trace": trace or uuid.uuid4().hex, "data": data}
+    ).decode()
+
+
+def heartbeat(seq_id: int, trace: str | None = None) -> str:
+    """22000: must be sent at least every 10 s; the server drops us after 30 s without."""
+    return _envelope(HEARTBEAT, seq_id, {}, trace)
+
+
+def subscribe_trades(symbols: Iterable[str], seq_id: int, trace: str | None = None) -> str:
+    """22004 with the *whole* list for this connection (it replaces the previous one)."""
+    return _envelope(
+        SUBSCRIBE_TRADE, seq_id, {"symbol_list": [{"code": s} for s in symbols]}, trace
+    )
+
+
+def cancel(cancel_type: int, seq_id: int, trace: str | None = None) -> str:
+    """22006: 0 cancels all, 1 depth, 2 trades. Used to empty a list (never send [])."""
+    return _envelope(CANCEL, seq_id, {"cancel_type": cancel_type}, trace)
+
+
+def encode_trade_push(
+    code: str,
+    seq: int,
+    tick_time_ms: int,
+    price: str,
+    volume: str,
+    turnover: str,
+    direction: int = 0,
+    *,
+    legacy_strings: bool = False,
+) -> str:
+    """A 22998 push as the server sends it (used by the simulator and tests)."""
+    s: int | str = str(seq) if legacy_strings else seq
+    t: int | str = str(tick_time_ms) if legacy_strings else tick_time_ms
+    return (
+        '{"cmd_id":22998,"data":{"code":"%s","seq":%s,"tick_time":%s,"price":"%s",'
+        '"volume":"%s","turnover":"%s","trade_direction":%d}}'
+        % (
+            code,
+            f'"{s}"' if isinstance(s, str) else s,
+            f'"{t}"' if isinstance(t, str) else t,
+            price,
+            volume,
+            turnover,
+            direction,
+        )
+    )
+
+
+def reply(cmd_id: int, seq_id: int, trace: str, ret: int = 200, msg: str = "ok") -> str:
+    """A server reply envelope (used by the simulator)."""
+    return _encoder.encode(
+        {"ret": ret, "msg": msg, "cmd_id": cmd_id, "seq_id": seq_id, "trace": trace, "data": {}}
+    ).decode()

@@ -1,0 +1,248 @@
+"""The seed article's batch-subscribe JSON protocol, sans-I/O.
+
+Client -> server: ``{"action":"subscribe","symbols":[...]}`` or the comma-string form
+``{"action":"subscribe","symbols":"000001,600036"}``, ``"*"`` for the whole market,
+and ``{"action":"unsubscribe","symbols":...}``. Subscriptions are incremental.
+Server -> client: ``{"ticks":[{"code","price","time",...}, ...]}``; a bare tick object
+and control messages (``{"event":"subscribed",...}``, ``{"event":"error",...}``) are
+accepted too. Optional tick fields: volume, turnover, seq, prev_close, open, high, low,
+name, day_volume, day_turnover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import msgspec
+
+from monitor.core.protocols.errors import ProtocolError, ProviderError, UnknownSymbolError
+from monitor.core.quotes import SHANGHAI, Tick, normalize_epoch_ms
+from monitor.core.symbols import SymbolError, normalize
+
+__all__ = ["WILDCARD", "Notice", "decode", "encode_ticks", "subscribe", "unsubscribe"]
+
+WILDCARD = "*"
+ListForm = Literal["array", "string"]
+CodeStyle = Literal["suffixed", "bare"]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A control message from the server: an ack, an error, anything not a tick."""
+
+    kind: str
+    message: str
+    error: ProviderError | None = None
+
+
+Num = float | str | None
+
+
+class _Tick(msgspec.Struct):
+    code: str
+    price: float | str
+    time: float | str = 0
+    volume: Num = None
+    turnover: Num = None
+    seq: int | str | None = None
+    prev_close: Num = None
+    open: Num = None
+    high: Num = None
+    low: Num = None
+    name: str | None = None
+    day_volume: Num = None
+    day_turnover: Num = None
+
+
+class _Message(msgspec.Struct):
+    ticks: list[_Tick] | None = None
+    event: str | None = None
+    action: str | None = None
+    type: str | None = None
+    message: str | None = None
+    msg: str | None = None
+    code: str | int | None = None
+    price: float | str | None = None
+    time: float | str | None = None
+
+
+_decoder = msgspec.json.Decoder(_Message)
+_tick_decoder = msgspec.json.Decoder(_Tick)
+_encoder = msgspec.json.Encoder()
+
+
+@lru_cache(maxsize=65536)
+def _canonical(code: str) -> str:
+    return normalize(code)
+
+
+def _num(value: Num, field: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        v = float(value)
+    except ValueError:
+        raise ProtocolError(f"{field} is not a number: {value!r}") from None
+    if not math.isfinite(v):
+        raise ProtocolError(f"{field} is not finite: {value!r}")
+    return v
+
+
+def parse_time(value: float | str, now_ms: int | None = None) -> int:
+    """Epoch s/ms (number or numeric string), ISO 8601, or ``HH:MM:SS`` (today, China time)."""
+    if isinstance(value, int | float):
+        try:
+            return normalize_epoch_ms(value)
+        except ValueError as e:
+            raise ProtocolError(str(e)) from None
+    text = value.strip()
+    try:
+        return normalize_epoch_ms(float(text))
+    except ValueError:
+        pass
+    try:
+        if len(text) <= 12 and ":" in text:
+            t = dt.time.fromisoformat(text)
+            base = (
+                dt.datetime.fromtimestamp(now_ms / 1000, SHANGHAI)
+                if now_ms
+                else dt.datetime.now(SHANGHAI)
+            )
+            stamp = dt.datetime.combine(base.date(), t, SHANGHAI)
+        else:
+            stamp = dt.datetime.fromisoformat(text)
+            if stamp.tzinfo is None:
+                stamp = stamp.replace(tzinfo=SHANGHAI)
+        return int(stamp.timestamp() * 1000)
+    except (ValueError, OverflowError):
+        raise ProtocolError(f"time is not a timestamp: {value!r}") from None
+
+
+def _tick(t: _Tick, now_ms: int) -> Tick:
+    try:
+        symbol = _canonical(t.code)
+    except SymbolError as e:
+        raise UnknownSymbolError(f"tick for {e}") from None
+    price = _num(t.price, "price")
+    if price is None:
+        raise ProtocolError("tick without a price")
+    seq: int = 0
+    if t.seq is not None:
+        try:
+            seq = int(t.seq)
+        except ValueError:
+            raise ProtocolError(f"seq is not an integer: {t.seq!r}") from None
+    return Tick(
+        symbol=symbol,
+        price=price,
+        time_ms=parse_time(t.time, now_ms) if t.time else now_ms,
+        volume=_num(t.volume, "volume") or 0.0,
+        turnover=_num(t.turnover, "turnover") or 0.0,
+        seq=seq,
+        day_volume=_num(t.day_volume, "day_volume"),
+        day_turnover=_num(t.day_turnover, "day_turnover"),
+        prev_close=_num(t.prev_close, "prev_close"),
+        open=_num(t.open, "open"),
+        high=_num(t.high, "high"),
+        low=_num(t.low, "low"),
+        name=t.name,
+    )
+
+
+def decode(frame: str | bytes, now_ms: int = 0) -> tuple[list[Tick], Notice | None]:
+    """Decode one frame into ticks or a control notice; raises :class:`ProtocolError`.
+
+    ``now_ms`` stamps ticks that carry no time. A batch with one bad tick keeps the
+    good ones; the frame fails only when none survive.
+    """
+    try:
+        m = _decoder.decode(frame)
+    except (msgspec.DecodeError, UnicodeDecodeError) as e:
+        raise ProtocolError(f"not a batch-protocol message: {e}") from None
+    if m.ticks is not None:
+        out: list[Tick] = []
+        first_error: ProtocolError | None = None
+        for raw in m.ticks:
+            try:
+                out.append(_tick(raw, now_ms))
+            except ProtocolError as e:
+                first_error = first_error or e
+        if not out and first_error is not None:
+            raise first_error
+        return out, None
+    if m.code is not None and m.price is not None:
+        try:
+            single = _tick_decoder.decode(frame)
+        except msgspec.DecodeError as e:
+            raise ProtocolError(f"bad tick: {e}") from None
+        return [_tick(single, now_ms)], None
+    kind = m.event or m.action or m.type
+    if kind is None:
+        raise ProtocolError("message has neither ticks nor an event")
+    text = m.message or m.msg or ""
+    err = None
+    if kind.lower() == "error":
+        code = m.code if isinstance(m.code, int) else 400
+        err = ProviderError(code, text or "server error")
+    return [], Notice(kind, text, err)
+
+
+def _symbols_field(symbols: Iterable[str], form: ListForm, style: CodeStyle) -> list[str] | str:
+    codes = [s.split(".")[0] if style == "bare" else s for s in symbols]
+    if codes == [WILDCARD]:
+        return WILDCARD
+    return ",".join(codes) if form == "string" else codes
+
+
+def subscribe(
+    symbols: Iterable[str], form: ListForm = "array", style: CodeStyle = "suffixed"
+) -> str:
+    """A subscribe request adding ``symbols`` (``["*"]`` means the whole market)."""
+    return _encoder.encode(
+        {"action": "subscribe", "symbols": _symbols_field(symbols, form, style)}
+    ).decode()
+
+
+def unsubscribe(
+    symbols: Iterable[str], form: ListForm = "array", style: CodeStyle = "suffixed"
+) -> str:
+    """An unsubscribe request removing ``symbols``."""
+    return _encoder.encode(
+        {"action": "unsubscribe", "symbols": _symbols_field(symbols, form, style)}
+    ).decode()
+
+
+def encode_ticks(ticks: list[dict[str, object]]) -> bytes:
+    """A push frame as the server sends it (used by the simulator and tests)."""
+    return _encoder.encode({"ticks": ticks})
+
+
+def parse_request(frame: str | bytes) -> tuple[str, list[str] | Literal["*"]]:
+    """Server side: ``(action, symbols)`` from a client request; ``"*"`` for all.
+
+    Raises :class:`ProtocolError` naming what was wrong (used by the simulator).
+    """
+    try:
+        msg = msgspec.json.decode(frame)
+    except (msgspec.DecodeError, UnicodeDecodeError) as e:
+        raise ProtocolError(f"invalid JSON: {e}") from None
+    if not isinstance(msg, dict):
+        raise ProtocolError("request must be a JSON object")
+    action = msg.get("action")
+    if action not in ("subscribe", "unsubscribe"):
+        raise ProtocolError(f"unknown action {action!r} (expected subscribe or unsubscribe)")
+    raw = msg.get("symbols")
+    if raw in (WILDCARD, [WILDCARD]):
+        return str(action), "*"
+    if isinstance(raw, str):
+        items = [s for s in (p.strip() for p in raw.split(",")) if s]
+    elif isinstance(raw, list) and all(isinstance(s, str) for s in raw):
+        items = raw
+    else:
+        raise ProtocolError("symbols must be an array of strings, a comma string or '*'")
+    return str(action), items

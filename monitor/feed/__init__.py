@@ -1,0 +1,1 @@
+"""asyncio networking: the connection pool, the simulator, HTTP side-channels. No Qt."""

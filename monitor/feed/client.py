@@ -1,0 +1,555 @@
+"""The feed client: a pool of WebSocket connections that owns the whole subscription.
+
+The pool splits the wanted symbols across connections when the provider caps codes
+per connection (AllTick: 3,000), so 5,000+ symbols work and no connection is ever
+sent more than its cap. Each connection:
+
+- reconnects with exponential backoff and jitter, and resubscribes everything it owns
+  on every new connection (the server remembers nothing);
+- spaces subscription requests to the provider's limit and coalesces edits that
+  arrive faster, sending one request with the final list (AllTick replaces the list,
+  so it always gets the whole list; the batch protocol gets the difference);
+- sends heartbeats and treats a connection that has gone silent past the protocol's
+  timeout as dead;
+- counts and logs bad frames and carries on; stops retrying only when the provider
+  refuses the token or the entitlement, and says why.
+
+Ticks go to one synchronous sink (the quote book). Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import itertools
+import logging
+import ssl
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHandshake,
+    InvalidStatus,
+    InvalidURI,
+)
+
+from monitor.core.protocols import (
+    ProtocolError,
+    ProviderError,
+    RateLimitError,
+    TokenError,
+    alltick,
+    generic,
+)
+from monitor.core.quotes import Tick
+from monitor.feed.config import FeedConfig, Protocol, redact
+
+__all__ = ["ConnectionState", "FeedPool", "FeedStats", "Phase", "PoolState"]
+
+log = logging.getLogger(__name__)
+
+TickSink = Callable[[list[Tick], float], None]
+_STABLE_AFTER = 5.0  # seconds live before an outage counts as new (backoff restarts)
+
+
+class Phase(enum.StrEnum):
+    IDLE = "idle"
+    CONNECTING = "connecting"
+    LIVE = "live"
+    BACKOFF = "backoff"
+    FAILED = "failed"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionState:
+    """One connection's state; ``retry_at`` is wall-clock time for a countdown."""
+
+    phase: Phase
+    reason: str = ""
+    retry_at: float = 0.0
+    symbols: int = 0
+
+    def seconds_left(self, now: float | None = None) -> float:
+        return max(0.0, self.retry_at - (time.time() if now is None else now))
+
+
+@dataclass(frozen=True, slots=True)
+class PoolState:
+    """The pool as a whole, plus each connection's state."""
+
+    phase: Phase
+    reason: str
+    retry_at: float
+    connections: tuple[ConnectionState, ...]
+
+
+@dataclass(slots=True)
+class FeedStats:
+    """Cumulative counters; rates are computed by whoever samples them."""
+
+    ticks: int = 0
+    frames: int = 0
+    bad_frames: int = 0
+    reconnects: int = 0
+    requests: int = 0
+    rate_limited: int = 0
+    last_error: str = ""
+    last_tick: dict[str, float] = field(default_factory=dict)  # symbol -> wall time
+
+
+class _Fatal(Exception):
+    """Retrying cannot help (bad token, no entitlement, bad URL, bad certificate)."""
+
+
+class _Lost(Exception):
+    """The connection ended; the message says how."""
+
+
+class _Connection:
+    """One WebSocket of the pool and the symbols it owns."""
+
+    def __init__(self, pool: FeedPool, number: int) -> None:
+        self.pool = pool
+        self.number = number
+        self.cfg = pool.config
+        self.desired: dict[str, None] = {}  # ordered set
+        self.wildcard = False
+        self.sent: set[str] | None = None  # what the server has; None = unknown
+        self.sent_wildcard = False
+        self.state = ConnectionState(Phase.IDLE)
+        self.ws: ClientConnection | None = None
+        self._wake = asyncio.Event()
+        self._last_request = 0.0
+        self._last_rx = 0.0
+        self._seq_ids = itertools.count(1)
+        self._resend = False
+        self.task: asyncio.Task[None] | None = None
+
+    # --- lifecycle ---------------------------------------------------------------
+    def start(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(
+            self._run(), name=f"feed-conn-{self.number}"
+        )
+        self.task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("feed connection %d crashed", self.number, exc_info=task.exception())
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.task
+        self._set(ConnectionState(Phase.STOPPED, symbols=len(self.desired)))
+
+    def sync(self) -> None:
+        """The desired list changed: send it (debounced, rate-spaced)."""
+        self._wake.set()
+
+    def _set(self, state: ConnectionState) -> None:
+        self.state = state
+        self.pool._state_changed()
+
+    # --- main loop ---------------------------------------------------------------
+    async def _run(self) -> None:
+        delays: Iterator[float] | None = None
+        while True:
+            self._set(ConnectionState(Phase.CONNECTING, symbols=len(self.desired)))
+            reason = ""
+            try:
+                await self._connect_once()
+                reason = "server closed the connection"
+            except _Fatal as e:
+                msg = redact(str(e), self.cfg.token)
+                log.error("connection %d failed: %s", self.number, msg)
+                self.pool.stats.last_error = msg
+                self._set(ConnectionState(Phase.FAILED, msg, symbols=len(self.desired)))
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # every other failure is retried
+                reason = redact(_describe(e), self.cfg.token)
+            if self._live_since and time.monotonic() - self._live_since > _STABLE_AFTER:
+                delays = None  # it worked for a while: start backoff from the bottom again
+            self.ws = None
+            if delays is None:
+                delays = self.cfg.backoff()
+            delay = next(delays)
+            self.pool.stats.reconnects += 1
+            self.pool.stats.last_error = reason
+            log.warning("connection %d: %s; retrying in %.2f s", self.number, reason, delay)
+            self._set(
+                ConnectionState(Phase.BACKOFF, reason, time.time() + delay, len(self.desired))
+            )
+            await asyncio.sleep(delay)
+
+    _live_since = 0.0
+
+    async def _connect_once(self) -> None:
+        cfg = self.cfg
+        self._live_since = 0.0
+        self.ws = None
+        kwargs: dict[str, Any] = {
+            "open_timeout": cfg.open_timeout,
+            "max_size": cfg.max_frame,
+            "compression": None,  # small JSON frames: deflate costs more CPU than it saves
+            "user_agent_header": "ashare-monitor",
+        }
+        if cfg.is_loopback:
+            kwargs["proxy"] = None
+        if cfg.url.startswith("wss://"):
+            ctx = ssl.create_default_context(cafile=cfg.ca_file)  # verifies by default
+            kwargs["ssl"] = ctx
+        if cfg.protocol is Protocol.ALLTICK:
+            kwargs["ping_interval"] = None  # AllTick uses its own 22000 heartbeat
+        else:
+            kwargs["ping_interval"] = cfg.heartbeat_interval
+            kwargs["ping_timeout"] = cfg.heartbeat_timeout
+        try:
+            ws = await connect(cfg.connect_url(), **kwargs)
+        except InvalidStatus as e:
+            status = e.response.status_code
+            if status in (401, 403):
+                raise _Fatal(f"handshake refused: HTTP {status} (check the token)") from None
+            raise _Lost(f"handshake refused: HTTP {status}") from None
+        except InvalidURI as e:
+            raise _Fatal(f"invalid URL: {e}") from None
+        except ssl.SSLCertVerificationError as e:
+            raise _Fatal(f"certificate verification failed: {e.verify_message}") from None
+        async with ws:
+            self.ws = ws
+            self.sent, self.sent_wildcard = set(), False  # a new connection has nothing
+            self._last_rx = asyncio.get_running_loop().time()
+            self._live_since = time.monotonic()
+            self._set(ConnectionState(Phase.LIVE, symbols=len(self.desired)))
+            self._wake.set()
+            tasks = [
+                asyncio.create_task(self._reader(ws)),
+                asyncio.create_task(self._writer(ws)),
+            ]
+            if cfg.protocol is Protocol.ALLTICK:
+                tasks.append(asyncio.create_task(self._heartbeat(ws)))
+            try:
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for t in tasks:
+                    t.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+            for t in done:
+                exc = t.exception()
+                if exc is not None:
+                    raise exc
+
+    # --- reading -----------------------------------------------------------------
+    async def _reader(self, ws: ClientConnection) -> None:
+        pool = self.pool
+        stats = pool.stats
+        loop = asyncio.get_running_loop()
+        is_alltick = self.cfg.protocol is Protocol.ALLTICK
+        last_tick = stats.last_tick
+        try:
+            async for frame in ws:
+                now = time.time()
+                self._last_rx = loop.time()
+                stats.frames += 1
+                try:
+                    if is_alltick:
+                        ticks, reply = alltick.decode(frame)
+                        if reply is not None:
+                            self._on_reply(reply)
+                    else:
+                        ticks, notice = generic.decode(frame, int(now * 1000))
+                        if notice is not None:
+                            self._on_notice(notice)
+                except ProtocolError as e:
+                    stats.bad_frames += 1
+                    pool._log_bad_frame(self.number, e, frame)
+                    continue
+                if ticks:
+                    stats.ticks += len(ticks)
+                    for t in ticks:
+                        last_tick[t.symbol] = now
+                    try:
+                        pool.sink(ticks, now * 1000.0)
+                    except Exception:  # a consumer bug must not kill the feed
+                        log.exception("tick sink failed")
+        except ConnectionClosed as e:
+            raise _Lost(_describe(e)) from None
+        code, why = ws.close_code, ws.close_reason
+        raise _Lost(f"server closed the connection (code {code}{': ' + why if why else ''})")
+
+    def _on_reply(self, reply: alltick.Reply) -> None:
+        err = reply.error
+        if err is None:
+            return
+        self.pool.stats.last_error = str(err)
+        if err.fatal:
+            raise _Fatal(f"provider refused: {err}")
+        if isinstance(err, RateLimitError):
+            self.pool.stats.rate_limited += 1
+            log.warning("connection %d rate-limited (%s); resending later", self.number, err)
+            self._resend = True
+            self._wake.set()
+            return
+        log.warning("connection %d: provider error %s", self.number, err)
+
+    def _on_notice(self, notice: generic.Notice) -> None:
+        if notice.error is not None:
+            self.pool.stats.last_error = str(notice.error)
+            log.warning("connection %d: server error: %s", self.number, notice.message)
+
+    # --- writing -----------------------------------------------------------------
+    async def _writer(self, ws: ClientConnection) -> None:
+        cfg = self.cfg
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wake.wait()
+            if cfg.debounce > 0:
+                await asyncio.sleep(cfg.debounce)
+            wait = self._last_request + cfg.min_request_interval - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._wake.clear()
+            for frame in self._frames():
+                await ws.send(frame)
+                self._last_request = loop.time()
+                self.pool.stats.requests += 1
+                self.pool._request_sent(self.number, frame)
+
+    def _frames(self) -> list[str]:
+        """Frames that bring the server from ``sent`` to ``desired``; updates ``sent``."""
+        cfg = self.cfg
+        want = list(self.desired)
+        if cfg.max_codes is not None and len(want) > cfg.max_codes:  # the pool never does this
+            log.error("connection %d asked for %d > cap %d", self.number, len(want), cfg.max_codes)
+            want = want[: cfg.max_codes]
+        sent = self.sent if self.sent is not None else set()
+        resend, self._resend = self._resend, False
+        frames: list[str] = []
+        if cfg.protocol is Protocol.ALLTICK:
+            if set(want) == sent and not resend:
+                return []
+            seq = next(self._seq_ids)
+            if want:
+                frames.append(alltick.subscribe_trades(want, seq))
+            elif sent or resend:
+                frames.append(alltick.cancel(alltick.CANCEL_TRADE, seq))
+        else:
+            form, style = cfg.list_form, cfg.code_style
+            if self.wildcard != self.sent_wildcard or (resend and self.wildcard):
+                frames.append(
+                    (generic.subscribe if self.wildcard else generic.unsubscribe)(
+                        [generic.WILDCARD],
+                        form,
+                        style,
+                    )
+                )
+                self.sent_wildcard = self.wildcard
+            added = [s for s in want if s not in sent or resend]
+            removed = [s for s in sent if s not in self.desired]
+            if removed:
+                frames.append(generic.unsubscribe(removed, form, style))
+            if added:
+                frames.append(generic.subscribe(added, form, style))
+        self.sent = set(want)
+        return frames
+
+    # --- liveness ----------------------------------------------------------------
+    async def _heartbeat(self, ws: ClientConnection) -> None:
+        cfg = self.cfg
+        loop = asyncio.get_running_loop()
+        hb_ids = itertools.count(1)
+        while True:
+            await ws.send(alltick.heartbeat(next(hb_ids)))
+            await asyncio.sleep(min(cfg.heartbeat_interval, cfg.heartbeat_timeout / 3))
+            silent = loop.time() - self._last_rx
+            if silent > cfg.heartbeat_timeout:
+                raise _Lost(f"no reply for {silent:.0f} s (heartbeat timeout)")
+
+
+def _describe(e: BaseException) -> str:
+    if isinstance(e, _Lost):
+        return str(e)
+    if isinstance(e, ConnectionClosed):
+        rcvd = e.rcvd
+        if rcvd is not None:
+            why = f": {rcvd.reason}" if rcvd.reason else ""
+            return f"connection closed (code {rcvd.code}{why})"
+        return "connection lost (no close frame)"
+    if isinstance(e, TimeoutError | asyncio.TimeoutError):
+        return "timed out"
+    if isinstance(e, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(e, InvalidHandshake):
+        return f"handshake failed: {e}"
+    if isinstance(e, OSError):
+        return f"network error: {e.strerror or e}"
+    return f"{type(e).__name__}: {e}"
+
+
+class FeedPool:
+    """Owns the subscription and the connections that carry it."""
+
+    def __init__(
+        self,
+        config: FeedConfig,
+        sink: TickSink,
+        *,
+        on_state: Callable[[PoolState], None] | None = None,
+        on_request: Callable[[int, str], None] | None = None,
+    ) -> None:
+        self.config = config
+        self.sink = sink
+        self.on_state = on_state
+        self.on_request = on_request
+        self.stats = FeedStats()
+        self.connections: list[_Connection] = []
+        self.symbols: dict[str, None] = {}
+        self.wildcard = False
+        self.overflow: list[str] = []  # symbols beyond max_connections * max_codes
+        self._started = False
+        self._bad_logged = 0
+
+    # --- public API --------------------------------------------------------------
+    async def start(self) -> None:
+        """Open the connections needed for the current subscription (at least one)."""
+        self._started = True
+        if not self.connections:
+            self._add_connection()
+        for c in self.connections:
+            if c.task is None:
+                c.start()
+
+    async def stop(self) -> None:
+        self._started = False
+        await asyncio.gather(*(c.stop() for c in self.connections))
+
+    def set_symbols(self, symbols: Iterable[str], *, wildcard: bool = False) -> None:
+        """Make the subscription exactly ``symbols`` (canonical); cheap to call often.
+
+        ``wildcard`` asks a batch-protocol server for the whole market (``"*"``).
+        Symbols already placed stay on their connection; new ones fill connections
+        with room, opening new ones up to ``max_connections``.
+        """
+        new = dict.fromkeys(symbols)
+        cap = self.config.max_codes
+        touched: set[_Connection] = set()
+        if not self.connections:
+            self._add_connection()
+        for sym in [s for s in self.symbols if s not in new]:
+            for c in self.connections:
+                if sym in c.desired:
+                    del c.desired[sym]
+                    touched.add(c)
+                    break
+        self.overflow = []
+        for sym in new:
+            if sym in self.symbols:
+                continue
+            conn = next((c for c in self.connections if cap is None or len(c.desired) < cap), None)
+            if conn is None:
+                if len(self.connections) >= self.config.max_connections:
+                    self.overflow.append(sym)
+                    continue
+                conn = self._add_connection()
+            conn.desired[sym] = None
+            touched.add(conn)
+        for sym in self.overflow:
+            del new[sym]
+        if self.overflow:
+            self.stats.last_error = (
+                f"{len(self.overflow)} symbols not subscribed: over "
+                f"{self.config.max_connections} connections x {cap} codes"
+            )
+            log.error("%s", self.stats.last_error)
+        self.symbols = new
+        if wildcard != self.wildcard:
+            self.wildcard = wildcard
+            self.connections[0].wildcard = wildcard
+            touched.add(self.connections[0])
+        # Drop connections that own nothing (keep the first so the feed stays up).
+        for c in list(self.connections[1:]):
+            if not c.desired:
+                self.connections.remove(c)
+                touched.discard(c)
+                if c.task is not None:
+                    asyncio.get_running_loop().create_task(c.stop())
+        for c in touched:
+            c.sync()
+        self._state_changed()
+
+    @property
+    def state(self) -> PoolState:
+        states = tuple(c.state for c in self.connections)
+        phases = {s.phase for s in states}
+        failed = [s for s in states if s.phase is Phase.FAILED]
+        backoff = [s for s in states if s.phase is Phase.BACKOFF]
+        if failed:
+            return PoolState(Phase.FAILED, failed[0].reason, 0.0, states)
+        if backoff:
+            first = min(backoff, key=lambda s: s.retry_at)
+            return PoolState(Phase.BACKOFF, first.reason, first.retry_at, states)
+        if phases == {Phase.LIVE}:
+            return PoolState(Phase.LIVE, "", 0.0, states)
+        if Phase.CONNECTING in phases:
+            return PoolState(Phase.CONNECTING, "", 0.0, states)
+        if phases <= {Phase.STOPPED}:
+            return PoolState(Phase.STOPPED, "", 0.0, states)
+        return PoolState(Phase.IDLE, "", 0.0, states)
+
+    def receiving(self, within: float | None = None) -> int:
+        """Subscribed symbols that have ticked (within the last ``within`` seconds)."""
+        last = self.stats.last_tick
+        if within is None:
+            return sum(1 for s in self.symbols if s in last)
+        cutoff = time.time() - within
+        return sum(1 for s in self.symbols if last.get(s, 0.0) >= cutoff)
+
+    def connection_symbols(self) -> list[list[str]]:
+        """Each connection's desired symbols (for tests and the status view)."""
+        return [list(c.desired) for c in self.connections]
+
+    # --- internals ---------------------------------------------------------------
+    def _add_connection(self) -> _Connection:
+        c = _Connection(self, len(self.connections))
+        self.connections.append(c)
+        if self._started:
+            c.start()
+        return c
+
+    def _state_changed(self) -> None:
+        if self.on_state is not None:
+            try:
+                self.on_state(self.state)
+            except Exception:
+                log.exception("state callback failed")
+
+    def _request_sent(self, number: int, frame: str) -> None:
+        log.debug("connection %d sent %.200s", number, frame)
+        if self.on_request is not None:
+            self.on_request(number, frame)
+
+    def _log_bad_frame(self, number: int, err: Exception, frame: str | bytes) -> None:
+        # Log the first few in full, then one line per thousand, so a flood of garbage
+        # cannot fill the disk.
+        self._bad_logged += 1
+        if self._bad_logged <= 10 or self._bad_logged % 1000 == 0:
+            shown = frame[:200] if isinstance(frame, str) else repr(frame[:200])
+            log.warning(
+                "connection %d: bad frame #%d: %s: %s",
+                number,
+                self._bad_logged,
+                err,
+                redact(shown, self.config.token),
+            )
+
+
+# Re-exported for callers that want to catch them from the feed layer.
+__all__ += ["ProviderError", "TokenError"]

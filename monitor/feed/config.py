@@ -1,0 +1,140 @@
+"""Feed configuration: which provider, how to reach it, and its limits.
+
+Defaults follow each provider's published rules (AllTick: 3,000 codes per connection,
+one request per second per connection, a heartbeat every 10 s and a 30 s timeout).
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import re
+import urllib.parse
+from dataclasses import dataclass, field, replace
+
+from monitor.core.backoff import BackoffFactory, exponential_backoff
+from monitor.core.protocols import alltick
+from monitor.core.protocols.generic import CodeStyle, ListForm
+
+__all__ = ["ConfigError", "FeedConfig", "Protocol", "redact"]
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work; the message names the setting and the problem."""
+
+
+class Protocol(enum.StrEnum):
+    ALLTICK = "alltick"
+    GENERIC = "generic"
+
+
+def redact(text: str, token: str | None) -> str:
+    """``text`` with the token (and any ``token=`` query value) replaced by ``***``."""
+    if token:
+        text = text.replace(token, "***")
+    return _TOKEN_QS.sub(r"\1***", text)
+
+
+_TOKEN_QS = re.compile(r"((?:\?|&)token=)[^&\s'\"]+")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """Everything the connection pool needs; build with :meth:`for_url`."""
+
+    url: str
+    protocol: Protocol
+    token: str | None = None
+    max_codes: int | None = None  # per connection; None = no cap
+    max_connections: int = 10
+    min_request_interval: float = 0.0  # seconds between subscription requests, per connection
+    debounce: float = 0.05  # coalesce edits arriving within this window
+    heartbeat_interval: float = 10.0
+    heartbeat_timeout: float = 30.0
+    open_timeout: float = 10.0
+    max_frame: int = 1 << 20
+    ca_file: str | None = None
+    list_form: ListForm = "array"  # generic: "array" or "string"
+    code_style: CodeStyle = "suffixed"  # generic: "suffixed" (600519.SH) or "bare" (600519)
+    backoff: BackoffFactory = field(default=exponential_backoff)
+    http_base: str | None = None  # AllTick HTTP API base for previous closes
+
+    @classmethod
+    def for_url(
+        cls,
+        url: str,
+        protocol: str | Protocol | None = None,
+        token: str | None = None,
+        **kw: object,
+    ) -> FeedConfig:
+        """A config with the provider's defaults; the protocol is guessed from the path."""
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("ws", "wss"):
+            raise ConfigError(f"URL must start with ws:// or wss://, got {url!r}")
+        if not parts.hostname:
+            raise ConfigError(f"URL has no host: {url!r}")
+        try:
+            _ = parts.port
+        except ValueError:
+            raise ConfigError(f"URL has an invalid port: {url!r}") from None
+        if protocol is None:
+            proto = Protocol.ALLTICK if parts.path.rstrip("/") == alltick.PATH else Protocol.GENERIC
+        else:
+            try:
+                proto = Protocol(protocol)
+            except ValueError:
+                raise ConfigError(
+                    f"protocol must be 'alltick' or 'generic', got {protocol!r}"
+                ) from None
+        qs = urllib.parse.parse_qs(parts.query)
+        if token is None and "token" in qs:
+            token = qs["token"][0]
+        defaults: dict[str, object] = {}
+        if proto is Protocol.ALLTICK:
+            defaults = {"max_codes": 3000, "min_request_interval": 1.0}
+        defaults.update(kw)
+        cfg = cls(url=url, protocol=proto, token=token, **defaults)  # type: ignore[arg-type]
+        if cfg.max_codes is not None and cfg.max_codes < 1:
+            raise ConfigError(f"max_codes must be at least 1, got {cfg.max_codes}")
+        if cfg.list_form not in ("array", "string"):
+            raise ConfigError(f"list_form must be 'array' or 'string', got {cfg.list_form!r}")
+        if cfg.code_style not in ("suffixed", "bare"):
+            raise ConfigError(f"code_style must be 'suffixed' or 'bare', got {cfg.code_style!r}")
+        return cfg
+
+    def with_(self, **changes: object) -> FeedConfig:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def is_loopback(self) -> bool:
+        return _is_loopback(urllib.parse.urlsplit(self.url).hostname or "")
+
+    def connect_url(self) -> str:
+        """The handshake URL: AllTick carries the token as ``?token=``."""
+        if self.protocol is not Protocol.ALLTICK or not self.token:
+            return self.url
+        parts = urllib.parse.urlsplit(self.url)
+        qs = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k != "token"]
+        qs.append(("token", self.token))
+        return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(qs)))
+
+    def public_url(self) -> str:
+        """The URL as it may be shown or logged: never with the token."""
+        return redact(self.url, self.token)
+
+    def http_url(self, path: str) -> str:
+        """An HTTP URL on the provider's host (``ws`` -> ``http``, ``wss`` -> ``https``)."""
+        if self.http_base:
+            return self.http_base.rstrip("/") + path
+        parts = urllib.parse.urlsplit(self.url)
+        scheme = "https" if parts.scheme == "wss" else "http"
+        return urllib.parse.urlunsplit((scheme, parts.netloc, path, "", ""))

@@ -1,0 +1,218 @@
+"""HTTP side-channels: the symbol master and AllTick daily K-lines (previous close).
+
+AllTick pushes no previous close, so change % needs the daily K-line: the close of
+the last session before today. On the real provider the batch endpoint (POST) costs
+one request per up to ``batch_size`` codes; where it is not served (the simulator
+speaks HTTP only through its WebSocket port, GET only) the single-code GET endpoint
+is used with bounded concurrency. Blocking ``urllib`` runs in worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.core.master import MasterError, SymbolMaster
+from monitor.core.quotes import SHANGHAI
+from monitor.feed.config import FeedConfig, redact
+
+__all__ = ["DayBar", "HttpError", "fetch_daily", "fetch_master", "prev_close_from_klines"]
+
+log = logging.getLogger(__name__)
+
+
+class HttpError(Exception):
+    """An HTTP side-channel request failed; the message is safe to show (no token)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayBar:
+    """What the daily K-lines say about one symbol: previous close and today so far."""
+
+    symbol: str
+    prev_close: float | None
+    open: float | None = None
+    high: float | None = None
+    low: float | None = None
+    volume: float | None = None
+    turnover: float | None = None
+
+
+def _opener(cfg: FeedConfig) -> urllib.request.OpenerDirector:
+    handlers: list[urllib.request.BaseHandler] = []
+    if cfg.is_loopback:
+        handlers.append(urllib.request.ProxyHandler({}))
+    if cfg.url.startswith("wss://"):
+        handlers.append(
+            urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=cfg.ca_file))
+        )
+    return urllib.request.build_opener(*handlers)
+
+
+def _get(cfg: FeedConfig, url: str, data: bytes | None = None, timeout: float = 10.0) -> Any:
+    req = urllib.request.Request(url, data=data, method="POST" if data else "GET")
+    if data:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with _opener(cfg).open(req, timeout=timeout) as resp:
+            body = resp.read()
+    except urllib.error.HTTPError as e:
+        raise HttpError(f"HTTP {e.code} from {redact(url, cfg.token)}") from None
+    except (urllib.error.URLError, OSError, TimeoutError) as e:
+        reason = getattr(e, "reason", e)
+        raise HttpError(f"cannot reach {redact(url, cfg.token)}: {reason}") from None
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise HttpError(f"not JSON from {redact(url, cfg.token)}") from None
+
+
+async def fetch_master(cfg: FeedConfig) -> SymbolMaster:
+    """The symbol master served at ``/symbols`` by the simulator (or a compatible server)."""
+    data = await asyncio.to_thread(_get, cfg, cfg.http_url("/symbols"))
+    try:
+        return SymbolMaster.from_records(data)
+    except MasterError as e:
+        raise HttpError(f"bad symbol master: {e}") from None
+
+
+def _f(value: object) -> float | None:
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return v if v > 0 else None
+
+
+def prev_close_from_klines(
+    symbol: str, klines: Sequence[dict[str, Any]], today: dt.date | None = None
+) -> DayBar:
+    """Previous close = close of the latest daily K-line dated before today (China time).
+
+    If the latest K-line is today's, its open/high/low/volume seed today's figures.
+    """
+    today = today or dt.datetime.now(SHANGHAI).date()
+    prev: float | None = None
+    bar_today: dict[str, Any] | None = None
+    dated = []
+    for k in klines:
+        try:
+            day = dt.datetime.fromtimestamp(int(k["timestamp"]), SHANGHAI).date()
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
+            continue
+        dated.append((day, k))
+    dated.sort(key=lambda p: p[0])
+    for day, k in dated:
+        if day < today:
+            prev = _f(k.get("close_price"))
+        elif day == today:
+            bar_today = k
+    if bar_today is None:
+        return DayBar(symbol, prev)
+    return DayBar(
+        symbol,
+        prev,
+        _f(bar_today.get("open_price")),
+        _f(bar_today.get("high_price")),
+        _f(bar_today.get("low_price")),
+        _f(bar_today.get("volume")),
+        _f(bar_today.get("turnover")),
+    )
+
+
+def _kline_query(symbol: str) -> dict[str, Any]:
+    return {
+        "code": symbol,
+        "kline_type": 8,
+        "kline_timestamp_end": 0,
+        "query_kline_num": 2,
+        "adjust_type": 0,
+    }
+
+
+def _single(cfg: FeedConfig, symbol: str) -> DayBar:
+    query = json.dumps({"trace": uuid.uuid4().hex, "data": _kline_query(symbol)})
+    qs = urllib.parse.urlencode({"token": cfg.token or "", "query": query})
+    reply = _get(cfg, cfg.http_url("/quote-stock-b-api/kline") + "?" + qs)
+    if not isinstance(reply, dict) or reply.get("ret") != 200:
+        ret = reply.get("ret") if isinstance(reply, dict) else None
+        raise HttpError(f"kline for {symbol}: ret {ret} {reply.get('msg', '') if ret else ''}")
+    data = reply.get("data") or {}
+    return prev_close_from_klines(symbol, data.get("kline_list") or [])
+
+
+def _batch(cfg: FeedConfig, symbols: Sequence[str]) -> list[DayBar]:
+    body = json.dumps(
+        {"trace": uuid.uuid4().hex, "data": {"data_list": [_kline_query(s) for s in symbols]}}
+    ).encode()
+    url = cfg.http_url("/quote-stock-b-api/batch-kline") + "?token=" + (cfg.token or "")
+    reply = _get(cfg, url, data=body)
+    if not isinstance(reply, dict) or reply.get("ret") != 200:
+        raise HttpError(f"batch-kline: ret {reply.get('ret') if isinstance(reply, dict) else '?'}")
+    out = []
+    for item in (reply.get("data") or {}).get("kline_list") or []:
+        if isinstance(item, dict) and isinstance(item.get("code"), str):
+            out.append(prev_close_from_klines(item["code"], item.get("kline_data") or []))
+    return out
+
+
+async def fetch_daily(
+    cfg: FeedConfig,
+    symbols: Sequence[str],
+    on_bar: Callable[[DayBar], None],
+    *,
+    batch_size: int = 100,
+    concurrency: int = 8,
+    batch_interval: float = 1.0,
+) -> int:
+    """Fetch daily bars for ``symbols``, calling ``on_bar`` as each arrives; returns the count.
+
+    Tries the batch endpoint first; falls back to one GET per code when the server does
+    not serve it. Individual failures are logged and skipped.
+    """
+    done = 0
+    symbols = list(symbols)
+    if not symbols:
+        return 0
+    if batch_size > 1:
+        try:
+            for i in range(0, len(symbols), batch_size):
+                for bar in await asyncio.to_thread(_batch, cfg, symbols[i : i + batch_size]):
+                    on_bar(bar)
+                    done += 1
+                if i + batch_size < len(symbols):
+                    await asyncio.sleep(batch_interval)
+            return done
+        except HttpError as e:
+            log.info("batch K-line endpoint unavailable (%s); using single requests", e)
+            done = 0
+    sem = asyncio.Semaphore(concurrency)
+    failures = 0
+
+    async def one(sym: str) -> None:
+        nonlocal done, failures
+        async with sem:
+            try:
+                bar = await asyncio.to_thread(_single, cfg, sym)
+            except HttpError as e:
+                failures += 1
+                if failures <= 3:
+                    log.warning("%s", e)
+                return
+        on_bar(bar)
+        done += 1
+
+    await asyncio.gather(*(one(s) for s in symbols))
+    if failures:
+        log.warning("daily K-line: %d of %d symbols failed", failures, len(symbols))
+    return done

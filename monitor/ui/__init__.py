@@ -1,0 +1,1 @@
+"""The Qt desktop UI (PySide6 + pyqtgraph); depends on core and feed, never the reverse."""

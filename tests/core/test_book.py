@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from monitor.core.book import Applied, QuoteBook
+from monitor.core.master import SymbolInfo, SymbolMaster
+from monitor.core.quotes import Tick
+from monitor.core.symbols import Board
+
+T0 = 1795570200000  # 2026-11-25 09:30:00 CST
+
+
+def tick(
+    sym: str = "600519.SH", price: float = 10.0, t: int = T0, seq: int = 0, **kw: object
+) -> Tick:
+    return Tick(symbol=sym, price=price, time_ms=t, seq=seq, **kw)  # type: ignore[arg-type]
+
+
+def test_latest_quote_and_ohlc() -> None:
+    b = QuoteBook()
+    for i, p in enumerate([10.0, 10.5, 9.8, 10.2]):
+        assert (
+            b.apply(tick(price=p, t=T0 + i, seq=i + 1, volume=100, turnover=p * 100))
+            is Applied.APPLIED
+        )
+    q = b.quote("600519.SH")
+    assert q is not None
+    assert (q.last, q.open, q.high, q.low) == (10.2, 10.0, 10.5, 9.8)
+    assert q.volume == 400 and math.isclose(q.turnover, 4050.0)
+    assert q.ticks == 4 and q.seq == 4
+
+
+def test_change_pct_is_unknown_until_prev_close_then_computed() -> None:
+    b = QuoteBook()
+    b.apply(tick(price=11.0))
+    q = b.quote("600519.SH")
+    assert q is not None and q.change_pct is None and q.change is None
+    b.set_prev_close("600519.SH", 10.0)
+    q = b.quote("600519.SH")
+    assert (
+        q is not None and math.isclose(q.change_pct or 0, 10.0) and math.isclose(q.change or 0, 1.0)
+    )
+    assert (q.limit_up, q.limit_down) == (11.0, 9.0)
+
+
+def test_duplicate_and_older_seq_ignored() -> None:
+    b = QuoteBook()
+    assert b.apply(tick(price=10, seq=5)) is Applied.APPLIED
+    assert b.apply(tick(price=11, seq=5)) is Applied.DUPLICATE
+    assert b.apply(tick(price=12, seq=4)) is Applied.DUPLICATE
+    assert b.quote("600519.SH").last == 10  # type: ignore[union-attr]
+    assert b.stats.duplicates == 2
+
+
+def test_out_of_order_time_ignored_without_seq() -> None:
+    b = QuoteBook()
+    b.apply(tick(price=10, t=T0 + 1000))
+    assert b.apply(tick(price=9, t=T0)) is Applied.OUT_OF_ORDER
+    assert b.apply(tick(price=11, t=T0 + 1000)) is Applied.APPLIED  # same second is fine
+
+
+def test_invalid_prices_rejected() -> None:
+    b = QuoteBook()
+    for p in (0.0, -1.0, float("nan"), float("inf"), 5e6):
+        assert b.apply(tick(price=p)) is Applied.INVALID
+    assert b.stats.invalid == 5
+    assert b.quote("600519.SH") is None  # nothing allocated for garbage
+
+
+def test_dirty_set_collects_changed_rows_once() -> None:
+    b = QuoteBook()
+    b.apply(tick("600519.SH", t=T0))
+    b.apply(tick("000001.SZ", t=T0))
+    b.apply(tick("600519.SH", t=T0 + 1))
+    assert b.take_dirty() == {0, 1}
+    assert b.take_dirty() == set()
+
+
+def test_master_names_st_limits_and_prev_close() -> None:
+    m = SymbolMaster([SymbolInfo("600001.SH", "*ST测试", Board.MAIN, True, 10.0)])
+    b = QuoteBook(m)
+    b.apply(tick("600001.SH", price=10.3))
+    q = b.quote("600001.SH")
+    assert q is not None and q.name == "*ST测试"
+    assert (q.limit_up, q.limit_down) == (10.5, 9.5)
+    assert math.isclose(q.change_pct or 0, 3.0)
+
+
+def test_history_buckets_and_ring_order() -> None:
+    b = QuoteBook(history_points=4, bucket_seconds=60)
+    for minute, price in enumerate([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]):
+        b.apply(tick(price=price, t=T0 + minute * 60_000, volume=100))
+        b.apply(tick(price=price + 0.5, t=T0 + minute * 60_000 + 1000, volume=50))
+    h = b.history(0)
+    assert h.prices.tolist() == [3.5, 4.5, 5.5, 6.5]  # last price of each minute, oldest first
+    assert h.volumes.tolist() == [150.0] * 4
+    assert np.all(np.diff(h.times) > 0)
+
+
+def test_new_trading_day_resets_day_fields_and_rolls_prev_close() -> None:
+    b = QuoteBook()
+    b.apply(tick(price=10.0, t=T0, volume=100))
+    b.apply(tick(price=10.8, t=T0 + 86_400_000, volume=5))
+    q = b.quote("600519.SH")
+    assert q is not None
+    assert q.prev_close == 10.0 and q.volume == 5 and q.open == 10.8
+    assert len(b.history(0).prices) == 1
+
+
+def test_set_day_seeds_today_and_survives_first_tick() -> None:
+    b = QuoteBook()
+    b.set_day("600519.SH", 100.0, 101.0, 105.0, 99.0, 1e6, 1e8, now_ms=T0)
+    b.apply(tick(price=106.0, t=T0 + 1, volume=100))
+    q = b.quote("600519.SH")
+    assert q is not None
+    assert (q.prev_close, q.open, q.high, q.low) == (100.0, 101.0, 106.0, 99.0)
+    assert q.volume == 1e6 + 100
+
+
+def test_day_totals_from_the_provider_win() -> None:
+    b = QuoteBook()
+    b.apply(tick(price=10, volume=1, day_volume=5000.0, day_turnover=50000.0))
+    q = b.quote("600519.SH")
+    assert q is not None and (q.volume, q.turnover) == (5000.0, 50000.0)
+
+
+def test_grows_past_initial_capacity() -> None:
+    b = QuoteBook(capacity=16)
+    syms = [f"{600000 + i}.SH" for i in range(100)]
+    for i, s in enumerate(syms):
+        b.apply(tick(s, price=1 + i, t=T0))
+    assert len(b) == 100 and b.ticked() == 100
+    assert b.quote(syms[57]).last == 58  # type: ignore[union-attr]
+    assert b.history(57).prices.tolist() == [58.0]

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from monitor.core.book import QuoteBook
+from monitor.core.export import export_csv, render_csv, safe_text
+from monitor.core.master import SymbolInfo, SymbolMaster
+from monitor.core.quotes import Quote, Tick
+from monitor.core.symbols import Board
+
+T0 = 1795570200000
+
+
+def _quotes() -> list[Quote]:
+    m = SymbolMaster(
+        [
+            SymbolInfo("600519.SH", "贵州茅台", Board.MAIN, False, 1440.0),
+            SymbolInfo("000001.SZ", '=HYPERLINK("x")', Board.MAIN),
+        ]
+    )
+    b = QuoteBook(m)
+    b.apply(Tick("600519.SH", 1450.0, T0, volume=300, turnover=435000.0))
+    b.ensure("000001.SZ")
+    return [b.quote("600519.SH"), b.quote("000001.SZ")]  # type: ignore[list-item]
+
+
+def test_csv_is_excel_friendly() -> None:
+    data = render_csv(_quotes())
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["code", "name", "last", "change", "change_pct"]
+    r = dict(zip(rows[0], rows[1], strict=True))
+    assert r["name"] == "贵州茅台"
+    assert r["last"] == "1450.00" and r["change"] == "10.00" and r["change_pct"] == "0.69"
+    assert r["volume"] == "300" and r["turnover"] == "435000.00"
+    assert r["limit_up"] == "1584.00" and r["limit_down"] == "1296.00"
+    assert r["time"] == "2026-11-25T09:30:00.000+08:00"
+    empty = dict(zip(rows[0], rows[2], strict=True))
+    assert empty["last"] == "" and empty["change_pct"] == ""  # unknown is empty, never 0
+
+
+def test_chinese_headers() -> None:
+    assert render_csv([], lang="zh").decode("utf-8-sig").startswith("代码,名称,最新,涨跌,涨跌幅%")
+
+
+@pytest.mark.parametrize("bad", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_injection_neutralised(bad: str) -> None:
+    assert safe_text(bad) == "'" + bad
+
+
+def test_name_cell_cannot_run_a_formula() -> None:
+    text = render_csv(_quotes()).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+
+
+def test_export_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    out = tmp_path / "snap.csv"
+    out.write_text("old")
+    assert export_csv(out, _quotes()) == 2
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert os.listdir(tmp_path) == ["snap.csv"]
+
+
+def test_failed_export_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "snap.csv"
+    out.write_text("old")
+
+    def boom(*a: object, **k: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        export_csv(out, _quotes())
+    assert out.read_text() == "old"
+    assert os.listdir(tmp_path) == ["snap.csv"]
