@@ -47,11 +47,15 @@ from monitor.core.protocols import (
     generic,
 )
 from monitor.core.quotes import Tick
-from monitor.feed.config import FeedConfig, Protocol, redact
+from monitor.core.redact import RedactFilter, redact
+from monitor.feed.config import FeedConfig, Protocol
 
 __all__ = ["ConnectionState", "FeedPool", "FeedStats", "Phase", "PoolState"]
 
 log = logging.getLogger(__name__)
+# websockets logs the handshake request line (with ?token=) at debug level.
+_ws_log = logging.getLogger("monitor.feed.ws")
+_ws_log.addFilter(RedactFilter())
 
 TickSink = Callable[[list[Tick], float], None]
 _STABLE_AFTER = 5.0  # seconds live before an outage counts as new (backoff restarts)
@@ -201,6 +205,7 @@ class _Connection:
             "max_size": cfg.max_frame,
             "compression": None,  # small JSON frames: deflate costs more CPU than it saves
             "user_agent_header": "ashare-monitor",
+            "logger": _ws_log,
         }
         if cfg.is_loopback:
             kwargs["proxy"] = None
@@ -293,8 +298,13 @@ class _Connection:
         if err.fatal:
             raise _Fatal(f"provider refused: {err}")
         if isinstance(err, RateLimitError):
+            # The request was dropped: send the current list again, no sooner than the
+            # provider's spacing (at least a second) from now.
             self.pool.stats.rate_limited += 1
             log.warning("connection %d rate-limited (%s); resending later", self.number, err)
+            self._last_request = asyncio.get_running_loop().time() + max(
+                0.0, 1.0 - self.cfg.min_request_interval
+            )
             self._resend = True
             self._wake.set()
             return
@@ -343,19 +353,14 @@ class _Connection:
                 frames.append(alltick.cancel(alltick.CANCEL_TRADE, seq))
         else:
             form, style = cfg.list_form, cfg.code_style
-            if self.wildcard != self.sent_wildcard or (resend and self.wildcard):
-                frames.append(
-                    (generic.subscribe if self.wildcard else generic.unsubscribe)(
-                        [generic.WILDCARD],
-                        form,
-                        style,
-                    )
-                )
-                self.sent_wildcard = self.wildcard
             added = [s for s in want if s not in sent or resend]
             removed = [s for s in sent if s not in self.desired]
-            if removed:
+            if removed:  # unsubscribe first, so that a following "*" is not undone
                 frames.append(generic.unsubscribe(removed, form, style))
+            if self.wildcard != self.sent_wildcard or (resend and self.wildcard):
+                verb = generic.subscribe if self.wildcard else generic.unsubscribe
+                frames.append(verb([generic.WILDCARD], form, style))
+                self.sent_wildcard = self.wildcard
             if added:
                 frames.append(generic.subscribe(added, form, style))
         self.sent = set(want)

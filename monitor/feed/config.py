@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import enum
 import ipaddress
-import re
 import urllib.parse
 from dataclasses import dataclass, field, replace
 
 from monitor.core.backoff import BackoffFactory, exponential_backoff
 from monitor.core.protocols import alltick
 from monitor.core.protocols.generic import CodeStyle, ListForm
+from monitor.core.redact import redact, register_secret
 
 __all__ = ["ConfigError", "FeedConfig", "Protocol", "redact"]
 
@@ -26,16 +26,6 @@ class ConfigError(ValueError):
 class Protocol(enum.StrEnum):
     ALLTICK = "alltick"
     GENERIC = "generic"
-
-
-def redact(text: str, token: str | None) -> str:
-    """``text`` with the token (and any ``token=`` query value) replaced by ``***``."""
-    if token:
-        text = text.replace(token, "***")
-    return _TOKEN_QS.sub(r"\1***", text)
-
-
-_TOKEN_QS = re.compile(r"((?:\?|&)token=)[^&\s'\"]+")
 
 
 def _is_loopback(host: str) -> bool:
@@ -102,6 +92,7 @@ class FeedConfig:
         if proto is Protocol.ALLTICK:
             defaults = {"max_codes": 3000, "min_request_interval": 1.0}
         defaults.update(kw)
+        register_secret(token)
         cfg = cls(url=url, protocol=proto, token=token, **defaults)  # type: ignore[arg-type]
         if cfg.max_codes is not None and cfg.max_codes < 1:
             raise ConfigError(f"max_codes must be at least 1, got {cfg.max_codes}")

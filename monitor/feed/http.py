@@ -24,11 +24,13 @@ from typing import Any
 
 from monitor.core.master import MasterError, SymbolMaster
 from monitor.core.quotes import SHANGHAI
-from monitor.feed.config import FeedConfig, redact
+from monitor.core.redact import redact
+from monitor.feed.config import FeedConfig
 
 __all__ = ["DayBar", "HttpError", "fetch_daily", "fetch_master", "prev_close_from_klines"]
 
 log = logging.getLogger(__name__)
+_GET_BATCH = 50
 
 
 class HttpError(Exception):
@@ -151,12 +153,18 @@ def _single(cfg: FeedConfig, symbol: str) -> DayBar:
     return prev_close_from_klines(symbol, data.get("kline_list") or [])
 
 
-def _batch(cfg: FeedConfig, symbols: Sequence[str]) -> list[DayBar]:
+def _batch(cfg: FeedConfig, symbols: Sequence[str], *, as_get: bool = False) -> list[DayBar]:
     body = json.dumps(
-        {"trace": uuid.uuid4().hex, "data": {"data_list": [_kline_query(s) for s in symbols]}}
-    ).encode()
-    url = cfg.http_url("/quote-stock-b-api/batch-kline") + "?token=" + (cfg.token or "")
-    reply = _get(cfg, url, data=body)
+        {"trace": uuid.uuid4().hex, "data": {"data_list": [_kline_query(s) for s in symbols]}},
+        separators=(",", ":"),
+    )
+    url = cfg.http_url("/quote-stock-b-api/batch-kline")
+    if as_get:
+        qs = urllib.parse.urlencode({"token": cfg.token or "", "query": body})
+        reply = _get(cfg, f"{url}?{qs}")
+    else:
+        url += "?" + urllib.parse.urlencode({"token": cfg.token or ""})
+        reply = _get(cfg, url, data=body.encode())
     if not isinstance(reply, dict) or reply.get("ret") != 200:
         raise HttpError(f"batch-kline: ret {reply.get('ret') if isinstance(reply, dict) else '?'}")
     out = []
@@ -177,25 +185,33 @@ async def fetch_daily(
 ) -> int:
     """Fetch daily bars for ``symbols``, calling ``on_bar`` as each arrives; returns the count.
 
-    Tries the batch endpoint first; falls back to one GET per code when the server does
-    not serve it. Individual failures are logged and skipped.
+    Tries AllTick's batch endpoint (POST) first; then the same batch as a GET with a
+    ``query`` parameter (the simulator's form: its HTTP runs through the WebSocket port,
+    which takes no request bodies); then one GET per code. Failures are logged, skipped.
     """
     done = 0
     symbols = list(symbols)
     if not symbols:
         return 0
-    if batch_size > 1:
+    for as_get in (False, True):
+        if batch_size <= 1:
+            break
+        # A GET carries the batch in its URL, which servers cap at about 8 KB.
+        size = min(batch_size, _GET_BATCH) if as_get else batch_size
         try:
-            for i in range(0, len(symbols), batch_size):
-                for bar in await asyncio.to_thread(_batch, cfg, symbols[i : i + batch_size]):
+            for i in range(0, len(symbols), size):
+                chunk = symbols[i : i + size]
+                for bar in await asyncio.to_thread(_batch, cfg, chunk, as_get=as_get):
                     on_bar(bar)
                     done += 1
-                if i + batch_size < len(symbols):
+                if i + size < len(symbols) and not cfg.is_loopback:
                     await asyncio.sleep(batch_interval)
             return done
         except HttpError as e:
-            log.info("batch K-line endpoint unavailable (%s); using single requests", e)
-            done = 0
+            log.info("batch K-lines (%s) unavailable: %s", "GET" if as_get else "POST", e)
+            if done:
+                return done  # it worked for some chunks: a real failure, not a missing endpoint
+    log.info("using one K-line request per code")
     sem = asyncio.Semaphore(concurrency)
     failures = 0
 

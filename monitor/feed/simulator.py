@@ -32,6 +32,7 @@ from websockets.http11 import Request, Response
 
 from monitor.core.protocols import ProtocolError, alltick, generic
 from monitor.core.quotes import SHANGHAI
+from monitor.core.redact import RedactFilter
 from monitor.core.session import is_trading, phase_at
 from monitor.core.simmarket import SimMarket
 from monitor.core.symbols import SymbolError, normalize
@@ -39,6 +40,8 @@ from monitor.core.symbols import SymbolError, normalize
 __all__ = ["SimConfig", "Simulator"]
 
 log = logging.getLogger("monitor.simulator")
+_ws_log = logging.getLogger("monitor.simulator.ws")
+_ws_log.addFilter(RedactFilter())
 
 
 @dataclass
@@ -109,7 +112,7 @@ class Simulator:
             compression=None,
             max_size=1 << 22,
             ping_interval=None,
-            logger=logging.getLogger("monitor.simulator.ws"),
+            logger=_ws_log,
         )
         sock = next(iter(self.server.sockets))
         self.port = sock.getsockname()[1]
@@ -162,6 +165,8 @@ class Simulator:
             )
         if parts.path == "/quote-stock-b-api/kline":
             return self._kline(parts.query)
+        if parts.path == "/quote-stock-b-api/batch-kline":
+            return self._batch_kline(parts.query)
         if parts.path == "/health":
             return _json_response({"ok": True, "clients": len(self.clients)})
         return conn.respond(http.HTTPStatus.NOT_FOUND, "not found\n")
@@ -169,18 +174,66 @@ class Simulator:
     def _token_ok(self, token: str) -> bool:
         return bool(token) and (self.cfg.token is None or token == self.cfg.token)
 
-    def _kline(self, query: str) -> Response:
-        """AllTick's daily K-line (kline_type 8): the previous session's and today's."""
+    def _query(self, query: str) -> tuple[dict[str, Any] | None, Response | None]:
         qs = urllib.parse.parse_qs(query)
         if not self._token_ok(qs.get("token", [""])[0]):
-            return _json_response({"ret": 401, "msg": "token invalid", "trace": "", "data": {}})
+            return None, _json_response(
+                {"ret": 401, "msg": "token invalid", "trace": "", "data": {}}
+            )
         try:
             q = json.loads(qs["query"][0])
-            data = q["data"]
+            if not isinstance(q, dict) or not isinstance(q.get("data"), dict):
+                raise ValueError("data")
+        except (KeyError, ValueError):
+            return None, _json_response(
+                {"ret": 400, "msg": "request data param invalid", "trace": "", "data": {}}
+            )
+        return q, None
+
+    def _batch_kline(self, query: str) -> Response:
+        """AllTick's batch-kline, taken as GET with ``query=`` (this port takes no bodies)."""
+        q, error = self._query(query)
+        if q is None:
+            assert error is not None
+            return error
+        items = q["data"].get("data_list")
+        if not isinstance(items, list) or len(items) > 500:
+            return _json_response({"ret": 603, "msg": "token level not enough", "data": {}})
+        out = []
+        for item in items:
+            code = item.get("code") if isinstance(item, dict) else None
+            try:
+                row = self.market.index[normalize(str(code))]
+            except (KeyError, SymbolError):
+                continue
+            out.append({"code": code, "kline_type": 8, "kline_data": self._klines(row)})
+        return _json_response(
+            {"ret": 200, "msg": "ok", "trace": str(q.get("trace", "")), "data": {"kline_list": out}}
+        )
+
+    def _kline(self, query: str) -> Response:
+        """AllTick's daily K-line (kline_type 8): the previous session's and today's."""
+        q, error = self._query(query)
+        if q is None:
+            assert error is not None
+            return error
+        data = q["data"]
+        try:
             sym = normalize(str(data["code"]))
             row = self.market.index[sym]
-        except (KeyError, ValueError, TypeError, SymbolError):
+        except (KeyError, SymbolError):
             return _json_response({"ret": 600, "msg": "code invalid", "trace": "", "data": {}})
+        n = int(data.get("query_kline_num", 2) or 2)
+        return _json_response(
+            {
+                "ret": 200,
+                "msg": "ok",
+                "trace": str(q.get("trace", "")),
+                "data": {"code": sym, "kline_type": 8, "kline_list": self._klines(row)[-n:]},
+            }
+        )
+
+    def _klines(self, row: int) -> list[dict[str, str]]:
         m = self.market
         today = dt.datetime.now(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
         prev_day = today - dt.timedelta(days=1)
@@ -205,15 +258,7 @@ class Simulator:
             klines.append(
                 k(today, px.open[row], px.last[row], px.high[row], px.low[row], px.volume[row])
             )
-        n = int(data.get("query_kline_num", 2) or 2)
-        return _json_response(
-            {
-                "ret": 200,
-                "msg": "ok",
-                "trace": str(q.get("trace", "")),
-                "data": {"code": sym, "kline_type": 8, "kline_list": klines[-n:]},
-            }
-        )
+        return klines
 
     # --- WebSocket side ------------------------------------------------------------
     async def _handle(self, ws: ServerConnection) -> None:

@@ -1,0 +1,43 @@
+"""Keeping secrets out of text: URLs, log records, error messages.
+
+The provider token travels in the handshake URL (``?token=``), which websockets logs
+at debug level; every log record of ours passes through :class:`RedactFilter`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+__all__ = ["RedactFilter", "redact", "register_secret"]
+
+_TOKEN_QS = re.compile(r"((?:\?|&)token=)[^&\s'\"]+")
+_SECRETS: set[str] = set()
+
+
+def register_secret(secret: str | None) -> None:
+    """Remember a secret so that :func:`redact` masks it wherever it appears."""
+    if secret and len(secret) >= 4:
+        _SECRETS.add(secret)
+
+
+def redact(text: str, token: str | None = None) -> str:
+    """``text`` with the token, known secrets and any ``token=`` value replaced by ``***``."""
+    for s in (token, *_SECRETS):
+        if s:
+            text = text.replace(s, "***")
+    return _TOKEN_QS.sub(r"\1***", text)
+
+
+class RedactFilter(logging.Filter):
+    """A logging filter that redacts the formatted message (and drops the args)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            msg = record.getMessage()
+        except Exception:  # a bad format string must not lose the record
+            msg = str(record.msg)
+        clean = redact(msg)
+        if clean != msg or record.args:
+            record.msg, record.args = clean, ()
+        return True
