@@ -48,7 +48,7 @@ class BookStats:
 
 @dataclass(frozen=True, slots=True)
 class History:
-    """One symbol's intraday points, oldest first: bucket end time (s), price, volume."""
+    """One symbol's intraday points, oldest first: bucket start (epoch s), last price, volume."""
 
     times: npt.NDArray[np.float64]
     prices: npt.NDArray[np.float32]
@@ -305,7 +305,7 @@ class QuoteBook:
             i = int((self.hist_count[r] - 1) % n)
             self.hist_volume[r, i] += volume
         self.hist_price[r, i] = price
-        self.hist_time[r, i] = time_ms / 1000.0
+        self.hist_time[r, i] = bucket * self.bucket_ms / 1000.0  # bucket start: even spacing
 
     # --- reads -------------------------------------------------------------------
     def take_dirty(self) -> set[int]:

@@ -1,0 +1,242 @@
+"""Composition root: settings, watchlists, quote book, feed pool, simulator, window.
+
+One thread, one event loop: Qt's, driven through qasync, runs the WebSocket client and
+(by default) the embedded simulator. :class:`AppCore` owns the non-visual state and
+turns watchlist edits and settings changes into live subscription changes; the window
+only reads the book and calls the core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import logging.handlers
+import os
+import sys
+from dataclasses import dataclass
+
+from monitor.core.book import QuoteBook
+from monitor.core.master import SymbolMaster
+from monitor.core.quotes import Tick
+from monitor.core.redact import RedactFilter
+from monitor.core.settings import Settings
+from monitor.core.watchlist import Watchlists
+from monitor.feed.client import FeedPool, Phase, PoolState
+from monitor.feed.config import FeedConfig, Protocol
+from monitor.feed.http import DayBar, HttpError, fetch_daily, fetch_master
+from monitor.feed.simulator import SimConfig, Simulator
+from monitor.paths import Paths
+from monitor.secrets import TokenStore
+
+__all__ = ["AppCore", "run_app"]
+
+log = logging.getLogger(__name__)
+SIM_TOKEN = "embedded-simulator"
+
+
+@dataclass
+class StartupNotes:
+    """Problems found while loading saved state, to show the user once."""
+
+    messages: list[str]
+
+
+class AppCore:
+    """Everything but the widgets; safe to drive from tests without a window."""
+
+    def __init__(self, paths: Paths, settings: Settings | None = None) -> None:
+        self.paths = paths
+        loaded, problems = Settings.load(paths.settings)
+        self.settings = settings or loaded
+        self.watchlists, wl_problems = Watchlists.load(paths.watchlists)
+        self.notes = StartupNotes(problems + wl_problems)
+        self.tokens = TokenStore(paths.secrets)
+        self.master = SymbolMaster()
+        self.book = QuoteBook(self.master, bucket_seconds=self._bucket_seconds())
+        self.pool: FeedPool | None = None
+        self.sim: Simulator | None = None
+        self.all_market = False
+        self.state: PoolState | None = None
+        self._daily: asyncio.Task[int] | None = None
+        self._daily_done: set[str] = set()
+        self.config: FeedConfig | None = None
+
+    def _bucket_seconds(self) -> float:
+        # The simulator runs around the clock for demos: finer buckets make the
+        # sparklines move within a minute. Real feeds use one point per minute.
+        return 5.0 if self.settings.provider == "simulator" else 60.0
+
+    @property
+    def simulated(self) -> bool:
+        return self.settings.provider == "simulator"
+
+    # --- lifecycle -----------------------------------------------------------------
+    async def start(self) -> None:
+        s = self.settings
+        if s.provider == "simulator":
+            self.sim = Simulator(
+                SimConfig(port=0, symbols=s.sim_symbols, rate=s.sim_rate, token=SIM_TOKEN)
+            )
+            await self.sim.start()
+            cfg = FeedConfig.for_url(self.sim.url("alltick"), token=SIM_TOKEN)
+        elif s.provider == "alltick":
+            cfg = FeedConfig.for_url(
+                s.alltick_url,
+                "alltick",
+                self.tokens.get("alltick"),
+                max_codes=s.max_codes,
+                ca_file=s.ca_file or None,
+            )
+        else:
+            cfg = FeedConfig.for_url(
+                s.generic_url, "generic", self.tokens.get("generic"), ca_file=s.ca_file or None
+            )
+        self.config = cfg
+        try:
+            remote = await fetch_master(cfg)
+            self.master.merge(remote)
+            for sym in remote.symbols():
+                r = self.book.row_of(sym)
+                if r is not None and not self.book.names[r]:
+                    self.book.names[r] = remote.name(sym)
+        except HttpError as e:
+            log.info("no symbol master from the provider: %s", e)
+        self.pool = FeedPool(cfg, self._sink, on_state=self._on_state)
+        self.resubscribe()
+        await self.pool.start()
+
+    async def stop(self) -> None:
+        if self._daily is not None:
+            self._daily.cancel()
+        if self.pool is not None:
+            await self.pool.stop()
+            self.pool = None
+        if self.sim is not None:
+            await self.sim.stop()
+            self.sim = None
+
+    async def apply_settings(self, new: Settings) -> None:
+        """Save and apply new settings live: reconnect without a restart."""
+        new.validate()
+        old = self.settings
+        self.settings = new
+        new.save(self.paths.settings)
+        feed_keys = ("provider", "alltick_url", "generic_url", "max_codes", "ca_file")
+        if any(getattr(old, k) != getattr(new, k) for k in feed_keys) or (
+            new.provider == "simulator"
+            and (old.sim_symbols != new.sim_symbols or old.sim_rate != new.sim_rate)
+        ):
+            await self.restart_feed()
+
+    async def restart_feed(self) -> None:
+        await self.stop()
+        self._daily_done.clear()
+        self.book.bucket_ms = int(self._bucket_seconds() * 1000)
+        await self.start()
+
+    def _sink(self, ticks: list[Tick], received_ms: float) -> None:
+        self.book.apply_many(ticks, received_ms)
+
+    def _on_state(self, state: PoolState) -> None:
+        self.state = state
+
+    # --- subscription --------------------------------------------------------------
+    def wanted(self) -> list[str]:
+        syms = self.watchlists.union()
+        if self.all_market and len(self.master):
+            have = set(syms)
+            syms += [s for s in self.master.symbols() if s not in have]
+        return syms
+
+    def resubscribe(self) -> None:
+        """Make the live subscription match the watchlists (and the all-market view)."""
+        wanted = self.wanted()
+        self.book.ensure_all(wanted)
+        if self.pool is not None:
+            self.pool.set_symbols(wanted)
+        self._fetch_daily(wanted)
+
+    def _fetch_daily(self, symbols: list[str]) -> None:
+        if self.config is None or self.config.protocol is not Protocol.ALLTICK:
+            return
+        todo = [s for s in symbols if s not in self._daily_done]
+        if not todo:
+            return
+        self._daily_done.update(todo)
+        cfg = self.config
+
+        def on_bar(bar: DayBar) -> None:
+            self.book.set_day(
+                bar.symbol, bar.prev_close, bar.open, bar.high, bar.low, bar.volume, bar.turnover
+            )
+
+        async def run(prev: asyncio.Task[int] | None) -> int:
+            if prev is not None:
+                with contextlib.suppress(BaseException):
+                    await prev
+            return await fetch_daily(cfg, todo, on_bar)
+
+        self._daily = asyncio.get_running_loop().create_task(run(self._daily))
+
+    def save_watchlists(self) -> str | None:
+        """Persist watchlists; returns an error message instead of raising."""
+        try:
+            self.watchlists.save(self.paths.watchlists)
+        except OSError as e:
+            return f"could not save watchlists to {self.paths.watchlists}: {e.strerror or e}"
+        return None
+
+    # --- status --------------------------------------------------------------------
+    def phase(self) -> Phase:
+        return self.state.phase if self.state else Phase.CONNECTING
+
+
+def _setup_logging(paths: Paths, verbose: int) -> str:
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    logfile = paths.logs / "ashare-monitor.log"
+    handler = logging.handlers.RotatingFileHandler(
+        logfile, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    logging.getLogger("monitor.simulator").setLevel(logging.WARNING)
+    logging.getLogger("monitor.simulator.ws").setLevel(logging.WARNING)
+    logging.getLogger("monitor.feed.ws").setLevel(logging.INFO)
+    return str(logfile)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the window on the qasync loop; returns the exit code."""
+    os.environ.setdefault("QT_API", "pyside6")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from monitor.ui.main_window import MainWindow
+
+    paths = Paths.default()
+    logfile = _setup_logging(paths, getattr(args, "verbose", 0))
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("A-Share Monitor")
+    app.setOrganizationName("ashare-monitor")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    core = AppCore(paths)
+    window = MainWindow(core, logfile=logfile)
+
+    async def main() -> None:
+        closed = asyncio.Event()
+        app.aboutToQuit.connect(closed.set)
+        window.show()
+        await window.start()
+        await closed.wait()
+        await core.stop()
+
+    with loop:
+        loop.run_until_complete(main())
+    return 0

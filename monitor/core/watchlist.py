@@ -1,0 +1,169 @@
+"""Named watchlists: edits, their undo data, the subscription they imply, persistence.
+
+Every edit returns what it changed so the UI can undo it and the feed can resubscribe.
+The subscription is the union of all lists (switching lists is then instant), plus
+the whole market while the all-market view is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from monitor.core.persist import load_json, save_json
+from monitor.core.symbols import SymbolError, normalize
+
+__all__ = ["DEFAULT_LIST", "WatchlistError", "Watchlists"]
+
+DEFAULT_LIST = "自选"
+DEFAULT_SYMBOLS = (  # the seed article's ten names
+    "000001.SZ",
+    "000002.SZ",
+    "600036.SH",
+    "600519.SH",
+    "000858.SZ",
+    "002415.SZ",
+    "300750.SZ",
+    "601318.SH",
+    "000333.SZ",
+    "002594.SZ",
+)
+MAX_NAME = 40
+MAX_SYMBOLS = 20_000
+
+
+class WatchlistError(ValueError):
+    """An edit that cannot be done (duplicate name, empty name ...); says why."""
+
+
+class Watchlists:
+    """Ordered named lists of canonical symbols."""
+
+    def __init__(self, lists: dict[str, list[str]] | None = None) -> None:
+        self.lists: dict[str, list[str]] = (
+            {k: list(v) for k, v in lists.items()}
+            if lists
+            else {DEFAULT_LIST: list(DEFAULT_SYMBOLS)}
+        )
+
+    def names(self) -> list[str]:
+        return list(self.lists)
+
+    def get(self, name: str) -> list[str]:
+        return self.lists[name]
+
+    def union(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for syms in self.lists.values():
+            seen.update(dict.fromkeys(syms))
+        return list(seen)
+
+    # --- list-level edits --------------------------------------------------------
+    def _check_name(self, name: str) -> str:
+        name = name.strip()
+        if not name:
+            raise WatchlistError("a list needs a name")
+        if len(name) > MAX_NAME:
+            raise WatchlistError(f"list names are at most {MAX_NAME} characters")
+        if name in self.lists:
+            raise WatchlistError(f"a list named {name!r} already exists")
+        return name
+
+    def create(self, name: str, symbols: Iterable[str] = ()) -> str:
+        name = self._check_name(name)
+        self.lists[name] = list(dict.fromkeys(symbols))
+        return name
+
+    def rename(self, old: str, new: str) -> str:
+        if new.strip() == old:
+            return old
+        new = self._check_name(new)
+        self.lists = {(new if k == old else k): v for k, v in self.lists.items()}
+        return new
+
+    def delete(self, name: str) -> tuple[int, list[str]]:
+        """Remove a list; returns its position and symbols for undo. The last list stays."""
+        if len(self.lists) == 1:
+            raise WatchlistError("the last list cannot be deleted")
+        pos = self.names().index(name)
+        return pos, self.lists.pop(name)
+
+    def restore(self, pos: int, name: str, symbols: list[str]) -> None:
+        items = list(self.lists.items())
+        items.insert(pos, (name, list(symbols)))
+        self.lists = dict(items)
+
+    # --- symbol edits ------------------------------------------------------------
+    def add(self, name: str, symbols: Iterable[str]) -> list[str]:
+        """Append symbols not already in the list; returns those added."""
+        lst = self.lists[name]
+        have = set(lst)
+        added = []
+        for s in symbols:
+            if s not in have and len(lst) < MAX_SYMBOLS:
+                lst.append(s)
+                have.add(s)
+                added.append(s)
+        return added
+
+    def remove(self, name: str, symbols: Iterable[str]) -> list[tuple[int, str]]:
+        """Remove symbols; returns ``(position, symbol)`` pairs, ascending, for undo."""
+        lst = self.lists[name]
+        drop = set(symbols)
+        removed = [(i, s) for i, s in enumerate(lst) if s in drop]
+        self.lists[name] = [s for s in lst if s not in drop]
+        return removed
+
+    def insert(self, name: str, items: list[tuple[int, str]]) -> None:
+        """Undo of :meth:`remove`: put symbols back where they were."""
+        lst = self.lists[name]
+        for pos, sym in sorted(items):
+            if sym not in lst:
+                lst.insert(min(pos, len(lst)), sym)
+
+    def move(self, name: str, symbol: str, to: int) -> int:
+        """Move ``symbol`` to index ``to``; returns its old index."""
+        lst = self.lists[name]
+        old = lst.index(symbol)
+        lst.pop(old)
+        lst.insert(max(0, min(to, len(lst))), symbol)
+        return old
+
+    # --- persistence -------------------------------------------------------------
+    def to_json(self) -> dict[str, object]:
+        return {"version": 1, "lists": [{"name": k, "symbols": v} for k, v in self.lists.items()]}
+
+    @classmethod
+    def from_json(cls, data: object) -> tuple[Watchlists, list[str]]:
+        """Rebuild from saved JSON; bad entries are dropped and reported, never fatal."""
+        problems: list[str] = []
+        lists: dict[str, list[str]] = {}
+        items = data.get("lists") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            return cls(), ["watchlists file has no 'lists' array; started with the default list"]
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                problems.append("skipped a list without a name")
+                continue
+            syms: list[str] = []
+            for s in item.get("symbols") or []:
+                try:
+                    syms.append(normalize(str(s)))
+                except SymbolError as e:
+                    problems.append(f"list {item['name']!r}: dropped {e}")
+            name = item["name"].strip()[:MAX_NAME] or "list"
+            while name in lists:
+                name += "'"
+            lists[name] = list(dict.fromkeys(syms))
+        return (cls(lists) if lists else cls()), problems
+
+    @classmethod
+    def load(cls, path: Path) -> tuple[Watchlists, list[str]]:
+        data, problem = load_json(path)
+        if data is None:
+            return cls(), [problem] if problem else []
+        wl, problems = cls.from_json(data)
+        return wl, problems
+
+    def save(self, path: Path) -> None:
+        save_json(path, self.to_json())

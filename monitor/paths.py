@@ -1,0 +1,42 @@
+"""Where the app keeps its files (platformdirs: XDG on Linux, AppData, Library)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+__all__ = ["Paths"]
+
+APP = "ashare-monitor"
+
+
+@dataclass(frozen=True)
+class Paths:
+    config: Path
+    logs: Path
+
+    @classmethod
+    def default(cls) -> Paths:
+        """The user's directories; ``ASHARE_MONITOR_HOME`` overrides both (tests, portable use)."""
+        home = os.environ.get("ASHARE_MONITOR_HOME")
+        if home:
+            return cls(Path(home) / "config", Path(home) / "logs")
+        return cls(
+            Path(platformdirs.user_config_dir(APP, appauthor=False)),
+            Path(platformdirs.user_log_dir(APP, appauthor=False)),
+        )
+
+    @property
+    def settings(self) -> Path:
+        return self.config / "settings.json"
+
+    @property
+    def watchlists(self) -> Path:
+        return self.config / "watchlists.json"
+
+    @property
+    def secrets(self) -> Path:
+        return self.config / "secrets.json"

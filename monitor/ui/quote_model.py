@@ -1,0 +1,415 @@
+"""The snapshot table model: one QAbstractTableModel keyed by symbol over the QuoteBook.
+
+Data flow: feed messages only touch the QuoteBook; :meth:`QuoteTableModel.flush`, run
+by one UI timer (10-30 Hz), turns the book's dirty set into one ``dataChanged`` per
+contiguous span of changed rows in this view. Sorting is done here, with a numpy
+``argsort`` over the book's column, at most a few times a second while quotes stream
+(no dynamically re-sorting proxy, which collapses at these rates); persistent indexes
+are moved so selection and scroll position survive. Filtering narrows by code or name.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont
+
+from monitor.core.book import QuoteBook
+from monitor.core.quotes import SHANGHAI
+from monitor.ui.columns import COLUMNS, Column
+
+__all__ = ["QuoteTableModel", "fmt_big"]
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+HISTORY_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 3
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_FLASH_S = 0.45
+_RESORT_S = 0.5
+
+
+def fmt_big(v: float, lang: str) -> str:
+    """Volumes and amounts the way Chinese terminals show them (万, 亿) or K/M/B."""
+    if math.isnan(v):
+        return ""
+    a = abs(v)
+    if lang == "zh":
+        if a >= 1e8:
+            return f"{v / 1e8:.2f}亿"
+        if a >= 1e4:
+            return f"{v / 1e4:.2f}万"
+        return f"{v:.0f}"
+    if a >= 1e9:
+        return f"{v / 1e9:.2f}B"
+    if a >= 1e6:
+        return f"{v / 1e6:.2f}M"
+    if a >= 1e3:
+        return f"{v / 1e3:.1f}K"
+    return f"{v:.0f}"
+
+
+class Palette:
+    """Colours of the table; red-up/green-down by default (the China convention)."""
+
+    def __init__(self, red_up: bool = True) -> None:
+        red, green = QColor(220, 38, 38), QColor(22, 150, 60)
+        self.up, self.down = (red, green) if red_up else (green, red)
+        self.flat = QColor(90, 90, 90)
+        self.stale = QColor(150, 150, 150)
+        self.up_bg = QColor(self.up.red(), self.up.green(), self.up.blue(), 40)
+        self.down_bg = QColor(self.down.red(), self.down.green(), self.down.blue(), 40)
+        self.flash_up = QColor(self.up.red(), self.up.green(), self.up.blue(), 90)
+        self.flash_down = QColor(self.down.red(), self.down.green(), self.down.blue(), 90)
+
+
+class QuoteTableModel(QAbstractTableModel):
+    """Rows are the symbols of one view (a watchlist or the whole market)."""
+
+    HistoryRole = HISTORY_ROLE
+    SortRole = SORT_ROLE
+    SymbolRole = SYMBOL_ROLE
+
+    def __init__(self, book: QuoteBook, *, lang: str = "zh", red_up: bool = True) -> None:
+        super().__init__()
+        self.book = book
+        self.lang = lang
+        self.palette = Palette(red_up)
+        self.columns: Sequence[Column] = COLUMNS
+        self._symbols: list[str] = []  # the view in list order
+        self._rows: npt.NDArray[np.int64] = np.empty(0, np.int64)  # book rows, display order
+        self._pos: npt.NDArray[np.int64] = np.full(0, -1, np.int64)  # book row -> display row
+        self._filter = ""
+        self._sort_col = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._last_sort = 0.0
+        self._sort_dirty = False
+        self._flash: dict[int, tuple[float, bool]] = {}  # book row -> (until, up)
+        self._shown_last: dict[int, float] = {}
+        self.stale_after_ms: float = 30_000.0
+        # x span of a sparkline in history points: the whole day for real feeds (the line
+        # grows through the session); 0 fits the points to the cell (the demo simulator).
+        self.sparkline_span = book.history_points
+        self.staleness_applies: Callable[[], bool] = lambda: False
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self.flushes = 0
+
+    # --- view contents ---------------------------------------------------------------
+    def set_symbols(self, symbols: Sequence[str]) -> None:
+        """Show these symbols (in list order, then sorted/filtered as set)."""
+        self.beginResetModel()
+        self._symbols = list(symbols)
+        self.book.ensure_all(self._symbols)
+        self._rows = self._ordered_rows()
+        self._rebuild_pos()
+        self.endResetModel()
+
+    def symbols(self) -> list[str]:
+        return list(self._symbols)
+
+    def set_filter(self, text: str) -> None:
+        self._filter = text.strip().upper()
+        self._relayout(force=True)
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+        self._all_changed()
+
+    def set_red_up(self, red_up: bool) -> None:
+        self.palette = Palette(red_up)
+        self._all_changed()
+
+    def symbol_at(self, row: int) -> str | None:
+        if 0 <= row < len(self._rows):
+            return self.book.symbols[int(self._rows[row])]
+        return None
+
+    def row_of(self, symbol: str) -> int | None:
+        r = self.book.row_of(symbol)
+        if r is None or r >= len(self._pos) or self._pos[r] < 0:
+            return None
+        return int(self._pos[r])
+
+    # --- Qt model API ------------------------------------------------------------------
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            col = self.columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return col.header(self.lang)
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return _RIGHT if col.numeric else _LEFT
+        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort_col = column
+        self._sort_order = order
+        self._relayout(force=True)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row, c = index.row(), index.column()
+        if row >= len(self._rows) or c >= len(self.columns):
+            return None
+        r = int(self._rows[row])
+        col = self.columns[c]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if col.numeric else _LEFT
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(r, col)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._background(r, col)
+        if role == SORT_ROLE:
+            return self._sort_value(r, col)
+        if role == HISTORY_ROLE:
+            h = self.book.history(r)
+            return h.prices, float(self.book.prev_close[r]), self.sparkline_span
+        if role == SYMBOL_ROLE:
+            return self.book.symbols[r]
+        if role == Qt.ItemDataRole.ToolTipRole and col.key in ("code", "name"):
+            return self._tooltip(r)
+        if role == Qt.ItemDataRole.FontRole and col.key == "last" and self._at_limit(r):
+            return self._bold
+        return None
+
+    # --- cell rendering ----------------------------------------------------------------
+    def _display(self, r: int, col: Column) -> str:
+        b = self.book
+        k = col.key
+        if k == "code":
+            return b.symbols[r]
+        if k == "name":
+            return b.names[r] or b.master.name(b.symbols[r])
+        if col.kind == "spark":
+            return ""
+        if k == "time":
+            t = int(b.time_ms[r])
+            return time.strftime("%H:%M:%S", time.gmtime(t / 1000 + 8 * 3600)) if t else ""
+        v = float(getattr(b, col.book_field or k)[r])
+        if math.isnan(v):
+            return "—" if col.kind in ("change", "pct") and b.ticks[r] else ""
+        if col.kind == "price":
+            return f"{v:.2f}"
+        if col.kind == "change":
+            return f"{v:+.2f}"
+        if col.kind == "pct":
+            return f"{v:+.2f}%"
+        if col.kind in ("volume", "amount"):
+            return fmt_big(v, self.lang) if b.ticks[r] or v else ""
+        return str(v)
+
+    def _is_stale(self, r: int) -> bool:
+        if not self.staleness_applies():
+            return False
+        received = float(self.book.received_ms[r])
+        return received > 0 and time.time() * 1000 - received > self.stale_after_ms
+
+    def _foreground(self, r: int, col: Column) -> QColor | None:
+        p = self.palette
+        if self._is_stale(r):
+            return p.stale
+        b = self.book
+        if col.kind in ("price", "change", "pct") and col.key not in ("prev_close",):
+            ref = float(b.prev_close[r])
+            if col.key == "limit_up":
+                return p.up
+            if col.key == "limit_down":
+                return p.down
+            v = float(b.last[r]) if col.kind == "price" and col.key == "last" else None
+            if col.key in ("open", "high", "low"):
+                v = float(getattr(b, col.key)[r])
+            if col.kind in ("change", "pct"):
+                ch = float(b.change[r])
+                return None if math.isnan(ch) else p.up if ch > 0 else p.down if ch < 0 else p.flat
+            if v is None or math.isnan(v) or math.isnan(ref):
+                return None
+            return p.up if v > ref else p.down if v < ref else p.flat
+        return None
+
+    def _at_limit(self, r: int) -> int:
+        b = self.book
+        last = float(b.last[r])
+        if math.isnan(last):
+            return 0
+        if last >= float(b.limit_up[r]) - 1e-9:
+            return 1
+        if last <= float(b.limit_down[r]) + 1e-9:
+            return -1
+        return 0
+
+    def _background(self, r: int, col: Column) -> QColor | None:
+        if col.key == "last":
+            f = self._flash.get(r)
+            if f is not None and f[0] > time.monotonic():
+                return self.palette.flash_up if f[1] else self.palette.flash_down
+        lim = self._at_limit(r)
+        if lim and col.key in ("code", "name", "last", "change_pct"):
+            return self.palette.up_bg if lim > 0 else self.palette.down_bg
+        return None
+
+    def _sort_value(self, r: int, col: Column) -> object:
+        if col.book_field is None:
+            return self._display(r, col)
+        return float(getattr(self.book, col.book_field)[r])
+
+    def _tooltip(self, r: int) -> str:
+        b = self.book
+        sym = b.symbols[r]
+        info = b.master.get(sym)
+        lim = self._at_limit(r)
+        parts = [f"{sym} {b.names[r] or (info.name if info else '')}"]
+        if info is not None:
+            parts.append(f"board: {info.board.value}{' (ST)' if info.st else ''}")
+        if lim:
+            parts.append("at limit-up 涨停" if lim > 0 else "at limit-down 跌停")
+        t = int(b.time_ms[r])
+        if t:
+            import datetime as dt
+
+            parts.append(
+                dt.datetime.fromtimestamp(t / 1000, SHANGHAI).isoformat(timespec="seconds")
+            )
+        return "\n".join(parts)
+
+    # --- the UI timer's work ---------------------------------------------------------
+    def flush(self) -> int:
+        """Turn the book's dirty set into ``dataChanged`` spans; re-sort if due.
+
+        Returns the number of rows signalled. Call from one timer at the refresh rate.
+        """
+        self.flushes += 1
+        now = time.monotonic()
+        dirty = self.book.take_dirty()
+        n_book = len(self.book)
+        if len(self._pos) < n_book:
+            self._rebuild_pos()
+        changed: list[int] = []
+        last = self.book.last
+        for r in dirty:
+            if r < len(self._pos) and self._pos[r] >= 0:
+                price = float(last[r])
+                before = self._shown_last.get(r)
+                if before is not None and price != before:
+                    self._flash[r] = (now + _FLASH_S, price > before)
+                self._shown_last[r] = price
+                changed.append(int(self._pos[r]))
+        if self._flash:
+            for r, (until, _) in list(self._flash.items()):
+                if until <= now:
+                    del self._flash[r]
+                    if r < len(self._pos) and self._pos[r] >= 0:
+                        changed.append(int(self._pos[r]))
+        if changed and self._sort_col >= 0 and self.columns[self._sort_col].book_field:
+            self._sort_dirty = True
+        if self._sort_dirty and now - self._last_sort >= _RESORT_S:
+            self._relayout()
+            return len(changed)
+        self._emit_spans(changed)
+        return len(changed)
+
+    def _emit_spans(self, rows: list[int]) -> None:
+        if not rows:
+            return
+        rows.sort()
+        last_col = len(self.columns) - 1
+        start = prev = rows[0]
+        for r in rows[1:]:
+            if r == prev or r == prev + 1:
+                prev = r
+                continue
+            self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
+            start = prev = r
+        self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
+
+    def _all_changed(self) -> None:
+        if len(self._rows):
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(self.columns) - 1)
+            )
+
+    # --- ordering ----------------------------------------------------------------------
+    def _ordered_rows(self) -> npt.NDArray[np.int64]:
+        b = self.book
+        rows = np.fromiter((b.ensure(s) for s in self._symbols), np.int64, len(self._symbols))
+        if self._filter:
+            f = self._filter
+            keep = [
+                i
+                for i, r in enumerate(rows.tolist())
+                if f in b.symbols[r] or f in (b.names[r] or b.master.name(b.symbols[r])).upper()
+            ]
+            rows = rows[keep]
+        if self._sort_col >= 0 and len(rows):
+            col = self.columns[self._sort_col]
+            desc = self._sort_order == Qt.SortOrder.DescendingOrder
+            if col.book_field is not None:
+                keys = np.asarray(getattr(b, col.book_field)[rows], dtype=np.float64)
+                keys = -keys if desc else keys
+                keys = np.where(np.isnan(keys), np.inf, keys)  # unknown always last
+                rows = rows[np.argsort(keys, kind="stable")]
+            else:
+                texts = [self._display(int(r), col) for r in rows]
+                order = sorted(range(len(rows)), key=texts.__getitem__, reverse=desc)
+                rows = rows[order]
+        return rows
+
+    def _rebuild_pos(self) -> None:
+        pos = np.full(max(len(self.book), 1), -1, np.int64)
+        pos[self._rows] = np.arange(len(self._rows))
+        self._pos = pos
+
+    def _relayout(self, force: bool = False) -> None:
+        """Recompute order/filter; a layout change that keeps selection and scroll."""
+        new_rows = self._ordered_rows()
+        self._last_sort = time.monotonic()
+        self._sort_dirty = False
+        if not force and np.array_equal(new_rows, self._rows):
+            self._all_changed()
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_rows = self._rows
+        persistent = self.persistentIndexList()
+        self._rows = new_rows
+        self._rebuild_pos()
+        new_from = []
+        for idx in persistent:
+            r = idx.row()
+            if 0 <= r < len(old_rows):
+                p = int(self._pos[old_rows[r]])
+                new_from.append(self.index(p, idx.column()) if p >= 0 else QModelIndex())
+            else:
+                new_from.append(QModelIndex())
+        self.changePersistentIndexList(persistent, new_from)
+        self.layoutChanged.emit()
