@@ -178,7 +178,7 @@ class AppCore:
                     await prev
             return await fetch_daily(cfg, todo, on_bar)
 
-        self._daily = asyncio.get_running_loop().create_task(run(self._daily))
+        self._daily = asyncio.get_event_loop().create_task(run(self._daily))
 
     def save_watchlists(self) -> str | None:
         """Persist watchlists; returns an error message instead of raising."""

@@ -6,7 +6,7 @@ separate file created with mode 0600 (see :mod:`monitor.ui.secrets`).
 
 from __future__ import annotations
 
-import urllib.parse
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -113,13 +113,18 @@ class Settings:
         save_json(path, self.to_json())
 
 
+_WS_URL = re.compile(
+    r"^(?P<scheme>[a-z]+)://(?P<host>\[[0-9a-f:.]+\]|[^/:?#\s]*)(?::(?P<port>[^/?#]*))?(?:[/?#]\S*)?$",
+    re.I,
+)
+
+
 def _check_ws_url(label: str, url: str) -> None:
-    parts = urllib.parse.urlsplit(url.strip())
-    if parts.scheme not in ("ws", "wss"):
+    m = _WS_URL.match(url.strip())
+    if m is None or m["scheme"].lower() not in ("ws", "wss"):
         raise SettingsError(f"{label} must start with ws:// or wss://")
-    if not parts.hostname:
+    if not m["host"]:
         raise SettingsError(f"{label} has no host")
-    try:
-        _ = parts.port
-    except ValueError:
-        raise SettingsError(f"{label} has an invalid port") from None
+    port = m["port"]
+    if port is not None and not (port.isdigit() and 0 < int(port) < 65536):
+        raise SettingsError(f"{label} has an invalid port: {port!r}")

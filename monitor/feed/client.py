@@ -137,7 +137,9 @@ class _Connection:
 
     # --- lifecycle ---------------------------------------------------------------
     def start(self) -> None:
-        self.task = asyncio.get_running_loop().create_task(
+        # get_event_loop: set_symbols() may be called from a (Qt) callback that runs
+        # on this loop while it is between iterations.
+        self.task = asyncio.get_event_loop().create_task(
             self._run(), name=f"feed-conn-{self.number}"
         )
         self.task.add_done_callback(self._task_done)
@@ -421,6 +423,7 @@ class FeedPool:
         self.overflow: list[str] = []  # symbols beyond max_connections * max_codes
         self._started = False
         self._bad_logged = 0
+        self._stopping: set[asyncio.Task[None]] = set()
 
     # --- public API --------------------------------------------------------------
     async def start(self) -> None:
@@ -485,7 +488,9 @@ class FeedPool:
                 self.connections.remove(c)
                 touched.discard(c)
                 if c.task is not None:
-                    asyncio.get_running_loop().create_task(c.stop())
+                    stopping = asyncio.get_event_loop().create_task(c.stop())
+                    self._stopping.add(stopping)
+                    stopping.add_done_callback(self._stopping.discard)
         for c in touched:
             c.sync()
         self._state_changed()

@@ -86,11 +86,18 @@ class _Edit(QUndoCommand):
         super().__init__(text)
         self._do, self._undo = do, undo
 
+    # An exception escaping a virtual called from C++ can take the process down: log it.
     def redo(self) -> None:
-        self._do()
+        try:
+            self._do()
+        except Exception:
+            log.exception("edit failed: %s", self.text())
 
     def undo(self) -> None:
-        self._undo()
+        try:
+            self._undo()
+        except Exception:
+            log.exception("undo failed: %s", self.text())
 
 
 class MainWindow(QMainWindow):

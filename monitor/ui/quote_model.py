@@ -116,6 +116,9 @@ class QuoteTableModel(QAbstractTableModel):
         self.book.ensure_all(self._symbols)
         self._rows = self._ordered_rows()
         self._rebuild_pos()
+        last = self.book.last
+        self._shown_last = {r: float(last[r]) for r in self._rows.tolist()}
+        self._flash.clear()
         self.endResetModel()
 
     def symbols(self) -> list[str]:
@@ -321,7 +324,7 @@ class QuoteTableModel(QAbstractTableModel):
             if r < len(self._pos) and self._pos[r] >= 0:
                 price = float(last[r])
                 before = self._shown_last.get(r)
-                if before is not None and price != before:
+                if before is not None and price != before and before == before:
                     self._flash[r] = (now + _FLASH_S, price > before)
                 self._shown_last[r] = price
                 changed.append(int(self._pos[r]))

@@ -72,3 +72,43 @@ def test_unreadable_watchlist_files(tmp_path: Path) -> None:
     binary.write_bytes(b"\x00\x01\x02")
     with pytest.raises(WatchlistFileError, match="not a text file"):
         read_watchlist_file(binary)
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("wss://quote.alltick.co/quote-stock-b-ws-api", True),
+        ("ws://127.0.0.1:8765/ws", True),
+        ("ws://[::1]:8765", True),
+        ("http://example.com", False),
+        ("ws://", False),
+        ("ws://host:99999/x", False),
+        ("ws://host:abc/x", False),
+        ("quote.alltick.co", False),
+    ],
+)
+def test_settings_url_validation(url: str, ok: bool) -> None:
+    from monitor.core.settings import Settings, SettingsError
+
+    s = Settings(provider="generic", generic_url=url)
+    if ok:
+        s.validate()
+    else:
+        with pytest.raises(SettingsError):
+            s.validate()
+
+
+def test_bad_settings_file_values_are_reported_not_fatal() -> None:
+    from monitor.core.settings import Settings
+
+    s, problems = Settings.from_json(
+        {
+            "provider": "alltick",
+            "alltick_url": "http://x",
+            "red_up": "yes",
+            "refresh_hz": 20,
+            "bogus": 1,
+        }
+    )
+    assert s.provider == "simulator" and s.red_up is True
+    assert any("red_up" in p for p in problems) and any("provider reset" in p for p in problems)

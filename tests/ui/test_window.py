@@ -1,0 +1,173 @@
+"""The real window on the embedded simulator, offscreen, as a user drives it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from monitor.app import AppCore
+from monitor.core.settings import Settings
+from monitor.core.watchlist import DEFAULT_LIST
+from monitor.paths import Paths
+from monitor.ui.columns import column_index
+from monitor.ui.main_window import MainWindow
+from tests.ui.conftest import until
+
+
+def test_starts_on_the_simulator_with_live_rows_badged(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    qloop.run_until_complete(window.first_row_painted)
+    assert window.sim_badge.isVisible()
+    assert window.model.rowCount() == 10
+    assert window.core.pool is not None and window.core.pool.receiving() == 10
+    assert "subscribed 10" in window.st_subs.text()
+
+
+def test_adding_and_removing_changes_the_live_subscription(
+    window: MainWindow, qloop, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    sim = window.core.sim
+    assert sim is not None
+    base = len(sim.requests)
+
+    async def type_code() -> None:  # keyboard input while the loop runs
+        qtbot.keyClicks(window.add_box, "sh688981")
+        qtbot.keyClick(window.add_box, Qt.Key.Key_Return)
+
+    qloop.run_until_complete(type_code())
+    assert "688981.SH" in window.core.watchlists.get(DEFAULT_LIST)
+    qloop.run_until_complete(
+        until(
+            lambda: len(sim.requests) > base and sim.requests[-1][2] == 11,
+            what="22004 with 11 codes at the simulator",
+        )
+    )
+    window.select_symbol("688981.SH")
+
+    async def press_delete() -> None:
+        window.table.setFocus()
+        qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+
+    qloop.run_until_complete(press_delete())
+    assert "688981.SH" not in window.core.watchlists.get(DEFAULT_LIST)
+    qloop.run_until_complete(until(lambda: sim.requests[-1][2] == 10, what="back to 10 codes"))
+    window.undo.undo()  # undo the removal
+    assert "688981.SH" in window.core.watchlists.get(DEFAULT_LIST)
+    qloop.run_until_complete(until(lambda: sim.requests[-1][2] == 11))
+    saved = json.loads(window.core.paths.watchlists.read_text())
+    assert "688981.SH" in saved["lists"][0]["symbols"]
+
+
+def test_add_by_name(window: MainWindow) -> None:
+    rep = window.resolve("中芯国际")
+    assert rep.symbols == ("688981.SH",)
+    assert window.resolve("无此股票").errors
+
+
+def test_paste_with_bad_entries_reports_each(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    async def paste():  # type: ignore[no-untyped-def]
+        return window.paste_text("600519\n601888, 002352\nbogus\n900901\n600519", DEFAULT_LIST)
+
+    added, _rep = qloop.run_until_complete(paste())
+    assert added == ["601888.SH", "002352.SZ"]
+    report = window.last_paste_report
+    assert "Added 2" in report and "'bogus'" in report and "B-share" in report
+    assert "1 already in the list or repeated" in report or "2 already" in report
+
+
+def test_sorting_by_change_pct_is_numeric_while_streaming(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    window.lists.setCurrentRow(0)  # all market
+    qloop.run_until_complete(until(lambda: window.model.rowCount() == 600))
+    book = window.core.book
+    qloop.run_until_complete(
+        until(
+            lambda: (
+                sum(1 for s in window.model.symbols() if book.quote(s).change_pct is not None) > 550
+            ),  # type: ignore[union-attr]
+            what="previous closes from the K-line endpoint",
+        )
+    )
+    window.table.sortByColumn(column_index("change_pct"), Qt.SortOrder.DescendingOrder)
+    qloop.run_until_complete(until(lambda: window.model.flushes > 10))
+    qloop.run_until_complete(__import__("asyncio").sleep(0.7))
+    window.model._relayout()
+    col = column_index("change_pct")
+    values = [
+        window.model.data(window.model.index(r, col), window.model.SortRole) for r in range(600)
+    ]
+    known = [v for v in values if v == v]  # drop NaN (shown last)
+    assert known == sorted(known, reverse=True)
+    assert len(known) > 400
+
+
+def test_export_from_the_window_is_excel_safe(window: MainWindow, qloop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    qloop.run_until_complete(until(lambda: window.core.pool.receiving() == 10))  # type: ignore[union-attr]
+    out = tmp_path / "view.csv"
+    assert window.export_to(out, window.model.symbols()) == 10
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][0] == "代码" if window.lang == "zh" else rows[0][0] == "code"
+    assert any("贵州茅台" in r for r in rows)
+    assert window.core.settings.export_dir == str(tmp_path)  # the dialog remembers the folder
+
+
+def test_settings_round_trip_and_live_reconnect(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    core = window.core
+    new = core.settings.with_(red_up=False, refresh_hz=10, sim_symbols=300)
+    qloop.run_until_complete(window.apply_settings(new, None))
+    qloop.run_until_complete(
+        until(lambda: core.state is not None and core.state.phase.value == "live")
+    )
+    assert len(core.sim.market) == 300  # type: ignore[union-attr]
+    loaded, problems = Settings.load(core.paths.settings)
+    assert not problems and loaded.red_up is False and loaded.refresh_hz == 10
+    assert window.timer.interval() == 100
+
+
+def test_lists_and_layout_survive_a_restart(window: MainWindow, qloop, qtbot) -> None:  # type: ignore[no-untyped-def]
+    core = window.core
+    core.watchlists.create("科技")
+    core.watchlists.add("科技", ["688981.SH", "688111.SH"])
+    core.save_watchlists()
+    window._reload_lists("科技")
+    window.table.horizontalHeader().setSectionHidden(column_index("open"), True)
+    window.close()
+    qloop.run_until_complete(core.stop())
+    core2 = AppCore(core.paths)
+    w2 = MainWindow(core2)
+    qloop.run_until_complete(w2.start())
+    try:
+        assert w2.current_list() == "科技"
+        assert w2.model.symbols() == ["688981.SH", "688111.SH"]
+        assert w2.table.horizontalHeader().isSectionHidden(column_index("open"))
+    finally:
+        w2.close()
+        qloop.run_until_complete(core2.stop())
+        w2.deleteLater()
+
+
+def test_corrupt_files_are_kept_and_reported(paths: Paths) -> None:
+    paths.config.mkdir(parents=True)
+    paths.watchlists.write_text('{"lists": [{"name": "mine", "symbols": ["600519"')
+    paths.settings.write_text("not json")
+    core = AppCore(paths)
+    assert core.watchlists.names() == [DEFAULT_LIST]
+    assert any("damaged" in m for m in core.notes.messages)
+    backups = sorted(p.name for p in paths.config.iterdir() if ".corrupt-" in p.name)
+    assert len(backups) == 2
+    assert (paths.config / backups[1]).read_text().startswith('{"lists"')
+
+
+def test_token_file_is_private_and_not_in_settings(paths: Paths) -> None:
+    from monitor.secrets import TokenStore
+
+    store = TokenStore(paths.secrets, use_keyring=False)
+    store.set("alltick", "tok-123456")
+    assert oct(os.stat(paths.secrets).st_mode & 0o777) == "0o600"
+    assert store.get("alltick") == "tok-123456"
+    Settings(provider="alltick").save(paths.settings)
+    assert "tok-123456" not in paths.settings.read_text()
