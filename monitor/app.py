@@ -15,7 +15,9 @@ import logging
 import logging.handlers
 import os
 import sys
+import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from monitor.core.book import QuoteBook
 from monitor.core.master import SymbolMaster
@@ -29,6 +31,9 @@ from monitor.feed.http import DayBar, HttpError, fetch_daily, fetch_master
 from monitor.feed.simulator import SimConfig, Simulator
 from monitor.paths import Paths
 from monitor.secrets import TokenStore
+
+if TYPE_CHECKING:
+    from monitor.ui.main_window import MainWindow
 
 __all__ = ["AppCore", "run_app"]
 
@@ -213,7 +218,7 @@ def _setup_logging(paths: Paths, verbose: int) -> str:
 def run_app(args: argparse.Namespace) -> int:
     """Open the window on the qasync loop; returns the exit code."""
     os.environ.setdefault("QT_API", "pyside6")
-    import qasync
+    import qasync  # binds to PySide6 through QT_API, set above
     from PySide6.QtWidgets import QApplication
 
     from monitor.ui.main_window import MainWindow
@@ -229,14 +234,52 @@ def run_app(args: argparse.Namespace) -> int:
     core = AppCore(paths)
     window = MainWindow(core, logfile=logfile)
 
+    result = 0
+
     async def main() -> None:
+        nonlocal result
         closed = asyncio.Event()
+        # Quit only after the feed and simulator are stopped, not when Qt would.
+        app.setQuitOnLastWindowClosed(False)
         app.aboutToQuit.connect(closed.set)
+        window.closed.connect(closed.set)
         window.show()
+        t0 = time.monotonic()
         await window.start()
+        if getattr(args, "all_market", False):
+            window.lists.setCurrentRow(0)
+        if getattr(args, "smoke", False):
+            result = await _smoke(window, args, t0)
+            await core.stop()
+            return
         await closed.wait()
         await core.stop()
 
     with loop:
         loop.run_until_complete(main())
+    return result
+
+
+async def _smoke(window: MainWindow, args: argparse.Namespace, t0: float) -> int:
+    """Wait for a live row on screen, optionally save a screenshot; 0 on success."""
+    try:
+        painted = await asyncio.wait_for(
+            asyncio.shield(window.first_row_painted), args.smoke_timeout
+        )
+    except TimeoutError:
+        state = window.core.state
+        reason = state.reason if state and state.reason else "no live row"
+        _say(f"smoke: FAILED after {args.smoke_timeout:.0f} s: {reason}")
+        return 1
+    _say(f"smoke: first live row painted {painted - t0:.2f} s after start")
+    await asyncio.sleep(args.smoke_settle)
+    if args.screenshot is not None:
+        window.grab().save(str(args.screenshot))
+        _say(f"smoke: screenshot saved to {args.screenshot}")
+    window.hide()
     return 0
+
+
+def _say(text: str) -> None:
+    if sys.stdout is not None:
+        print(text, flush=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from monitor.core.export import export_csv
 from monitor.core.master import MasterError, SymbolMaster
+from monitor.core.redact import RedactFilter
 from monitor.core.symbols import parse_many
 from monitor.core.watchlist_io import WatchlistFileError, read_watchlist_file
 
@@ -27,11 +28,11 @@ def _setup_logging(verbose: int) -> None:
     if sys.stderr is None:  # windowed build: no console
         logging.basicConfig(level=level, handlers=[logging.NullHandler()])
         return
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level)  # the GUI raises the root level for its log file, not the console
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactFilter())
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 def _err(msg: str) -> None:
@@ -45,6 +46,17 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Real-time China A-share quotes over batch-subscribed WebSockets.",
     )
     p.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv: debug)")
+    p.add_argument(
+        "--smoke",
+        action="store_true",
+        help="start, wait for a live row on screen, exit 0 (non-zero with the reason)",
+    )
+    p.add_argument(
+        "--screenshot", type=Path, default=None, help="with --smoke: save a PNG of the window"
+    )
+    p.add_argument("--smoke-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
+    p.add_argument("--smoke-settle", type=float, default=2.0, help=argparse.SUPPRESS)
+    p.add_argument("--all-market", action="store_true", help="open on the all-market view")
     sub = p.add_subparsers(dest="command")
 
     s = sub.add_parser("sim", help="run the market simulator (AllTick + batch protocols)")

@@ -111,6 +111,7 @@ class DetailChart(QWidget):
         """Redraw if the symbol has new ticks; returns whether it drew."""
         b = self.book
         if self.row is None or self.row >= len(b):
+            self.layout_widget.setVisible(False)
             self.curve.setData([], [])
             self.bars.setOpts(x=[], height=[])
             self.prev_line.setVisible(False)
@@ -120,6 +121,7 @@ class DetailChart(QWidget):
             self.readout.setText("")
             return False
         r = self.row
+        self.layout_widget.setVisible(True)
         ticks = int(b.ticks[r])
         if ticks == self._drawn_ticks:
             return False

@@ -18,7 +18,16 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QLocale, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QLocale,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -101,6 +110,8 @@ class _Edit(QUndoCommand):
 
 
 class MainWindow(QMainWindow):
+    closed = Signal()
+
     def __init__(self, core: AppCore, *, logfile: str = "") -> None:
         super().__init__()
         self.core = core
@@ -220,6 +231,7 @@ class MainWindow(QMainWindow):
         self.vsplit.addWidget(self.chart)
         self.vsplit.setStretchFactor(0, 3)
         self.vsplit.setStretchFactor(1, 2)
+        self.vsplit.setSizes([500, 280])
         self.hsplit = QSplitter(Qt.Orientation.Horizontal, self)
         self.hsplit.addWidget(self.lists)
         self.hsplit.addWidget(self.vsplit)
@@ -234,6 +246,7 @@ class MainWindow(QMainWindow):
         self.st_age = QLabel(self)
         self.st_session = QLabel(self)
         for w in (self.st_conn, self.st_rate, self.st_subs, self.st_age, self.st_session):
+            w.setStyleSheet("padding: 0 10px; border-left: 1px solid #ddd")
             sb.addPermanentWidget(w)
         self.resize(1280, 800)
 
@@ -311,6 +324,7 @@ class MainWindow(QMainWindow):
         self.timer.stop()
         self.status_timer.stop()
         super().closeEvent(event)
+        self.closed.emit()
 
     def _save_ui_state(self) -> None:
         ui = dict(self.core.settings.ui)
@@ -427,6 +441,7 @@ class MainWindow(QMainWindow):
         self.lists.addItem("全部A股 · All market" if self.lang == "zh" else "All market · 全部A股")
         for name in self.core.watchlists.names():
             self.lists.addItem(name)
+        self._update_list_counts()
         names = self.core.watchlists.names()
         row = (
             ALL_MARKET if select == "*all*" else (names.index(select) + 1 if select in names else 1)
@@ -434,6 +449,13 @@ class MainWindow(QMainWindow):
         self.lists.setCurrentRow(row)
         self.lists.blockSignals(False)
         self._view_changed(row)
+
+    def _update_list_counts(self) -> None:
+        names = self.core.watchlists.names()
+        for i, name in enumerate(names, 1):
+            item = self.lists.item(i)
+            if item is not None:
+                item.setToolTip(f"{name}: {len(self.core.watchlists.get(name))}")
 
     def _view_changed(self, row: int) -> None:
         if row < 0:
@@ -450,6 +472,8 @@ class MainWindow(QMainWindow):
         if name is None and not syms:
             syms = self.core.wanted()
         self.model.set_symbols(syms)
+        if self.model.rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)  # the chart always shows something
         empty = name is not None and not syms
         self.table.setVisible(not empty)
         self.empty_hint.setVisible(empty)
