@@ -23,8 +23,8 @@ from monitor.core.watchlist_io import WatchlistFileError, read_watchlist_file
 __all__ = ["main"]
 
 
-def _setup_logging(verbose: int) -> None:
-    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+def _setup_logging(verbose: int, quiet: int = logging.WARNING) -> None:
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else quiet
     if sys.stderr is None:  # windowed build: no console
         logging.basicConfig(level=level, handlers=[logging.NullHandler()])
         return
@@ -274,7 +274,8 @@ def _sim(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point for ``ashare-monitor`` and ``python -m monitor``."""
     args = _build_parser().parse_args(argv)
-    _setup_logging(args.verbose)
+    # The simulator's own INFO lines (who subscribed how many codes) are its output.
+    _setup_logging(args.verbose, logging.INFO if args.command == "sim" else logging.WARNING)
     if args.command == "sim":
         if args.verbose == 0:
             logging.getLogger().setLevel(logging.WARNING)
