@@ -129,6 +129,19 @@ class Watchlists:
         lst.insert(max(0, min(to, len(lst))), symbol)
         return old
 
+    def reorder(self, name: str, symbols: list[str], to: int) -> list[str]:
+        """Move ``symbols`` (kept in their order) before index ``to``; returns the old list."""
+        old = list(self.lists[name])
+        moving = [s for s in old if s in set(symbols)]
+        before = sum(1 for s in old[:to] if s in set(symbols))
+        rest = [s for s in old if s not in set(symbols)]
+        at = max(0, min(len(rest), to - before))
+        self.lists[name] = rest[:at] + moving + rest[at:]
+        return old
+
+    def replace(self, name: str, symbols: list[str]) -> None:
+        self.lists[name] = list(symbols)
+
     # --- persistence -------------------------------------------------------------
     def to_json(self) -> dict[str, object]:
         return {"version": 1, "lists": [{"name": k, "symbols": v} for k, v in self.lists.items()]}

@@ -52,7 +52,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -71,6 +70,7 @@ from monitor.ui.columns import COLUMNS, column_index
 from monitor.ui.delegates import CellDelegate, SparklineDelegate
 from monitor.ui.dialogs import PasteDialog, SettingsDialog
 from monitor.ui.quote_model import QuoteTableModel
+from monitor.ui.table_view import QuoteTableView
 
 __all__ = ["MainWindow"]
 
@@ -177,7 +177,8 @@ class MainWindow(QMainWindow):
         bar.addStretch(1)
         bar.addWidget(self.sim_badge)
 
-        self.table = QTableView(self)
+        self.table = QuoteTableView(self)
+        self.table.rows_dropped.connect(self.reorder)
         self.table.setModel(self.model)
         self.table.setItemDelegate(CellDelegate(self.table))
         self.spark = SparklineDelegate(self.model.palette, self.table)
@@ -471,6 +472,7 @@ class MainWindow(QMainWindow):
         syms = self.core.master.symbols() if name is None else self.core.watchlists.get(name)
         if name is None and not syms:
             syms = self.core.wanted()
+        self.model.allow_reorder = name is not None
         self.model.set_symbols(syms)
         if self.model.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)  # the chart always shows something
@@ -622,6 +624,35 @@ class MainWindow(QMainWindow):
             self._edited()
 
         self.undo.push(_Edit(self.tr("Remove %n symbol(s)", "", len(syms)), do, undo))
+
+    def reorder(self, symbols: list[str], target: int) -> None:
+        """Drop ``symbols`` before display row ``target`` of the current list (undoable)."""
+        name = self.current_list()
+        if name is None or not self.model.reorderable:
+            self.statusBar().showMessage(
+                self.tr("Clear the sort and the filter to reorder the list by dragging"), 5000
+            )
+            return
+        wl = self.core.watchlists
+        before: list[str] = []
+
+        def do() -> None:
+            before[:] = wl.reorder(name, symbols, target)
+            self._edited()
+            for s in symbols:
+                row = self.model.row_of(s)
+                if row is not None:
+                    self.table.selectionModel().select(
+                        self.model.index(row, 0),
+                        QItemSelectionModel.SelectionFlag.Select
+                        | QItemSelectionModel.SelectionFlag.Rows,
+                    )
+
+        def undo() -> None:
+            wl.replace(name, before)
+            self._edited()
+
+        self.undo.push(_Edit(self.tr("Reorder list"), do, undo))
 
     def move_selected(self, step: int) -> None:
         name = self.current_list()

@@ -107,6 +107,7 @@ class QuoteTableModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
         self.flushes = 0
+        self.allow_reorder = False
 
     # --- view contents ---------------------------------------------------------------
     def set_symbols(self, symbols: Sequence[str]) -> None:
@@ -170,8 +171,19 @@ class QuoteTableModel(QAbstractTableModel):
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return Qt.ItemFlag.ItemIsDropEnabled if self.reorderable else Qt.ItemFlag.NoItemFlags
+        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.reorderable:
+            f |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+        return f
+
+    @property
+    def reorderable(self) -> bool:
+        """Rows can be dragged into a new order: a watchlist shown in its own order."""
+        return self.allow_reorder and self._sort_col < 0 and not self._filter
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort_col = column

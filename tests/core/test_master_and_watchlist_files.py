@@ -112,3 +112,34 @@ def test_bad_settings_file_values_are_reported_not_fatal() -> None:
     )
     assert s.provider == "simulator" and s.red_up is True
     assert any("red_up" in p for p in problems) and any("provider reset" in p for p in problems)
+
+
+def test_watchlist_edits_and_undo_data() -> None:
+    from monitor.core.watchlist import WatchlistError, Watchlists
+
+    wl = Watchlists({"a": ["1", "2", "3", "4", "5"]})
+    assert wl.reorder("a", ["1", "2"], 4) == ["1", "2", "3", "4", "5"]
+    assert wl.get("a") == ["3", "4", "1", "2", "5"]
+    removed = wl.remove("a", ["4", "5"])
+    assert removed == [(1, "4"), (4, "5")] and wl.get("a") == ["3", "1", "2"]
+    wl.insert("a", removed)
+    assert wl.get("a") == ["3", "4", "1", "2", "5"]
+    assert wl.add("a", ["5", "6", "6"]) == ["6"]
+    with pytest.raises(WatchlistError, match="already exists"):
+        wl.create("a")
+    with pytest.raises(WatchlistError, match="last list"):
+        wl.delete("a")
+    wl.create("b", ["7"])
+    assert wl.union() == ["3", "4", "1", "2", "5", "6", "7"]
+    pos, syms = wl.delete("a")
+    wl.restore(pos, "a", syms)
+    assert wl.names() == ["a", "b"]
+    assert wl.rename("b", "c") == "c" and wl.names() == ["a", "c"]
+
+
+def test_watchlists_json_with_garbage_keeps_what_it_can() -> None:
+    from monitor.core.watchlist import Watchlists
+
+    wl, problems = Watchlists.from_json({"lists": [{"name": "x", "symbols": ["600519", "zzz"]}, 5]})
+    assert wl.get("x") == ["600519.SH"]
+    assert len(problems) == 2

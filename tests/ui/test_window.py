@@ -171,3 +171,59 @@ def test_token_file_is_private_and_not_in_settings(paths: Paths) -> None:
     assert store.get("alltick") == "tok-123456"
     Settings(provider="alltick").save(paths.settings)
     assert "tok-123456" not in paths.settings.read_text()
+
+
+def test_reorder_by_drag_moves_within_the_list_and_undoes(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    lst = window.core.watchlists.get(DEFAULT_LIST)
+    first_two = lst[:2]
+    assert window.model.reorderable
+    assert window.model.flags(window.model.index(0, 0)) & Qt.ItemFlag.ItemIsDragEnabled
+
+    async def drop() -> None:
+        window.reorder(first_two, 5)  # what a drop of rows 0-1 onto row 5 emits
+
+    qloop.run_until_complete(drop())
+    lst = window.core.watchlists.get(DEFAULT_LIST)
+    assert lst[3:5] == first_two
+    assert window.model.symbols() == lst
+    assert json.loads(window.core.paths.watchlists.read_text())["lists"][0]["symbols"] == lst
+    qloop.run_until_complete(__import__("asyncio").sleep(0))
+    window.undo.undo()
+    assert window.core.watchlists.get(DEFAULT_LIST)[:2] == first_two
+    window.table.sortByColumn(column_index("last"), Qt.SortOrder.AscendingOrder)
+    assert not window.model.reorderable  # sorted: dragging would be ambiguous
+
+
+def test_alltick_provider_with_token_from_settings(qloop, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    from monitor.feed.simulator import SimConfig, Simulator
+    from monitor.secrets import TokenStore
+
+    sim = Simulator(SimConfig(symbols=200, token="tok-abc-123", rate=2000))
+    qloop.run_until_complete(sim.start())
+    try:
+        Settings(provider="alltick", alltick_url=sim.url("alltick")).save(paths.settings)
+        TokenStore(paths.secrets, use_keyring=False).set("alltick", "tok-abc-123")
+        core = AppCore(paths)
+        core.tokens = TokenStore(paths.secrets, use_keyring=False)
+        w = MainWindow(core)
+        qloop.run_until_complete(w.start())
+        try:
+            assert not w.sim_badge.isVisible()
+            qloop.run_until_complete(
+                until(lambda: core.pool is not None and core.pool.receiving() == 10)
+            )
+            qloop.run_until_complete(
+                until(
+                    lambda: all(
+                        core.book.quote(s).change_pct is not None for s in w.model.symbols()
+                    ),  # type: ignore[union-attr]
+                    what="previous closes over HTTP",
+                )
+            )
+            assert "tok-abc-123" not in w.windowTitle()
+        finally:
+            w.close()
+            qloop.run_until_complete(core.stop())
+            w.deleteLater()
+    finally:
+        qloop.run_until_complete(sim.stop())
