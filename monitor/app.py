@@ -219,8 +219,11 @@ def run_app(args: argparse.Namespace) -> int:
     """Open the window on the qasync loop; returns the exit code."""
     os.environ.setdefault("QT_API", "pyside6")
     import qasync  # binds to PySide6 through QT_API, set above
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from monitor.resources_path import resource_path
+    from monitor.ui.errors import ErrorReporter
     from monitor.ui.main_window import MainWindow
 
     paths = Paths.default()
@@ -229,10 +232,15 @@ def run_app(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("A-Share Monitor")
     app.setOrganizationName("ashare-monitor")
+    app.setDesktopFileName("ashare-monitor")
+    with contextlib.suppress(FileNotFoundError):
+        app.setWindowIcon(QIcon(str(resource_path("icons/ashare-monitor.svg"))))
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     core = AppCore(paths)
     window = MainWindow(core, logfile=logfile)
+    reporter = ErrorReporter(logfile, window)
+    reporter.install(loop)
 
     result = 0
 

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -57,6 +58,14 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--smoke-timeout", type=float, default=20.0, help=argparse.SUPPRESS)
     p.add_argument("--smoke-settle", type=float, default=2.0, help=argparse.SUPPRESS)
     p.add_argument("--all-market", action="store_true", help="open on the all-market view")
+    p.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add A-Share Monitor to this user's application menu (Linux)",
+    )
+    p.add_argument(
+        "--uninstall-desktop", action="store_true", help="remove it from the application menu"
+    )
     sub = p.add_subparsers(dest="command")
 
     s = sub.add_parser("sim", help="run the market simulator (AllTick + batch protocols)")
@@ -271,8 +280,34 @@ def _sim(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_console_safety() -> None:
+    """A windowed build (no console) has ``sys.stdout``/``stderr`` set to ``None``.
+
+    Anything that prints (a library warning, argparse) would then crash: give such
+    processes a sink instead. Our own output goes to the log file.
+    """
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+
+def _desktop(install: bool) -> int:
+    from monitor.desktop import install_desktop, uninstall_desktop
+
+    try:
+        files = install_desktop() if install else uninstall_desktop()
+    except OSError as e:
+        _err(f"could not {'install' if install else 'remove'} the launcher: {e.strerror or e}")
+        return 1
+    if sys.stdout is not None:
+        verb = "installed" if install else "removed"
+        print(f"{verb} {len(files)} files" + (f"; launcher: {files[0]}" if files else ""))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for ``ashare-monitor`` and ``python -m monitor``."""
+    _no_console_safety()
     args = _build_parser().parse_args(argv)
     # The simulator's own INFO lines (who subscribed how many codes) are its output.
     _setup_logging(args.verbose, logging.INFO if args.command == "sim" else logging.WARNING)
@@ -282,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
         return _sim(args)
     if args.command == "export":
         return _export(args)
+    if args.install_desktop or args.uninstall_desktop:
+        return _desktop(args.install_desktop)
     from monitor.app import run_app
 
     return int(run_app(args))

@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
 from monitor.app import AppCore
 from monitor.core.export import export_csv
 from monitor.core.quotes import SHANGHAI
+from monitor.core.redact import redact
 from monitor.core.session import Phase as SessionPhase
 from monitor.core.session import is_trading, phase_at
 from monitor.core.symbols import ParseReport, SymbolError, normalize, parse_many
@@ -304,14 +305,24 @@ class MainWindow(QMainWindow):
 
     # --- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:
-        for msg in self.core.notes.messages:
-            self.statusBar().showMessage(msg, 15000)
-            log.warning("%s", msg)
+        if self.core.notes.messages:
+            for msg in self.core.notes.messages:
+                log.warning("%s", msg)
+            # Saved state that could not be used: say so, non-modally, with the details.
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Some saved settings could not be used"),
+                "\n".join(f"• {m}" for m in self.core.notes.messages),
+                parent=self,
+            )
+            box.setModal(False)
+            box.show()
+            self.startup_box = box
         try:
             await self.core.start()
         except Exception as e:  # a bad provider setting must not stop the window
             log.exception("feed failed to start")
-            QMessageBox.warning(self, self.tr("Could not start the feed"), str(e))
+            self._notify(self.tr("Could not start the feed"), redact(str(e)))
         self.sim_badge.setVisible(self.core.simulated)
         self.model.sparkline_span = 0 if self.core.simulated else self.core.book.history_points
         self._refresh_completer()
@@ -319,6 +330,13 @@ class MainWindow(QMainWindow):
         self.timer.start(int(1000 / self.core.settings.refresh_hz))
         self.status_timer.start()
         self._update_status()
+
+    def _notify(self, title: str, text: str) -> None:
+        """A non-modal warning: the window keeps updating behind it."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
+        box.setModal(False)
+        box.show()
+        self._boxes = [b for b in getattr(self, "_boxes", []) if b.isVisible()] + [box]
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_ui_state()
@@ -836,7 +854,7 @@ class MainWindow(QMainWindow):
             await self.core.apply_settings(new)
         except Exception as e:
             log.exception("applying settings failed")
-            QMessageBox.warning(self, self.tr("Settings"), str(e))
+            self._notify(self.tr("Settings"), redact(str(e)))
         self.lang = self._resolve_lang(new.language)
         self.model.set_lang(self.lang)
         self.model.set_red_up(new.red_up)

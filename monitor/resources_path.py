@@ -1,0 +1,34 @@
+"""Finding bundled resources from a source checkout, an installed wheel or a frozen app.
+
+In a checkout and an (editable) install the top-level ``resources/`` folder is the
+``monitor.resources`` package; in a PyInstaller bundle it sits under ``sys._MEIPASS``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["resource_path"]
+
+
+def _roots() -> list[Path]:
+    roots: list[Path] = []
+    meipass = getattr(sys, "_MEIPASS", None)
+    if meipass:
+        roots.append(Path(meipass) / "monitor" / "resources")
+    with contextlib.suppress(ModuleNotFoundError, TypeError):
+        roots.append(Path(str(resources.files("monitor.resources"))))
+    roots.append(Path(__file__).resolve().parents[1] / "resources")
+    return roots
+
+
+def resource_path(relative: str) -> Path:
+    """Absolute path of ``relative`` (e.g. ``icons/ashare-monitor.svg``); raises if missing."""
+    for root in _roots():
+        p = root / relative
+        if p.exists():
+            return p
+    raise FileNotFoundError(f"resource not found: {relative}")

@@ -1,0 +1,1 @@
+"""Installed as the ``monitor.resources`` package (see pyproject.toml); holds no code."""

@@ -1,0 +1,70 @@
+"""Double-click launch: desktop entry, icons, resources, windowed-mode safety."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from monitor.desktop import desktop_entry_text, install_desktop, uninstall_desktop
+from monitor.resources_path import resource_path
+
+ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+
+def test_resources_resolve() -> None:
+    assert resource_path("icons/ashare-monitor.svg").read_text().startswith("<?xml")
+    for size in (16, 32, 48, 64, 128, 256, 512):
+        assert resource_path(f"icons/ashare-monitor-{size}.png").stat().st_size > 100
+    with pytest.raises(FileNotFoundError):
+        resource_path("icons/nope.png")
+
+
+def test_desktop_entry_names_and_exec() -> None:
+    text = desktop_entry_text()
+    assert "Name=A-Share Monitor" in text and "Name[zh_CN]=A股行情监控" in text
+    assert "Categories=Office;Finance;Qt;" in text and "Terminal=false" in text
+    assert f"Exec={sys.executable} -m monitor" in text
+
+
+def test_install_and_uninstall_for_the_user(tmp_path: Path) -> None:
+    files = install_desktop(tmp_path)
+    desktop = tmp_path / "applications" / "ashare-monitor.desktop"
+    assert desktop in files and desktop.exists()
+    assert (tmp_path / "icons/hicolor/256x256/apps/ashare-monitor.png").exists()
+    assert (tmp_path / "icons/hicolor/scalable/apps/ashare-monitor.svg").exists()
+    validator = shutil.which("desktop-file-validate")
+    if validator:
+        r = subprocess.run([validator, str(desktop)], capture_output=True, text=True)
+        assert r.returncode == 0 and "error" not in (r.stdout + r.stderr).lower(), r.stdout + r.stderr
+    removed = uninstall_desktop(tmp_path)
+    assert set(removed) == set(files)
+    assert not desktop.exists()
+
+
+def test_install_desktop_from_the_command_line(tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "monitor", "--install-desktop"],
+                       env={**ENV, "XDG_DATA_HOME": str(tmp_path)}, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "applications" / "ashare-monitor.desktop").exists()
+
+
+def _no_console(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    code = ("import sys; sys.stdout = None; sys.stderr = None\n"
+            "from monitor.cli import main\n"
+            f"sys.exit(main({args!r}))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**ENV, "ASHARE_MONITOR_HOME": str(tmp_path)})
+
+
+def test_windowed_build_without_console_does_not_crash(tmp_path: Path) -> None:
+    r = _no_console(["export", "--url", "http://wrong", "--symbols", "600519", "--out", "x.csv"], tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    r = _no_console(["--smoke", "--smoke-settle", "0"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    log = (tmp_path / "logs" / "ashare-monitor.log").read_text()
+    assert "simulator" in log or "feed" in log or log == ""
