@@ -15,7 +15,6 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -59,7 +58,26 @@ F64 = npt.NDArray[np.float64]
 
 
 class QuoteBook:
-    """Latest quote per symbol; rows are allocated on first sight and never move."""
+    """Latest quote per symbol; rows are allocated on first sight and never move.
+
+    Scalar columns are Python lists: the tick path writes single elements, which
+    lists do several times faster than numpy; :meth:`array` gives a numpy copy of a
+    column for vectorised reads (sorting, export). History is 2-D numpy (float32
+    prices and volumes), so a full day for the whole market stays small.
+    """
+
+    _FLOAT_NAN = (
+        "last",
+        "prev_close",
+        "open",
+        "high",
+        "low",
+        "limit_up",
+        "limit_down",
+        "limit_pct",
+    )
+    _FLOAT_ZERO = ("volume", "turnover", "received_ms")
+    _INT = ("time_ms", "seq", "ticks", "hist_count")
 
     def __init__(
         self,
@@ -79,51 +97,65 @@ class QuoteBook:
         self.names: list[str] = []
         self._row: dict[str, int] = {}
         self._dirty: set[int] = set()
+        self.last: list[float] = []
+        self.prev_close: list[float] = []
+        self.open: list[float] = []
+        self.high: list[float] = []
+        self.low: list[float] = []
+        self._hist_i: list[int] = []  # slot of the current history bucket
+        self.limit_up: list[float] = []
+        self.limit_down: list[float] = []
+        self.limit_pct: list[float] = []
+        self.volume: list[float] = []
+        self.turnover: list[float] = []
+        self.received_ms: list[float] = []
+        self.time_ms: list[int] = []
+        self.seq: list[int] = []
+        self.ticks: list[int] = []
+        self.hist_count: list[int] = []
+        self.day: list[int] = []
+        self.hist_bucket: list[int] = []
+        self.hist_price: npt.NDArray[np.float32] = np.empty((0, history_points), np.float32)
+        self.hist_volume: npt.NDArray[np.float32] = np.empty((0, history_points), np.float32)
+        self.hist_time: npt.NDArray[np.float64] = np.empty((0, history_points), np.float64)
         self._cap = 0
         self._alloc(max(16, capacity))
 
     # --- storage -----------------------------------------------------------------
     def _alloc(self, cap: int) -> None:
-        old = self._cap
-        n = self.history_points
-
-        def grow(arr: Any, fill: float, dtype: type) -> Any:
-            new: Any = np.full((cap,) + (arr.shape[1:] if arr is not None else ()), fill, dtype)
-            if arr is not None:
-                new[:old] = arr[:old]
-            return new
-
-        g = getattr
-        self.last: F64 = grow(g(self, "last", None), np.nan, np.float64)
-        self.prev_close: F64 = grow(g(self, "prev_close", None), np.nan, np.float64)
-        self.open: F64 = grow(g(self, "open", None), np.nan, np.float64)
-        self.high: F64 = grow(g(self, "high", None), np.nan, np.float64)
-        self.low: F64 = grow(g(self, "low", None), np.nan, np.float64)
-        self.volume: F64 = grow(g(self, "volume", None), 0.0, np.float64)
-        self.turnover: F64 = grow(g(self, "turnover", None), 0.0, np.float64)
-        self.change: F64 = grow(g(self, "change", None), np.nan, np.float64)
-        self.change_pct: F64 = grow(g(self, "change_pct", None), np.nan, np.float64)
-        self.limit_up: F64 = grow(g(self, "limit_up", None), np.nan, np.float64)
-        self.limit_down: F64 = grow(g(self, "limit_down", None), np.nan, np.float64)
-        self.time_ms = grow(g(self, "time_ms", None), 0, np.int64)
-        self.seq = grow(g(self, "seq", None), 0, np.int64)
-        self.day = grow(g(self, "day", None), -1, np.int64)
-        self.ticks = grow(g(self, "ticks", None), 0, np.int64)
-        self.received_ms: F64 = grow(g(self, "received_ms", None), 0.0, np.float64)
-        self.limit_pct: F64 = grow(g(self, "limit_pct", None), np.nan, np.float64)
-        if old == 0:
-            self.hist_price = np.full((cap, n), np.nan, np.float32)
-            self.hist_volume = np.zeros((cap, n), np.float32)
-            self.hist_time = np.zeros((cap, n), np.float64)
-        else:
-            for name, fill in (("hist_price", np.nan), ("hist_volume", 0.0), ("hist_time", 0.0)):
-                arr = getattr(self, name)
-                new = np.full((cap, n), fill, arr.dtype)
-                new[:old] = arr[:old]
-                setattr(self, name, new)
-        self.hist_count = grow(g(self, "hist_count", None), 0, np.int64)
-        self.hist_bucket = grow(g(self, "hist_bucket", None), -1, np.int64)
+        """(Re)allocate the history arrays for ``cap`` rows."""
+        old, n = self._cap, self.history_points
+        for name, fill, dtype in (
+            ("hist_price", np.nan, np.float32),
+            ("hist_volume", 0.0, np.float32),
+            ("hist_time", 0.0, np.float64),
+        ):
+            new = np.full((cap, n), fill, dtype)
+            if old:
+                new[:old] = getattr(self, name)[:old]
+            setattr(self, name, new)
         self._cap = cap
+
+    def array(self, column: str) -> npt.NDArray[np.float64]:
+        """A numpy copy of a column (for sorting and other vectorised reads).
+
+        ``change`` and ``change_pct`` are derived here rather than on every tick.
+        """
+        if column in ("change", "change_pct"):
+            last = np.asarray(self.last, dtype=np.float64)
+            prev = np.asarray(self.prev_close, dtype=np.float64)
+            ch = last - prev
+            return ch if column == "change" else ch / prev * 100.0
+        return np.asarray(getattr(self, column), dtype=np.float64)
+
+    def value(self, column: str, r: int) -> float:
+        """One cell of a column, derived columns included (NaN when unknown)."""
+        if column == "change":
+            return self.last[r] - self.prev_close[r]
+        if column == "change_pct":
+            prev = self.prev_close[r]
+            return (self.last[r] - prev) / prev * 100.0
+        return float(getattr(self, column)[r])
 
     def __len__(self) -> int:
         return len(self.symbols)
@@ -139,6 +171,16 @@ class QuoteBook:
         r = len(self.symbols)
         if r >= self._cap:
             self._alloc(self._cap * 2)
+        nan = math.nan
+        for name in self._FLOAT_NAN:
+            getattr(self, name).append(nan)
+        for name in self._FLOAT_ZERO:
+            getattr(self, name).append(0.0)
+        for name in self._INT:
+            getattr(self, name).append(0)
+        self.day.append(-1)
+        self.hist_bucket.append(-1)
+        self._hist_i.append(0)
         self._row[symbol] = r
         self.symbols.append(symbol)
         info = self.master.get(symbol)
@@ -147,7 +189,7 @@ class QuoteBook:
             pct = limit_pct(board_of(symbol), st=bool(info and info.st), rule=self.rule)
         except ValueError:
             pct = None
-        self.limit_pct[r] = np.nan if pct is None else pct
+        self.limit_pct[r] = math.nan if pct is None else pct
         if info is not None and info.prev_close:
             self._set_prev_close(r, info.prev_close)
         return r
@@ -171,10 +213,6 @@ class QuoteBook:
         lim = limit_prices(value, None if math.isnan(pct) else float(pct))
         if lim is not None:
             self.limit_up[r], self.limit_down[r] = lim
-        last = self.last[r]
-        if not math.isnan(last):
-            self.change[r] = last - value
-            self.change_pct[r] = (last - value) / value * 100.0
 
     def set_day(
         self,
@@ -240,10 +278,6 @@ class QuoteBook:
         self.ticks[r] += 1
         if t.prev_close is not None and t.prev_close != self.prev_close[r]:
             self._set_prev_close(r, t.prev_close)
-        prev = self.prev_close[r]
-        if prev == prev:  # not NaN
-            self.change[r] = price - prev
-            self.change_pct[r] = (price - prev) / prev * 100.0
         o = t.open if t.open is not None else None
         if o is not None and o > 0:
             self.open[r] = o
@@ -255,17 +289,20 @@ class QuoteBook:
             self.high[r] = hi
         if not self.low[r] <= lo:
             self.low[r] = lo
+        vol = t.volume
         if t.day_volume is not None:
+            # Providers that send day totals: this trade's volume is the difference.
+            vol = max(0.0, t.day_volume - self.volume[r]) if self.ticks[r] > 1 else 0.0
             self.volume[r] = t.day_volume
         else:
-            self.volume[r] += t.volume
+            self.volume[r] += vol
         if t.day_turnover is not None:
             self.turnover[r] = t.day_turnover
         else:
             self.turnover[r] += t.turnover
         if t.name and not self.names[r]:
             self.names[r] = t.name
-        self._record(r, t.time_ms, price, t.volume)
+        self._record(r, t.time_ms, price, vol)
         self._dirty.add(r)
         self.stats.applied += 1
         return Applied.APPLIED
@@ -286,7 +323,7 @@ class QuoteBook:
             if last == last:
                 self._set_prev_close(r, float(last))
         self.day[r] = day
-        self.open[r] = self.high[r] = self.low[r] = np.nan
+        self.open[r] = self.high[r] = self.low[r] = math.nan
         self.volume[r] = self.turnover[r] = 0.0
         self.hist_count[r] = 0
         self.hist_bucket[r] = -1
@@ -295,17 +332,17 @@ class QuoteBook:
 
     def _record(self, r: int, time_ms: int, price: float, volume: float) -> None:
         bucket = time_ms // self.bucket_ms
-        n = self.history_points
         if bucket != self.hist_bucket[r]:
             self.hist_bucket[r] = bucket
-            i = int(self.hist_count[r] % n)
+            i = self._hist_i[r] = self.hist_count[r] % self.history_points
             self.hist_count[r] += 1
             self.hist_volume[r, i] = volume
+            self.hist_time[r, i] = bucket * self.bucket_ms / 1000.0  # bucket start: even spacing
         else:
-            i = int((self.hist_count[r] - 1) % n)
-            self.hist_volume[r, i] += volume
+            i = self._hist_i[r]
+            if volume:
+                self.hist_volume[r, i] += volume
         self.hist_price[r, i] = price
-        self.hist_time[r, i] = bucket * self.bucket_ms / 1000.0  # bucket start: even spacing
 
     # --- reads -------------------------------------------------------------------
     def take_dirty(self) -> set[int]:
@@ -336,7 +373,7 @@ class QuoteBook:
         return self.quote_at(r)
 
     def quote_at(self, r: int) -> Quote:
-        def opt(a: F64) -> float | None:
+        def opt(a: list[float]) -> float | None:
             v = float(a[r])
             return None if math.isnan(v) else v
 
@@ -350,8 +387,8 @@ class QuoteBook:
             low=opt(self.low),
             volume=float(self.volume[r]),
             turnover=float(self.turnover[r]),
-            change=opt(self.change),
-            change_pct=opt(self.change_pct),
+            change=None if math.isnan(ch := self.value("change", r)) else ch,
+            change_pct=None if math.isnan(pct := self.value("change_pct", r)) else pct,
             limit_up=opt(self.limit_up),
             limit_down=opt(self.limit_down),
             time_ms=int(self.time_ms[r]),
@@ -362,4 +399,4 @@ class QuoteBook:
     def ticked(self) -> int:
         """How many symbols have received at least one tick."""
         n = len(self.symbols)
-        return int(np.count_nonzero(self.ticks[:n]))
+        return sum(1 for t in self.ticks[:n] if t)

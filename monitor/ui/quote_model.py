@@ -232,7 +232,7 @@ class QuoteTableModel(QAbstractTableModel):
         if k == "time":
             t = int(b.time_ms[r])
             return time.strftime("%H:%M:%S", time.gmtime(t / 1000 + 8 * 3600)) if t else ""
-        v = float(getattr(b, col.book_field or k)[r])
+        v = b.value(col.book_field or k, r)
         if math.isnan(v):
             return "—" if col.kind in ("change", "pct") and b.ticks[r] else ""
         if col.kind == "price":
@@ -266,7 +266,7 @@ class QuoteTableModel(QAbstractTableModel):
             if col.key in ("open", "high", "low"):
                 v = float(getattr(b, col.key)[r])
             if col.kind in ("change", "pct"):
-                ch = float(b.change[r])
+                ch = b.value("change", r)
                 return None if math.isnan(ch) else p.up if ch > 0 else p.down if ch < 0 else p.flat
             if v is None or math.isnan(v) or math.isnan(ref):
                 return None
@@ -297,7 +297,7 @@ class QuoteTableModel(QAbstractTableModel):
     def _sort_value(self, r: int, col: Column) -> object:
         if col.book_field is None:
             return self._display(r, col)
-        return float(getattr(self.book, col.book_field)[r])
+        return self.book.value(col.book_field, r)
 
     def _tooltip(self, r: int) -> str:
         b = self.book
@@ -390,7 +390,7 @@ class QuoteTableModel(QAbstractTableModel):
             col = self.columns[self._sort_col]
             desc = self._sort_order == Qt.SortOrder.DescendingOrder
             if col.book_field is not None:
-                keys = np.asarray(getattr(b, col.book_field)[rows], dtype=np.float64)
+                keys = b.array(col.book_field)[rows]
                 keys = -keys if desc else keys
                 keys = np.where(np.isnan(keys), np.inf, keys)  # unknown always last
                 rows = rows[np.argsort(keys, kind="stable")]

@@ -40,29 +40,44 @@ def test_install_and_uninstall_for_the_user(tmp_path: Path) -> None:
     validator = shutil.which("desktop-file-validate")
     if validator:
         r = subprocess.run([validator, str(desktop)], capture_output=True, text=True)
-        assert r.returncode == 0 and "error" not in (r.stdout + r.stderr).lower(), r.stdout + r.stderr
+        assert r.returncode == 0 and "error" not in (r.stdout + r.stderr).lower(), (
+            r.stdout + r.stderr
+        )
     removed = uninstall_desktop(tmp_path)
     assert set(removed) == set(files)
     assert not desktop.exists()
 
 
 def test_install_desktop_from_the_command_line(tmp_path: Path) -> None:
-    r = subprocess.run([sys.executable, "-m", "monitor", "--install-desktop"],
-                       env={**ENV, "XDG_DATA_HOME": str(tmp_path)}, capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "monitor", "--install-desktop"],
+        env={**ENV, "XDG_DATA_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "applications" / "ashare-monitor.desktop").exists()
 
 
 def _no_console(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    code = ("import sys; sys.stdout = None; sys.stderr = None\n"
-            "from monitor.cli import main\n"
-            f"sys.exit(main({args!r}))")
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={**ENV, "ASHARE_MONITOR_HOME": str(tmp_path)})
+    code = (
+        "import sys; sys.stdout = None; sys.stderr = None\n"
+        "from monitor.cli import main\n"
+        f"sys.exit(main({args!r}))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**ENV, "ASHARE_MONITOR_HOME": str(tmp_path)},
+    )
 
 
 def test_windowed_build_without_console_does_not_crash(tmp_path: Path) -> None:
-    r = _no_console(["export", "--url", "http://wrong", "--symbols", "600519", "--out", "x.csv"], tmp_path)
+    r = _no_console(
+        ["export", "--url", "http://wrong", "--symbols", "600519", "--out", "x.csv"], tmp_path
+    )
     assert r.returncode == 2 and "Traceback" not in r.stderr
     r = _no_console(["--smoke", "--smoke-settle", "0"], tmp_path)
     assert r.returncode == 0, r.stderr

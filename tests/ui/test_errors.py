@@ -33,8 +33,9 @@ def test_uncaught_error_opens_a_non_modal_dialog_without_the_token(qapp, qtbot, 
 
 def test_broken_settings_are_shown_in_a_dialog(qloop, paths: Paths) -> None:  # type: ignore[no-untyped-def]
     paths.config.mkdir(parents=True)
-    paths.settings.write_text(json.dumps({"provider": "alltick", "alltick_url": "http://not-ws",
-                                          "sim_symbols": 300}))
+    paths.settings.write_text(
+        json.dumps({"provider": "alltick", "alltick_url": "http://not-ws", "sim_symbols": 300})
+    )
     core = AppCore(paths)
     w = MainWindow(core)
     qloop.run_until_complete(w.start())
