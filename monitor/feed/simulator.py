@@ -168,7 +168,9 @@ class Simulator:
         if parts.path == "/quote-stock-b-api/batch-kline":
             return self._batch_kline(parts.query)
         if parts.path == "/health":
-            return _json_response({"ok": True, "clients": len(self.clients)})
+            return _json_response(
+                {"ok": True, "clients": len(self.clients), "ticks_sent": self.ticks_sent}
+            )
         return conn.respond(http.HTTPStatus.NOT_FOUND, "not found\n")
 
     def _token_ok(self, token: str) -> bool:

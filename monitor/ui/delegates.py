@@ -79,13 +79,42 @@ def sparkline_path(
     return pg.functions.arrayToQPath(xs, ys, connect="all")  # type: ignore[no-any-return]
 
 
+_BASE_PEN = QPen(QColor(150, 150, 150), 1, Qt.PenStyle.DotLine)
+
+
+def paint_sparkline(
+    painter: QPainter, rect: QRectF, prices: np.ndarray, prev: float, capacity: int, colors: Palette
+) -> None:
+    """One row's intraday line with the previous close as a dotted baseline."""
+    finite = prices[np.isfinite(prices)] if len(prices) else prices
+    if len(finite) == 0:
+        return
+    lo, hi = float(finite.min()), float(finite.max())
+    has_prev = not math.isnan(prev) and prev > 0
+    if has_prev:
+        lo, hi = min(lo, prev), max(hi, prev)
+    pad = (hi - lo) * 0.08 or max(abs(hi) * 0.001, 0.01)
+    lo, hi = lo - pad, hi + pad
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    if has_prev:
+        y = rect.bottom() - (prev - lo) / (hi - lo) * rect.height()
+        painter.setPen(_BASE_PEN)
+        painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+    last = float(finite[-1])
+    ref = prev if has_prev else float(finite[0])
+    color = colors.up if last > ref else colors.down if last < ref else colors.flat
+    painter.setPen(QPen(color, 1.2))
+    painter.drawPath(sparkline_path(prices, rect, lo, hi, capacity))
+    painter.restore()
+
+
 class SparklineDelegate(QStyledItemDelegate):
     """The row's intraday line, previous close as a dotted baseline, coloured by sign."""
 
     def __init__(self, palette: Palette, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.colors = palette
-        self._base_pen = QPen(QColor(150, 150, 150), 1, Qt.PenStyle.DotLine)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         if not index.isValid():
@@ -94,28 +123,6 @@ class SparklineDelegate(QStyledItemDelegate):
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(option.rect, option.palette.highlight())
         data = index.data(HISTORY_ROLE)
-        if not data:
-            return
-        prices, prev, capacity = data
-        finite = prices[np.isfinite(prices)] if len(prices) else prices
-        if len(finite) == 0:
-            return
-        lo, hi = float(finite.min()), float(finite.max())
-        has_prev = not math.isnan(prev) and prev > 0
-        if has_prev:
-            lo, hi = min(lo, prev), max(hi, prev)
-        pad = (hi - lo) * 0.08 or max(abs(hi) * 0.001, 0.01)
-        lo, hi = lo - pad, hi + pad
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        if has_prev:
-            y = rect.bottom() - (prev - lo) / (hi - lo) * rect.height()
-            painter.setPen(self._base_pen)
-            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
-        last = float(finite[-1])
-        ref = prev if has_prev else float(finite[0])
-        p = self.colors
-        color = p.up if last > ref else p.down if last < ref else p.flat
-        painter.setPen(QPen(color, 1.2))
-        painter.drawPath(sparkline_path(prices, rect, lo, hi, capacity))
-        painter.restore()
+        if data:
+            prices, prev, capacity = data
+            paint_sparkline(painter, rect, prices, prev, capacity, self.colors)

@@ -108,13 +108,18 @@ class QuoteTableModel(QAbstractTableModel):
         self._bold.setBold(True)
         self.flushes = 0
         self.allow_reorder = False
+        self.visible_rows: tuple[int, int] | None = None  # set by a view that paints rows
+        self._view_rows: npt.NDArray[np.int64] = np.empty(0, np.int64)
 
     # --- view contents ---------------------------------------------------------------
     def set_symbols(self, symbols: Sequence[str]) -> None:
         """Show these symbols (in list order, then sorted/filtered as set)."""
         self.beginResetModel()
         self._symbols = list(symbols)
-        self.book.ensure_all(self._symbols)
+        b = self.book
+        self._view_rows = np.fromiter(
+            (b.ensure(s) for s in self._symbols), np.int64, len(self._symbols)
+        )
         self._rows = self._ordered_rows()
         self._rebuild_pos()
         last = self.book.last
@@ -142,6 +147,10 @@ class QuoteTableModel(QAbstractTableModel):
         if 0 <= row < len(self._rows):
             return self.book.symbols[int(self._rows[row])]
         return None
+
+    def book_row(self, row: int) -> int:
+        """The quote-book row shown at display row ``row``."""
+        return int(self._rows[row])
 
     def row_of(self, symbol: str) -> int | None:
         r = self.book.row_of(symbol)
@@ -245,6 +254,48 @@ class QuoteTableModel(QAbstractTableModel):
             return fmt_big(v, self.lang) if b.ticks[r] or v else ""
         return str(v)
 
+    def row_cells(self, r: int) -> list[tuple[str, QColor | None, QColor | None, bool]]:
+        """Every column of book row ``r`` as ``(text, foreground, background, bold)``.
+
+        The fast table view paints from this: row-level facts (reference price, limit,
+        flash, staleness) are worked out once per row instead of once per cell and role.
+        """
+        b = self.book
+        p = self.palette
+        last = b.last[r]
+        prev = b.prev_close[r]
+        stale = self._stale_now and self._is_stale(r)
+        lim = self._at_limit(r)
+        lim_bg = (p.up_bg if lim > 0 else p.down_bg) if lim else None
+        f = self._flash.get(r)
+        flash = (p.flash_up if f[1] else p.flash_down) if f and f[0] > time.monotonic() else None
+        ch = last - prev
+        sign_fg = None if ch != ch else p.up if ch > 0 else p.down if ch < 0 else p.flat
+        out = []
+        for col in self.columns:
+            k = col.key
+            text = self._display(r, col)
+            fg: QColor | None = None
+            if stale:
+                fg = p.stale
+            elif col.kind in ("change", "pct"):
+                fg = sign_fg
+            elif k == "limit_up":
+                fg = p.up
+            elif k == "limit_down":
+                fg = p.down
+            elif col.kind == "price" and k != "prev_close" and prev == prev:
+                v = getattr(b, k)[r]
+                if v == v:
+                    fg = p.up if v > prev else p.down if v < prev else p.flat
+            bg = flash if k == "last" and flash is not None else None
+            if bg is None and lim_bg is not None and k in ("code", "name", "last", "change_pct"):
+                bg = lim_bg
+            out.append((text, fg, bg, k == "last" and lim != 0))
+        return out
+
+    _stale_now = False
+
     def _is_stale(self, r: int) -> bool:
         if not self.staleness_applies():
             return False
@@ -326,6 +377,7 @@ class QuoteTableModel(QAbstractTableModel):
         """
         self.flushes += 1
         now = time.monotonic()
+        self._stale_now = self.staleness_applies()  # once per frame, not once per cell
         dirty = self.book.take_dirty()
         n_book = len(self.book)
         if len(self._pos) < n_book:
@@ -355,6 +407,11 @@ class QuoteTableModel(QAbstractTableModel):
         return len(changed)
 
     def _emit_spans(self, rows: list[int]) -> None:
+        if self.visible_rows is not None:
+            # A view told us what it shows: rows off screen are painted fresh when they
+            # scroll in, so signalling them is wasted work at market rates.
+            lo, hi = self.visible_rows
+            rows = [r for r in rows if lo <= r <= hi]
         if not rows:
             return
         rows.sort()
@@ -377,7 +434,7 @@ class QuoteTableModel(QAbstractTableModel):
     # --- ordering ----------------------------------------------------------------------
     def _ordered_rows(self) -> npt.NDArray[np.int64]:
         b = self.book
-        rows = np.fromiter((b.ensure(s) for s in self._symbols), np.int64, len(self._symbols))
+        rows = self._view_rows
         if self._filter:
             f = self._filter
             keep = [
