@@ -112,6 +112,10 @@ def _build_parser() -> argparse.ArgumentParser:
         help="refuse a bad token in the HTTP handshake (default: ret 401 then close)",
     )
 
+    b = sub.add_parser("bench", help="run the benchmarks (from a source checkout)")
+    b.add_argument("--short", action="store_true", help="a few seconds each, no docs written")
+    b.add_argument("--seconds", type=float, default=30.0, help="UI-load duration per run")
+
     e = sub.add_parser("export", help="collect quotes for N seconds and write a CSV snapshot")
     e.add_argument("--url", required=True, help="WebSocket URL (ws:// or wss://)")
     e.add_argument(
@@ -280,6 +284,21 @@ def _sim(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    import runpy
+
+    script = Path(__file__).resolve().parents[1] / "bench" / "run_all.py"
+    if not script.exists():
+        _err("the benchmarks live in the source checkout (bench/); run this from there")
+        return 2
+    sys.argv = [str(script), *(["--short"] if args.short else []), "--seconds", str(args.seconds)]
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    except SystemExit as e:
+        return int(e.code or 0)
+    return 0
+
+
 def _no_console_safety() -> None:
     """A windowed build (no console) has ``sys.stdout``/``stderr`` set to ``None``.
 
@@ -317,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         return _sim(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "bench":
+        return _bench(args)
     if args.install_desktop or args.uninstall_desktop:
         return _desktop(args.install_desktop)
     from monitor.app import run_app
