@@ -134,6 +134,8 @@ class _Connection:
         self._seq_ids = itertools.count(1)
         self._resend = False
         self.task: asyncio.Task[None] | None = None
+        self.sent_order: list[str] = []  # the list as last sent, for truncation checks
+        self.sent_at = 0.0
 
     # --- lifecycle ---------------------------------------------------------------
     def start(self) -> None:
@@ -339,9 +341,10 @@ class _Connection:
         """Frames that bring the server from ``sent`` to ``desired``; updates ``sent``."""
         cfg = self.cfg
         want = list(self.desired)
-        if cfg.max_codes is not None and len(want) > cfg.max_codes:  # the pool never does this
-            log.error("connection %d asked for %d > cap %d", self.number, len(want), cfg.max_codes)
-            want = want[: cfg.max_codes]
+        cap = self.pool.cap
+        if cap is not None and len(want) > cap:  # the pool never does this
+            log.error("connection %d asked for %d > cap %d", self.number, len(want), cap)
+            want = want[:cap]
         sent = self.sent if self.sent is not None else set()
         resend, self._resend = self._resend, False
         frames: list[str] = []
@@ -366,6 +369,9 @@ class _Connection:
             if added:
                 frames.append(generic.subscribe(added, form, style))
         self.sent = set(want)
+        if frames:
+            self.sent_order = want
+            self.sent_at = time.time()
         return frames
 
     # --- liveness ----------------------------------------------------------------
@@ -424,6 +430,9 @@ class FeedPool:
         self._started = False
         self._bad_logged = 0
         self._stopping: set[asyncio.Task[None]] = set()
+        self.cap = config.max_codes  # lowered if the provider turns out to cap lower
+        self.truncation_check_after = 15.0  # seconds after a subscription
+        self._checker: asyncio.Task[None] | None = None
 
     # --- public API --------------------------------------------------------------
     async def start(self) -> None:
@@ -434,10 +443,69 @@ class FeedPool:
         for c in self.connections:
             if c.task is None:
                 c.start()
+        if self.cap is not None and self._checker is None:
+            self._checker = asyncio.get_event_loop().create_task(self._watch_truncation())
 
     async def stop(self) -> None:
         self._started = False
+        if self._checker is not None:
+            self._checker.cancel()
+            self._checker = None
         await asyncio.gather(*(c.stop() for c in self.connections))
+
+    # --- silent truncation ---------------------------------------------------------
+    async def _watch_truncation(self) -> None:
+        while True:
+            await asyncio.sleep(max(0.05, self.truncation_check_after / 3))
+            try:
+                self.check_truncation()
+            except Exception:
+                log.exception("truncation check failed")
+
+    def check_truncation(self) -> int | None:
+        """Detect a provider that silently keeps only the first N codes of a list.
+
+        AllTick ignores codes beyond the plan's per-connection limit without an error.
+        If, well after a subscription, exactly a prefix of the list has ticked and a
+        large tail never has, lower the cap to that prefix and re-split the symbols
+        over more connections. Returns the new cap when it changed.
+        """
+        now = time.time()
+        last = self.stats.last_tick
+        for c in self.connections:
+            order = c.sent_order
+            if not order or c.state.phase is not Phase.LIVE:
+                continue
+            if now - c.sent_at < self.truncation_check_after:
+                continue
+            ticked = [s in last and last[s] >= c.sent_at - 5 for s in order]
+            k = sum(ticked)
+            tail = len(order) - k
+            truncated = k > 0 and all(ticked[:k]) and tail >= max(20, len(order) // 10)
+            if truncated and (self.cap is None or k < self.cap):
+                self.cap = k
+                self.stats.last_error = (
+                    f"the provider delivers only the first {k} codes per connection; "
+                    f"re-split over more connections"
+                )
+                log.warning("%s", self.stats.last_error)
+                self._reshard()
+                return k
+        return None
+
+    def _reshard(self) -> None:
+        """Re-split every symbol over connections of at most ``cap`` codes."""
+        cap = self.cap or len(self.symbols) or 1
+        symbols = list(self.symbols)
+        chunks = [symbols[i : i + cap] for i in range(0, len(symbols), cap)] or [[]]
+        while len(self.connections) < min(len(chunks), self.config.max_connections):
+            self._add_connection()
+        for i, c in enumerate(self.connections):
+            c.desired = dict.fromkeys(chunks[i]) if i < len(chunks) else {}
+            c.sent_order = []
+            c.sync()
+        self.overflow = [s for ch in chunks[len(self.connections) :] for s in ch]
+        self._state_changed()
 
     def set_symbols(self, symbols: Iterable[str], *, wildcard: bool = False) -> None:
         """Make the subscription exactly ``symbols`` (canonical); cheap to call often.
@@ -447,7 +515,7 @@ class FeedPool:
         with room, opening new ones up to ``max_connections``.
         """
         new = dict.fromkeys(symbols)
-        cap = self.config.max_codes
+        cap = self.cap
         touched: set[_Connection] = set()
         if not self.connections:
             self._add_connection()

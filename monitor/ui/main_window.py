@@ -12,6 +12,7 @@ import asyncio
 import base64
 import contextlib
 import datetime as dt
+import html
 import logging
 import time
 from collections.abc import Callable
@@ -66,6 +67,7 @@ from monitor.core.symbols import ParseReport, SymbolError, normalize, parse_many
 from monitor.core.watchlist import WatchlistError
 from monitor.core.watchlist_io import WatchlistFileError, read_watchlist_file, write_watchlist
 from monitor.feed.client import Phase
+from monitor.feed.status import describe
 from monitor.ui.chart import DetailChart
 from monitor.ui.columns import COLUMNS, column_index
 from monitor.ui.delegates import CellDelegate, SparklineDelegate
@@ -402,25 +404,16 @@ class MainWindow(QMainWindow):
         pool = core.pool
         state = core.state
         zh = self.lang == "zh"
-        if state is None or pool is None:
-            self.st_conn.setText("○ " + ("连接中" if zh else "connecting"))
-        elif state.phase is Phase.LIVE:
-            n = len(state.connections)
-            self.st_conn.setText(
-                f"<span style='color:#16a34a'>●</span> {'实时' if zh else 'live'}"
-                + (f" ×{n}" if n > 1 else "")
-            )
-        elif state.phase is Phase.BACKOFF:
-            secs = max(0.0, state.retry_at - time.time())
-            self.st_conn.setText(
-                f"<span style='color:#d97706'>●</span> {'重连' if zh else 'reconnecting in'} {secs:.0f} s: {state.reason}"
-            )
-        elif state.phase is Phase.FAILED:
-            self.st_conn.setText(
-                f"<span style='color:#dc2626'>●</span> {'失败' if zh else 'failed'}: {state.reason}"
-            )
-        else:
-            self.st_conn.setText("○ " + state.phase.value)
+        dot = {
+            Phase.LIVE: "#16a34a",
+            Phase.BACKOFF: "#d97706",
+            Phase.FAILED: "#dc2626",
+        }.get(state.phase if state else Phase.CONNECTING, "#9ca3af")
+        text = describe(state if pool is not None else None, self.lang)
+        if pool is not None and pool.stats.bad_frames:
+            text += f" · {'坏帧' if zh else 'bad frames'} {pool.stats.bad_frames}"
+        self.st_conn.setText(f"<span style='color:{dot}'>●</span> {html.escape(text)}")
+        self.st_conn.setToolTip(html.escape(pool.stats.last_error) if pool else "")
         now = time.monotonic()
         ticks = pool.stats.ticks if pool else 0
         t0, n0 = self._last_ticks
