@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "remove_stale_temps"]
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
@@ -37,6 +37,23 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def remove_stale_temps(path: Path, older_than: float = 60.0) -> int:
+    """Delete temp files a killed writer left next to ``path``; returns how many."""
+    import time
+
+    removed = 0
+    try:
+        candidates = list(Path(path).parent.glob(f".{Path(path).name}.*.tmp"))
+    except OSError:
+        return 0
+    for tmp in candidates:
+        with contextlib.suppress(OSError):
+            if time.time() - tmp.stat().st_mtime > older_than:
+                tmp.unlink()
+                removed += 1
+    return removed
 
 
 def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:

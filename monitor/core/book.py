@@ -130,6 +130,8 @@ class QuoteBook:
             ("hist_volume", 0.0, np.float32),
             ("hist_time", 0.0, np.float64),
         ):
+            # np.full writes every page now (np.zeros would leave them to fault in over
+            # the day), so the day's history memory is taken up front and RSS stays flat.
             new = np.full((cap, n), fill, dtype)
             if old:
                 new[:old] = getattr(self, name)[:old]

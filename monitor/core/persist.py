@@ -12,13 +12,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from monitor.core.atomic import atomic_write_bytes
+from monitor.core.atomic import atomic_write_bytes, remove_stale_temps
 
 __all__ = ["load_json", "save_json"]
 
 
 def load_json(path: Path) -> tuple[Any, str | None]:
     """``(data, None)``, ``(None, None)`` if absent, or ``(None, message)`` if corrupt."""
+    remove_stale_temps(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

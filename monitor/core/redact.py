@@ -24,7 +24,8 @@ def register_secret(secret: str | None) -> None:
 def redact(text: str, token: str | None = None) -> str:
     """``text`` with the token, known secrets and any ``token=`` value replaced by ``***``."""
     for s in (token, *_SECRETS):
-        if s:
+        # Shorter strings are no real secret, and masking them would mangle the text.
+        if s and len(s) >= 4:
             text = text.replace(s, "***")
     return _TOKEN_QS.sub(r"\1***", text)
 

@@ -391,10 +391,13 @@ def _describe(e: BaseException) -> str:
     if isinstance(e, _Lost):
         return str(e)
     if isinstance(e, ConnectionClosed):
-        rcvd = e.rcvd
+        rcvd, sent = e.rcvd, e.sent
         if rcvd is not None:
             why = f": {rcvd.reason}" if rcvd.reason else ""
             return f"connection closed (code {rcvd.code}{why})"
+        if sent is not None:  # we closed it: a protocol error on our side of the wire
+            why = f": {sent.reason}" if sent.reason else ""
+            return f"connection closed by the client (code {sent.code}{why})"
         return "connection lost (no close frame)"
     if isinstance(e, TimeoutError | asyncio.TimeoutError):
         return "timed out"

@@ -502,7 +502,7 @@ class MainWindow(QMainWindow):
         """After any watchlist edit: save, resubscribe, refresh the view."""
         err = self.core.save_watchlists()
         if err:
-            QMessageBox.warning(self, self.tr("Not saved"), err)
+            self._notify(self.tr("Not saved"), err)
         self.core.resubscribe()
         self._show_symbols()
 
@@ -532,8 +532,26 @@ class MainWindow(QMainWindow):
                 errors.append(
                     err if not matches else SymbolError(tok, f"matches {len(matches)} names")
                 )
-        rep = parse_many(out)
+        rep = self._known(parse_many(out))
         return ParseReport(rep.symbols, rep.duplicates, tuple(errors) + rep.errors)
+
+    def _known(self, rep: ParseReport) -> ParseReport:
+        """Drop well-formed codes the provider does not list (when its list is known).
+
+        A provider may refuse a whole subscription for one unknown code (AllTick's
+        ret 600), so an unlisted code must not reach the feed.
+        """
+        master = self.core.master
+        if not len(master):
+            return rep
+        unknown = [s for s in rep.symbols if s not in master]
+        if not unknown:
+            return rep
+        errors = tuple(
+            SymbolError(s, "not in the symbol list (not listed, or delisted)") for s in unknown
+        )
+        keep = tuple(s for s in rep.symbols if s in master)
+        return ParseReport(keep, rep.duplicates, rep.errors + errors)
 
     def _add_from_box(self) -> None:
         text = self.add_box.text().strip()
@@ -582,7 +600,7 @@ class MainWindow(QMainWindow):
 
     def paste_text(self, text: str, name: str) -> tuple[list[str], ParseReport]:
         """Add a pasted block; shows what was added, already there, and rejected (and why)."""
-        rep = parse_many(text)
+        rep = self._known(parse_many(text))
         existing = set(self.core.watchlists.get(name))
         already = [s for s in rep.symbols if s in existing]
         added = (
@@ -599,9 +617,15 @@ class MainWindow(QMainWindow):
             )
         if rep.errors:
             lines.append(self.tr("Rejected %n:", "", len(rep.errors)))
-            lines += [f"  • {e}" for e in rep.errors[:30]]
-            if len(rep.errors) > 30:
-                lines.append(f"  … {len(rep.errors) - 30} more")
+            by_reason: dict[str, list[str]] = {}
+            for e in rep.errors:
+                by_reason.setdefault(e.reason, []).append(e.token)
+            for reason, tokens in sorted(by_reason.items(), key=lambda kv: -len(kv[1]))[:12]:
+                shown = ", ".join(repr(t) for t in dict.fromkeys(tokens[:5]))
+                more = " …" if len(tokens) > 5 else ""
+                lines.append(f"  • {len(tokens):,} × {reason}: {shown}{more}")
+            if len(by_reason) > 12:
+                lines.append(f"  … {len(by_reason) - 12} more kinds of problem")
         self.last_paste_report = "\n".join(lines)
         box = QMessageBox(
             QMessageBox.Icon.Information if not rep.errors else QMessageBox.Icon.Warning,
@@ -691,7 +715,7 @@ class MainWindow(QMainWindow):
             try:
                 name = self.core.watchlists.create(name)
             except WatchlistError as e:
-                QMessageBox.warning(self, self.tr("New list"), str(e))
+                self._notify(self.tr("New list"), str(e))
                 return
             self.core.save_watchlists()
             self._reload_lists(name)
@@ -705,7 +729,7 @@ class MainWindow(QMainWindow):
             try:
                 new = self.core.watchlists.rename(old, new)
             except WatchlistError as e:
-                QMessageBox.warning(self, self.tr("Rename list"), str(e))
+                self._notify(self.tr("Rename list"), str(e))
                 return
             self.core.save_watchlists()
             self._reload_lists(new)
@@ -721,7 +745,7 @@ class MainWindow(QMainWindow):
             try:
                 pos, syms = wl.delete(name)
             except WatchlistError as e:
-                QMessageBox.warning(self, self.tr("Delete list"), str(e))
+                self._notify(self.tr("Delete list"), str(e))
                 return
             saved[:] = [pos, syms]
             self.core.save_watchlists()
@@ -748,13 +772,11 @@ class MainWindow(QMainWindow):
         try:
             tokens = read_watchlist_file(path)
         except WatchlistFileError as e:
-            QMessageBox.warning(self, self.tr("Import list"), str(e))
+            self._notify(self.tr("Import list"), str(e))
             return None
-        rep = parse_many(tokens)
+        rep = self._known(parse_many(tokens))
         if not rep.symbols:
-            QMessageBox.warning(
-                self, self.tr("Import list"), self.tr("No valid codes in %s") % path.name
-            )
+            self._notify(self.tr("Import list"), self.tr("No valid codes in %s") % path.name)
             return None
         base = path.stem[:30] or "list"
         name = base
@@ -766,8 +788,7 @@ class MainWindow(QMainWindow):
         self._edited()
         self._reload_lists(name)
         if rep.errors:
-            QMessageBox.information(
-                self,
+            self._notify(
                 self.tr("Import list"),
                 self.tr("Imported %d codes; skipped %d:\n") % (len(rep.symbols), len(rep.errors))
                 + "\n".join(f"• {e}" for e in rep.errors[:20]),
@@ -789,7 +810,7 @@ class MainWindow(QMainWindow):
             try:
                 write_watchlist(Path(path), syms, [self.core.master.name(s) for s in syms])
             except OSError as e:
-                QMessageBox.warning(self, self.tr("Export list"), str(e))
+                self._notify(self.tr("Export list"), str(e))
 
     # --- export ----------------------------------------------------------------------
     def _dir(self) -> str:
@@ -818,7 +839,7 @@ class MainWindow(QMainWindow):
         try:
             n = export_csv(path, quotes, lang=self.lang)
         except OSError as e:
-            QMessageBox.warning(self, self.tr("Export snapshot"), f"{path}: {e.strerror or e}")
+            self._notify(self.tr("Export snapshot"), f"{path}: {e.strerror or e}")
             return 0
         self.core.settings = self.core.settings.with_(export_dir=str(path.parent))
         with contextlib.suppress(OSError):

@@ -51,7 +51,7 @@ class QuoteTableView(QTableView):
         """A laid-out text, cached: most cells show the same strings frame after frame."""
         st = self._texts.get(text)
         if st is None:
-            if len(self._texts) > 20_000:
+            if len(self._texts) > 4_000:  # ~6 screens of cells; bounded, so RSS stays flat
                 self._texts.clear()
             st = QStaticText(text)
             st.setTextFormat(Qt.TextFormat.PlainText)

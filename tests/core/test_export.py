@@ -78,3 +78,29 @@ def test_failed_export_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mo
         export_csv(out, _quotes())
     assert out.read_text() == "old"
     assert os.listdir(tmp_path) == ["snap.csv"]
+
+
+def test_stale_temp_files_of_a_killed_writer_are_removed(tmp_path: Path) -> None:
+    import time as _t
+
+    from monitor.core.atomic import remove_stale_temps
+    from monitor.core.persist import load_json, save_json
+
+    target = tmp_path / "watchlists.json"
+    save_json(target, {"a": 1})
+    stale = tmp_path / ".watchlists.json.abc123.tmp"
+    stale.write_text("{partial")
+    old = _t.time() - 3600
+    os.utime(stale, (old, old))
+    fresh = tmp_path / ".watchlists.json.def456.tmp"
+    fresh.write_text("{being written")
+    assert load_json(target) == ({"a": 1}, None)
+    assert not stale.exists() and fresh.exists()  # a writer may still own the fresh one
+    assert remove_stale_temps(target, older_than=0) == 1
+
+
+def test_redaction_masks_real_tokens_but_not_short_strings() -> None:
+    from monitor.core.redact import redact
+
+    assert redact("HTTP 401 for ws://x/?token=abcdef123", "T") == "HTTP 401 for ws://x/?token=***"
+    assert redact("token abcdef123 refused", "abcdef123") == "token *** refused"

@@ -63,6 +63,7 @@ class ScriptedAllTick:
         handshake_status: int | None = None,
         push_interval: float = 0.02,
         port: int = 0,
+        ssl: object = None,
     ) -> None:
         self.fault = fault
         self.handshake_status = handshake_status
@@ -71,10 +72,12 @@ class ScriptedAllTick:
         self.conns: list[Conn] = []
         self.server: Server | None = None
         self.handshakes = 0
+        self.ssl = ssl
 
     @property
     def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/quote-stock-b-ws-api?token=T"
+        scheme = "wss" if self.ssl else "ws"
+        return f"{scheme}://127.0.0.1:{self.port}/quote-stock-b-ws-api?token=T"
 
     async def __aenter__(self) -> ScriptedAllTick:
         self.server = await serve(
@@ -83,6 +86,7 @@ class ScriptedAllTick:
             self.port,
             process_request=self._process_request,
             ping_interval=None,
+            ssl=self.ssl,
         )
         self.port = next(iter(self.server.sockets)).getsockname()[1]
         return self

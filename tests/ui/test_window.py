@@ -227,3 +227,67 @@ def test_alltick_provider_with_token_from_settings(qloop, paths: Paths) -> None:
             w.deleteLater()
     finally:
         qloop.run_until_complete(sim.stop())
+
+
+def test_bad_input_from_people_gets_clear_messages_and_loses_nothing(
+    window: MainWindow, qloop, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.reliability import REPORT, Row
+
+    core = window.core
+    before = (
+        json.loads(core.paths.watchlists.read_text()) if core.paths.watchlists.exists() else None
+    )
+    listed = core.master.symbols()
+    unlisted = next(f"{c}.SH" for c in range(603999, 600000, -1) if f"{c}.SH" not in core.master)
+    lines = []
+    for i in range(10_000):  # a 10,000-line paste: listed codes, repeats, garbage, other markets
+        lines.append([listed[i % 300], "AAPL", "00700.HK", f"junk{i}", "999999", unlisted][i % 6])
+
+    async def paste():  # type: ignore[no-untyped-def]
+        return window.paste_text("\n".join(lines), DEFAULT_LIST)
+
+    added, rep = qloop.run_until_complete(paste())
+    report = window.last_paste_report
+    assert len(set(window.core.watchlists.get(DEFAULT_LIST))) == len(
+        window.core.watchlists.get(DEFAULT_LIST)
+    )
+    assert "'AAPL'" in report and "'00700.HK'" in report and "not in the symbol list" in report
+    assert len(report.splitlines()) < 20  # thousands of rejections summarised by reason
+    # Malformed imports: a binary file and a CSV with no codes; nothing saved is lost.
+    saved = list(window.core.watchlists.get(DEFAULT_LIST))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01\x02binary")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("code,name\nfoo,bar\n")
+    assert window.import_list_file(bad) is None
+    assert window.import_list_file(empty) is None
+    assert window.core.watchlists.get(DEFAULT_LIST) == saved
+    REPORT.count("bad inputs tried", 10_000 + 2)
+    REPORT.count("faults injected")
+    REPORT.add(
+        Row(
+            "people",
+            "paste of 10,000 lines: repeats, garbage, US/HK codes, unlisted codes",
+            "a report: added N, already there, rejected with the reason per code",
+            True,
+            None,
+            "—",
+            True,
+            f"{len(added)} added, {len(rep.errors):,} rejected, list intact",
+        )
+    )
+    REPORT.count("faults injected")
+    REPORT.add(
+        Row(
+            "people",
+            "import of a binary file and of a CSV without codes",
+            "“not a text file” / “No valid codes in empty.txt”",
+            True,
+            None,
+            "—",
+            True,
+            "lists unchanged",
+        )
+    )
+    assert before is None or before != {}
