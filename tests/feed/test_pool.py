@@ -267,3 +267,25 @@ async def test_token_never_logged(caplog: pytest.LogCaptureFixture) -> None:
             pool.set_symbols(sim.market.symbols[:2])
             await wait_until(lambda: pool.state.phase is Phase.FAILED)
     assert "wrong-sekrit-456" not in caplog.text
+
+
+async def test_export_cli_against_an_alltick_server_that_is_not_our_simulator(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The independent scripted server serves no symbol master and no K-lines."""
+    import csv
+    import sys
+
+    async with ScriptedAllTick() as srv:
+        out = tmp_path / "third-party.csv"
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "monitor", "export", "--url", srv.url.split("?")[0], "--token", "T",
+            "--symbols", "600519,000001.SZ,sh601318", "--seconds", "2", "--out", str(out),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        stdout, stderr = await asyncio.wait_for(proc.communicate(), 60)
+        assert proc.returncode == 0, stderr.decode()
+        with out.open(encoding="utf-8-sig") as f:
+            rows = list(csv.DictReader(f))
+        assert [r["code"] for r in rows] == ["600519.SH", "000001.SZ", "601318.SH"]
+        assert all(r["last"] == "10.00" for r in rows)
+        assert all(r["change_pct"] == "" for r in rows)  # no previous close: unknown, not 0
+        assert max(len(c.subscribed) for c in srv.conns) == 3
