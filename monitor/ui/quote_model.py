@@ -39,7 +39,7 @@ SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 3
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _FLASH_S = 0.45
-_RESORT_S = 0.5
+_RESORT_S = 1.0  # live re-sorts: once a second (each one repaints the whole view)
 
 
 def fmt_big(v: float, lang: str) -> str:
@@ -400,9 +400,8 @@ class QuoteTableModel(QAbstractTableModel):
                         changed.append(int(self._pos[r]))
         if changed and self._sort_col >= 0 and self.columns[self._sort_col].book_field:
             self._sort_dirty = True
-        if self._sort_dirty and now - self._last_sort >= _RESORT_S:
-            self._relayout()
-            return len(changed)
+        if self._sort_dirty and now - self._last_sort >= _RESORT_S and self._relayout():
+            return len(changed)  # the order changed: the layout change repaints everything
         self._emit_spans(changed)
         return len(changed)
 
@@ -462,14 +461,16 @@ class QuoteTableModel(QAbstractTableModel):
         pos[self._rows] = np.arange(len(self._rows))
         self._pos = pos
 
-    def _relayout(self, force: bool = False) -> None:
-        """Recompute order/filter; a layout change that keeps selection and scroll."""
+    def _relayout(self, force: bool = False) -> bool:
+        """Recompute order/filter; a layout change that keeps selection and scroll.
+
+        Returns whether the order changed (and a layout change was signalled).
+        """
         new_rows = self._ordered_rows()
         self._last_sort = time.monotonic()
         self._sort_dirty = False
         if not force and np.array_equal(new_rows, self._rows):
-            self._all_changed()
-            return
+            return False
         self.layoutAboutToBeChanged.emit()
         old_rows = self._rows
         persistent = self.persistentIndexList()
@@ -485,3 +486,4 @@ class QuoteTableModel(QAbstractTableModel):
                 new_from.append(QModelIndex())
         self.changePersistentIndexList(persistent, new_from)
         self.layoutChanged.emit()
+        return True

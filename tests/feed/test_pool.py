@@ -277,11 +277,24 @@ async def test_export_cli_against_an_alltick_server_that_is_not_our_simulator(tm
     async with ScriptedAllTick() as srv:
         out = tmp_path / "third-party.csv"
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "monitor", "export", "--url", srv.url.split("?")[0], "--token", "T",
-            "--symbols", "600519,000001.SZ,sh601318", "--seconds", "2", "--out", str(out),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "monitor",
+            "export",
+            "--url",
+            srv.url.split("?")[0],
+            "--token",
+            "T",
+            "--symbols",
+            "600519,000001.SZ,sh601318",
+            "--seconds",
+            "2",
+            "--out",
+            str(out),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
-        stdout, stderr = await asyncio.wait_for(proc.communicate(), 60)
+        _stdout, stderr = await asyncio.wait_for(proc.communicate(), 60)
         assert proc.returncode == 0, stderr.decode()
         with out.open(encoding="utf-8-sig") as f:
             rows = list(csv.DictReader(f))
