@@ -135,5 +135,27 @@ def git_rev() -> str:
         return ""
 
 
+def sim_command(
+    rate: int, *, port: int = 0, symbols: int = 5500, token: str = "bench"
+) -> list[str]:
+    """``ashare-monitor sim`` as the benchmarks run it (its own process, AllTick token)."""
+    return [
+        sys.executable,
+        "-m",
+        "monitor",
+        "sim",
+        "--port",
+        str(port),
+        "--symbols",
+        str(symbols),
+        "--rate",
+        str(rate),
+        "--token",
+        token,
+        "--request-interval",
+        "0.2",
+    ]
+
+
 def say(*parts: object) -> None:
     print(*parts, file=sys.stdout, flush=True)

@@ -26,32 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import machine, rss_mb, say  # noqa: E402
+from bench.common import machine, rss_mb, say, sim_command  # noqa: E402
 
 
 def _start_sim(port: int, rate: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "monitor",
-            "sim",
-            "--port",
-            str(port),
-            "--symbols",
-            "5500",
-            "--rate",
-            str(rate),
-            "--token",
-            "soak",
-            "--request-interval",
-            "0.2",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
-    return proc
+    cmd = sim_command(rate, port=port, token="soak")
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
 
 
 def _free_port() -> int:

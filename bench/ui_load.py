@@ -30,27 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import Row, say, table, write_section  # noqa: E402
+from bench.common import Row, say, sim_command, table, write_section  # noqa: E402
 
 
 def start_sim(rate: int, symbols: int = 5500) -> tuple[subprocess.Popen[str], int]:
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "monitor",
-            "sim",
-            "--port",
-            "0",
-            "--symbols",
-            str(symbols),
-            "--rate",
-            str(rate),
-            "--token",
-            "bench",
-            "--request-interval",
-            "0.2",
-        ],
+        sim_command(rate, symbols=symbols),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

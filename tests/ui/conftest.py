@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from monitor.app import AppCore
 from monitor.core.settings import Settings
 from monitor.paths import Paths
 from monitor.ui.main_window import MainWindow
+from tests.feed.helpers import wait_until
 
 
 class _QLoop(qasync.QEventLoop):  # type: ignore[misc]
@@ -72,13 +73,7 @@ def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
     return Paths.default()
 
 
-async def until(pred: Callable[[], object], timeout: float = 8.0, what: str = "") -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not pred():
-        if loop.time() > end:
-            raise AssertionError(f"timed out waiting for {what or pred}")
-        await asyncio.sleep(0.01)
+until = wait_until  # the ui tests' name for the shared awaitable wait
 
 
 @pytest.fixture
