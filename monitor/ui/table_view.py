@@ -15,6 +15,7 @@ from PySide6.QtCore import QModelIndex, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QDropEvent,
     QFont,
+    QKeyEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -34,6 +35,7 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 class QuoteTableView(QTableView):
     rows_dropped = Signal(list, int)
+    typed = Signal(str)  # a printable key with no modifier: opens the quick search
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -154,6 +156,14 @@ class QuoteTableView(QTableView):
                 tx = x + w - 6 - tw if right[logical] else x + 6
                 painter.drawStaticText(QPointF(tx, y + (h - size.height()) / 2), st)
         painter.end()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if plain and text and (text.isalnum() or text == "*") and text.isprintable():
+            self.typed.emit(text)
+            return
+        super().keyPressEvent(event)
 
     # --- drag and drop ---------------------------------------------------------------
     def dropEvent(self, event: QDropEvent) -> None:

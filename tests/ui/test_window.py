@@ -291,3 +291,23 @@ def test_bad_input_from_people_gets_clear_messages_and_loses_nothing(
         )
     )
     assert before is None or before != {}
+
+
+def test_quick_search_by_pinyin_adds_to_the_current_list(window: MainWindow, qloop, qtbot) -> None:  # type: ignore[no-untyped-def]
+    core = window.core
+    core.watchlists.create("新列表")
+    window._reload_lists("新列表")
+    qloop.run_until_complete(until(lambda: window.quick.index is not None, what="pinyin index"))
+
+    async def type_payh() -> None:
+        window.table.setFocus()
+        qtbot.keyClicks(window.table, "p")
+        qtbot.keyClicks(window.quick.edit, "ayh")
+        assert window.quick.isVisible()
+        assert window.quick.results.currentItem().text().startswith("000001.SZ")
+        qtbot.keyClick(window.quick.edit, Qt.Key.Key_Return)
+
+    qloop.run_until_complete(type_payh())
+    assert core.watchlists.get("新列表") == ["000001.SZ"]
+    assert not window.quick.isVisible()
+    assert window.selected_symbols() == ["000001.SZ"]
