@@ -58,11 +58,12 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.app import AppCore
+from monitor.core.calendar import MarketStatus, TradingCalendar
 from monitor.core.export import export_csv
 from monitor.core.quotes import SHANGHAI
 from monitor.core.redact import redact
 from monitor.core.session import Phase as SessionPhase
-from monitor.core.session import is_trading, phase_at
+from monitor.core.session import is_trading
 from monitor.core.symbols import ParseReport, SymbolError, normalize, parse_many
 from monitor.core.watchlist import WatchlistError
 from monitor.core.watchlist_io import WatchlistFileError, read_watchlist_file, write_watchlist
@@ -139,6 +140,8 @@ class MainWindow(QMainWindow):
         self._last_ticks = (time.monotonic(), 0)
         self._tick_rate = 0.0
         self.first_row_painted = asyncio.get_event_loop().create_future()
+        self.calendar: TradingCalendar | None = None
+        self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(SHANGHAI)
 
     # --- construction --------------------------------------------------------------
     @staticmethod
@@ -334,6 +337,7 @@ class MainWindow(QMainWindow):
         self._refresh_completer()
         self._reload_lists(self.core.settings.ui.get("current_list"))
         self._index_task = asyncio.get_event_loop().create_task(self._build_index())
+        self._calendar_task = asyncio.get_event_loop().create_task(self._load_calendar())
         self.timer.start(int(1000 / self.core.settings.refresh_hz))
         self.status_timer.start()
         self._update_status()
@@ -402,7 +406,13 @@ class MainWindow(QMainWindow):
     def _staleness_applies(self) -> bool:
         if self.core.phase() is not Phase.LIVE:
             return True
-        return self.core.simulated or is_trading(phase_at(dt.datetime.now(SHANGHAI)))
+        if self.core.simulated:
+            return True
+        return is_trading(self._market_status().phase)
+
+    def _market_status(self) -> MarketStatus:
+        cal = self.calendar or TradingCalendar(load=False)  # weekdays until it has loaded
+        return cal.status(self.clock())
 
     def _update_status(self) -> None:
         core = self.core
@@ -437,9 +447,16 @@ class MainWindow(QMainWindow):
             self.st_age.setText(
                 ("最新 " if zh else "newest tick ") + (f"{age:.1f} s" if age is not None else "—")
             )
-        phase = phase_at(dt.datetime.now(SHANGHAI))
-        en, cn = _SESSION_TEXT[phase]
+        ms = self._market_status()
+        en, cn = _SESSION_TEXT[ms.phase]
+        if ms.holiday:
+            en, cn = "Closed (holiday)", "休市（节假日）"
         text = ("市场: " + cn) if zh else ("Market: " + en)
+        if ms.next_open is not None:
+            when = ms.next_open.strftime("%m-%d %H:%M")
+            text += f" · {'下次开盘' if zh else 'next open'} {when}"
+        if not ms.known and self.calendar is not None:
+            text += " (holiday data ends; weekdays assumed)" if not zh else "（节假日数据已过期）"
         if core.simulated:
             text += " (模拟行情全天开放)" if zh else " (simulator: always open)"
         self.st_session.setText(text)
@@ -496,6 +513,10 @@ class MainWindow(QMainWindow):
         self.table.setVisible(not empty)
         self.empty_hint.setVisible(empty)
         self.remove_action.setEnabled(name is not None)
+
+    async def _load_calendar(self) -> None:
+        self.calendar = await asyncio.to_thread(TradingCalendar)
+        self._update_status()
 
     async def _build_index(self) -> None:
         """Build the pinyin index off the event loop's critical path (~0.4 s for 5,500)."""

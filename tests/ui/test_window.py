@@ -311,3 +311,22 @@ def test_quick_search_by_pinyin_adds_to_the_current_list(window: MainWindow, qlo
     assert core.watchlists.get("新列表") == ["000001.SZ"]
     assert not window.quick.isVisible()
     assert window.selected_symbols() == ["000001.SZ"]
+
+
+def test_status_shows_lunch_break_and_holidays(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from monitor.core.quotes import SHANGHAI
+
+    qloop.run_until_complete(until(lambda: window.calendar is not None, what="calendar"))
+    window.lang = "en"
+    window.clock = lambda: dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)
+    window._update_status()
+    assert "Lunch break" in window.st_session.text()
+    window.clock = lambda: dt.datetime(2026, 10, 1, 10, 0, tzinfo=SHANGHAI)
+    window._update_status()
+    assert "Closed (holiday)" in window.st_session.text()
+    assert "next open 10-08 09:30" in window.st_session.text()
+    window.lang = "zh"
+    window._update_status()
+    assert "休市（节假日）" in window.st_session.text()
