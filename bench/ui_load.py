@@ -70,7 +70,6 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ["QT_API"] = "pyside6"
     os.environ["ASHARE_MONITOR_HOME"] = home
-    import qasync
     from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
     from PySide6.QtWidgets import QApplication, QStyledItemDelegate
 
@@ -82,6 +81,7 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
     from monitor.paths import Paths
     from monitor.secrets import TokenStore
     from monitor.ui.columns import column_index
+    from monitor.ui.loop import make_loop
     from monitor.ui.main_window import MainWindow
     from monitor.ui.table_view import QuoteTableView
 
@@ -155,8 +155,7 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
         alltick.decode = json_decode  # type: ignore[assignment]
 
     app = QApplication.instance() or QApplication([])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = make_loop(app)
     core = AppCore(paths)
     core.tokens = TokenStore(paths.secrets, use_keyring=False)
     window = MainWindow(core)

@@ -66,6 +66,7 @@ class AppCore:
         self.state: PoolState | None = None
         self._daily: asyncio.Task[int] | None = None
         self._daily_done: set[str] = set()
+        self._daily_stop = asyncio.Event()
         self.config: FeedConfig | None = None
 
     def _bucket_seconds(self) -> float:
@@ -80,6 +81,7 @@ class AppCore:
     # --- lifecycle -----------------------------------------------------------------
     async def start(self) -> None:
         s = self.settings
+        self._daily_stop = asyncio.Event()
         if s.provider == "simulator":
             self.sim = Simulator(
                 SimConfig(port=0, symbols=s.sim_symbols, rate=s.sim_rate, token=SIM_TOKEN)
@@ -114,7 +116,11 @@ class AppCore:
 
     async def stop(self) -> None:
         if self._daily is not None:
-            self._daily.cancel()
+            # Its worker threads cannot be cancelled: ask it to stop and wait for them,
+            # so none completes into an event loop that has gone.
+            self._daily_stop.set()
+            await asyncio.wait([self._daily], timeout=15)
+            self._daily = None
         if self.pool is not None:
             await self.pool.stop()
             self.pool = None
@@ -181,7 +187,7 @@ class AppCore:
             if prev is not None:
                 with contextlib.suppress(BaseException):
                     await prev
-            return await fetch_daily(cfg, todo, on_bar)
+            return await fetch_daily(cfg, todo, on_bar, stop=self._daily_stop)
 
         self._daily = asyncio.get_event_loop().create_task(run(self._daily))
 
@@ -218,12 +224,12 @@ def _setup_logging(paths: Paths, verbose: int) -> str:
 def run_app(args: argparse.Namespace) -> int:
     """Open the window on the qasync loop; returns the exit code."""
     os.environ.setdefault("QT_API", "pyside6")
-    import qasync  # binds to PySide6 through QT_API, set above
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from monitor.resources_path import resource_path
     from monitor.ui.errors import ErrorReporter
+    from monitor.ui.loop import make_loop  # imports qasync, bound to PySide6 via QT_API
     from monitor.ui.main_window import MainWindow
 
     paths = Paths.default()
@@ -235,8 +241,7 @@ def run_app(args: argparse.Namespace) -> int:
     app.setDesktopFileName("ashare-monitor")
     with contextlib.suppress(FileNotFoundError):
         app.setWindowIcon(QIcon(str(resource_path("icons/ashare-monitor.svg"))))
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = make_loop(app)
     core = AppCore(paths)
     window = MainWindow(core, logfile=logfile)
     reporter = ErrorReporter(logfile, window)
@@ -258,9 +263,11 @@ def run_app(args: argparse.Namespace) -> int:
             window.lists.setCurrentRow(0)
         if getattr(args, "smoke", False):
             result = await _smoke(window, args, t0)
+            await window.wait_background()
             await core.stop()
             return
         await closed.wait()
+        await window.wait_background()
         await core.stop()
 
     with loop:

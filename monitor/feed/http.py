@@ -182,12 +182,15 @@ async def fetch_daily(
     batch_size: int = 100,
     concurrency: int = 8,
     batch_interval: float = 1.0,
+    stop: asyncio.Event | None = None,
 ) -> int:
     """Fetch daily bars for ``symbols``, calling ``on_bar`` as each arrives; returns the count.
 
     Tries AllTick's batch endpoint (POST) first; then the same batch as a GET with a
     ``query`` parameter (the simulator's form: its HTTP runs through the WebSocket port,
     which takes no request bodies); then one GET per code. Failures are logged, skipped.
+    ``stop`` ends it between requests: a worker thread cannot be cancelled, so owners
+    set it and wait rather than cancel.
     """
     done = 0
     symbols = list(symbols)
@@ -200,6 +203,8 @@ async def fetch_daily(
         size = min(batch_size, _GET_BATCH) if as_get else batch_size
         try:
             for i in range(0, len(symbols), size):
+                if stop is not None and stop.is_set():
+                    return done
                 chunk = symbols[i : i + size]
                 for bar in await asyncio.to_thread(_batch, cfg, chunk, as_get=as_get):
                     on_bar(bar)
@@ -218,6 +223,8 @@ async def fetch_daily(
     async def one(sym: str) -> None:
         nonlocal done, failures
         async with sem:
+            if stop is not None and stop.is_set():
+                return
             try:
                 bar = await asyncio.to_thread(_single, cfg, sym)
             except HttpError as e:

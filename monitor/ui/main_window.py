@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self._tick_rate = 0.0
         self.first_row_painted = asyncio.get_event_loop().create_future()
         self.calendar: TradingCalendar | None = None
+        self._closed = False
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(SHANGHAI)
 
     # --- construction --------------------------------------------------------------
@@ -188,7 +189,7 @@ class MainWindow(QMainWindow):
         self.table.rows_dropped.connect(self.reorder)
         self.quick = QuickSearch(self)
         self.quick.chosen.connect(self.quick_pick)
-        self.table.typed.connect(lambda text: self.quick.open_with(text, self.table))
+        self.table.typed.connect(self._open_quick)
         self.table.setModel(self.model)
         self.table.setItemDelegate(CellDelegate(self.table))
         self.spark = SparklineDelegate(self.model.palette, self.table)
@@ -353,6 +354,7 @@ class MainWindow(QMainWindow):
         self._save_ui_state()
         self.timer.stop()
         self.status_timer.stop()
+        self._closed = True
         super().closeEvent(event)
         self.closed.emit()
 
@@ -514,16 +516,37 @@ class MainWindow(QMainWindow):
         self.empty_hint.setVisible(empty)
         self.remove_action.setEnabled(name is not None)
 
+    async def wait_background(self, timeout: float = 15.0) -> None:
+        """Let worker threads started by the window finish before the loop goes away.
+
+        Cancelling a task does not stop its thread, and a thread that completes after
+        the event loop has closed posts into a dead loop.
+        """
+        tasks = [
+            t
+            for t in (getattr(self, "_index_task", None), getattr(self, "_calendar_task", None))
+            if t
+        ]
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+
     async def _load_calendar(self) -> None:
-        self.calendar = await asyncio.to_thread(TradingCalendar)
-        self._update_status()
+        calendar = await asyncio.to_thread(TradingCalendar)
+        if not self._closed:  # the window may have gone while the thread worked
+            self.calendar = calendar
+            self._update_status()
 
     async def _build_index(self) -> None:
         """Build the pinyin index off the event loop's critical path (~0.4 s for 5,500)."""
         from monitor.core.search import SymbolIndex
 
         master = self.core.master
-        self.quick.index = await asyncio.to_thread(SymbolIndex, master)
+        index = await asyncio.to_thread(SymbolIndex, master)
+        if not self._closed:
+            self.quick.index = index
+
+    def _open_quick(self, text: str) -> None:
+        self.quick.open_with(text, self.table)
 
     def quick_pick(self, symbol: str) -> None:
         """Quick search picked ``symbol``: add it to the current list, or jump to its row."""

@@ -37,7 +37,7 @@ class QuickSearch(QFrame):
         self.resize(300, 320)
         self.edit.textChanged.connect(self.update_results)
         self.edit.installEventFilter(self)
-        self.results.itemActivated.connect(lambda _item: self.pick())
+        self.results.itemActivated.connect(self._activated)
 
     def open_with(self, text: str, anchor: QWidget) -> None:
         pos = anchor.mapToGlobal(anchor.rect().bottomRight())
@@ -58,6 +58,9 @@ class QuickSearch(QFrame):
             self.results.addItem(item)
         if self.results.count():
             self.results.setCurrentRow(0)
+
+    def _activated(self, _item: QListWidgetItem) -> None:
+        self.pick()
 
     def pick(self) -> None:
         item = self.results.currentItem()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from monitor.app import AppCore
 from monitor.core.settings import Settings
 from monitor.paths import Paths
+from monitor.ui.loop import make_loop
 from monitor.ui.main_window import MainWindow
 from tests.feed.helpers import wait_until
 
@@ -42,8 +43,7 @@ class _QLoop(qasync.QEventLoop):  # type: ignore[misc]
 
 @pytest.fixture
 def qloop(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[qasync.QEventLoop]:
-    loop = _QLoop(qapp)
-    asyncio.set_event_loop(loop)
+    loop = make_loop(qapp, _QLoop)
     import pytestqt.plugin
 
     # pytest-qt processes pending Qt events between setup, call and teardown. Outside a
@@ -89,6 +89,5 @@ def window(qloop: qasync.QEventLoop, paths: Paths, qtbot) -> Iterator[MainWindow
     )
     yield w
     w.close()
+    qloop.run_until_complete(w.wait_background())
     qloop.run_until_complete(core.stop())
-    w.deleteLater()
-    qloop.run_until_complete(asyncio.sleep(0))

@@ -46,5 +46,5 @@ def test_broken_settings_are_shown_in_a_dialog(qloop, paths: Paths) -> None:  # 
         assert core.simulated  # fell back to the simulator and runs
     finally:
         w.close()
+        qloop.run_until_complete(w.wait_background())
         qloop.run_until_complete(core.stop())
-        w.deleteLater()

@@ -146,8 +146,8 @@ def test_lists_and_layout_survive_a_restart(window: MainWindow, qloop, qtbot) ->
         assert w2.table.horizontalHeader().isSectionHidden(column_index("open"))
     finally:
         w2.close()
+        qloop.run_until_complete(w2.wait_background())
         qloop.run_until_complete(core2.stop())
-        w2.deleteLater()
 
 
 def test_corrupt_files_are_kept_and_reported(paths: Paths) -> None:
@@ -223,8 +223,8 @@ def test_alltick_provider_with_token_from_settings(qloop, paths: Paths) -> None:
             assert "tok-abc-123" not in w.windowTitle()
         finally:
             w.close()
+            qloop.run_until_complete(w.wait_background())
             qloop.run_until_complete(core.stop())
-            w.deleteLater()
     finally:
         qloop.run_until_complete(sim.stop())
 
