@@ -1,0 +1,212 @@
+"""Price alerts without false alarms: rules, arming with hysteresis, persistence.
+
+A rule fires when its condition becomes true *while it is armed*; a one-shot rule
+then stays disarmed, a re-arming rule arms again only after the price has moved back
+past the threshold by the hysteresis margin, so it never repeats at the tick rate.
+Nothing fires outside trading (pre-open auctions included) or on a zero, missing or
+non-finite price. "Opens from limit" fires when a symbol that was at its limit trades
+away from it (涨停打开 / 跌停打开).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+from monitor.core.symbols import SymbolError, normalize
+
+__all__ = ["AlertEngine", "AlertEvent", "AlertKind", "AlertRule", "AlertRuleError"]
+
+
+class AlertRuleError(ValueError):
+    """A rule that cannot work (bad symbol, missing threshold ...)."""
+
+
+class AlertKind(enum.StrEnum):
+    PRICE_ABOVE = "price_above"
+    PRICE_BELOW = "price_below"
+    PCT_ABOVE = "pct_above"
+    PCT_BELOW = "pct_below"
+    LIMIT_UP = "limit_up"
+    LIMIT_DOWN = "limit_down"
+    OPENS_FROM_LIMIT = "opens_from_limit"
+
+
+_NEEDS_VALUE = {
+    AlertKind.PRICE_ABOVE,
+    AlertKind.PRICE_BELOW,
+    AlertKind.PCT_ABOVE,
+    AlertKind.PCT_BELOW,
+}
+
+
+@dataclass
+class AlertRule:
+    symbol: str
+    kind: AlertKind
+    value: float | None = None
+    repeat: bool = False
+    hysteresis_pct: float = 0.5  # of the threshold (price) or in points (change %)
+    armed: bool = True
+    id: int = 0
+
+    def validate(self) -> AlertRule:
+        try:
+            self.symbol = normalize(self.symbol)
+        except SymbolError as e:
+            raise AlertRuleError(str(e)) from None
+        self.kind = AlertKind(self.kind)
+        if self.kind in _NEEDS_VALUE:
+            if self.value is None or not math.isfinite(self.value):
+                raise AlertRuleError(f"{self.kind.value} needs a threshold")
+            if self.kind in (AlertKind.PRICE_ABOVE, AlertKind.PRICE_BELOW) and self.value <= 0:
+                raise AlertRuleError("a price threshold must be above 0")
+        if not 0 <= self.hysteresis_pct <= 20:
+            raise AlertRuleError("hysteresis must be between 0 and 20")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEvent:
+    rule_id: int
+    symbol: str
+    kind: AlertKind
+    price: float
+    change_pct: float | None
+    time_ms: int
+    message: str
+
+
+@dataclass
+class _State:
+    was_at_limit: int = 0  # +1 at limit-up, -1 at limit-down, 0 neither
+
+
+@dataclass
+class AlertEngine:
+    rules: list[AlertRule] = field(default_factory=list)
+    _state: dict[str, _State] = field(default_factory=dict)
+    _next_id: int = 1
+
+    def add(self, rule: AlertRule) -> AlertRule:
+        rule.validate()
+        rule.id = self._next_id
+        self._next_id += 1
+        self.rules.append(rule)
+        return rule
+
+    def remove(self, rule_id: int) -> None:
+        self.rules = [r for r in self.rules if r.id != rule_id]
+
+    def symbols(self) -> set[str]:
+        return {r.symbol for r in self.rules}
+
+    def evaluate(
+        self,
+        symbol: str,
+        price: float | None,
+        change_pct: float | None,
+        limit_up: float | None,
+        limit_down: float | None,
+        time_ms: int,
+        trading: bool,
+    ) -> list[AlertEvent]:
+        """Events for one symbol's new quote; call once per changed quote."""
+        if not trading or price is None or not math.isfinite(price) or price <= 0:
+            return []
+        st = self._state.setdefault(symbol, _State())
+        at = 0
+        if limit_up and price >= limit_up - 1e-9:
+            at = 1
+        elif limit_down and price <= limit_down + 1e-9:
+            at = -1
+        events: list[AlertEvent] = []
+        for rule in self.rules:
+            if rule.symbol != symbol:
+                continue
+            hit, rearm = self._check(rule, price, change_pct, at, st)
+            if rule.armed and hit:
+                rule.armed = False
+                events.append(
+                    AlertEvent(
+                        rule.id,
+                        symbol,
+                        rule.kind,
+                        price,
+                        change_pct,
+                        time_ms,
+                        _message(rule, price, change_pct),
+                    )
+                )
+            elif not rule.armed and rule.repeat and rearm:
+                rule.armed = True
+        st.was_at_limit = at
+        return events
+
+    @staticmethod
+    def _check(
+        rule: AlertRule, price: float, pct: float | None, at: int, st: _State
+    ) -> tuple[bool, bool]:
+        """(condition true now, far enough back to re-arm)."""
+        k, v, h = rule.kind, rule.value or 0.0, rule.hysteresis_pct
+        if k is AlertKind.PRICE_ABOVE:
+            return price >= v, price < v * (1 - h / 100)
+        if k is AlertKind.PRICE_BELOW:
+            return price <= v, price > v * (1 + h / 100)
+        if k in (AlertKind.PCT_ABOVE, AlertKind.PCT_BELOW):
+            if pct is None or not math.isfinite(pct):
+                return False, False
+            if k is AlertKind.PCT_ABOVE:
+                return pct >= v, pct < v - h
+            return pct <= v, pct > v + h
+        if k is AlertKind.LIMIT_UP:
+            return at == 1, at != 1
+        if k is AlertKind.LIMIT_DOWN:
+            return at == -1, at != -1
+        # opens from limit: was at a limit, now is not
+        return st.was_at_limit != 0 and at == 0, at != 0
+
+    # --- persistence -----------------------------------------------------------------
+    def to_json(self) -> list[dict[str, object]]:
+        return [{**asdict(r), "kind": r.kind.value} for r in self.rules]
+
+    @classmethod
+    def from_json(cls, data: object) -> tuple[AlertEngine, list[str]]:
+        engine = cls()
+        problems: list[str] = []
+        items: Iterable[object] = data if isinstance(data, list) else []
+        for item in items:
+            if not isinstance(item, dict):
+                problems.append("skipped an alert that is not an object")
+                continue
+            try:
+                engine.add(
+                    AlertRule(
+                        symbol=str(item.get("symbol", "")),
+                        kind=AlertKind(str(item.get("kind"))),
+                        value=float(item["value"]) if item.get("value") is not None else None,
+                        repeat=bool(item.get("repeat", False)),
+                        hysteresis_pct=float(item.get("hysteresis_pct", 0.5)),
+                        armed=bool(item.get("armed", True)),
+                    )
+                )
+            except (AlertRuleError, ValueError, TypeError) as e:
+                problems.append(f"skipped alert {item.get('symbol')!r}: {e}")
+        return engine, problems
+
+
+def _message(rule: AlertRule, price: float, pct: float | None) -> str:
+    p = f"{price:.2f}" + (f" ({pct:+.2f}%)" if pct is not None and math.isfinite(pct) else "")
+    k = rule.kind
+    text = {
+        AlertKind.PRICE_ABOVE: f"at or above {rule.value:.2f}" if rule.value else "",
+        AlertKind.PRICE_BELOW: f"at or below {rule.value:.2f}" if rule.value else "",
+        AlertKind.PCT_ABOVE: f"change ≥ {rule.value:+.2f}%" if rule.value is not None else "",
+        AlertKind.PCT_BELOW: f"change ≤ {rule.value:+.2f}%" if rule.value is not None else "",
+        AlertKind.LIMIT_UP: "reached limit-up 涨停",
+        AlertKind.LIMIT_DOWN: "reached limit-down 跌停",
+        AlertKind.OPENS_FROM_LIMIT: "opened from its limit 开板",
+    }[k]
+    return f"{rule.symbol} {text}: {p}"
