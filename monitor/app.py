@@ -16,11 +16,14 @@ import logging.handlers
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from monitor.core.alerts import AlertEngine, AlertEvent
 from monitor.core.book import QuoteBook
 from monitor.core.master import SymbolMaster
+from monitor.core.persist import load_json, save_json
 from monitor.core.quotes import Tick
 from monitor.core.redact import RedactFilter
 from monitor.core.settings import Settings
@@ -58,6 +61,11 @@ class AppCore:
         self.watchlists, wl_problems = Watchlists.load(paths.watchlists)
         self.notes = StartupNotes(problems + wl_problems)
         self.tokens = TokenStore(paths.secrets)
+        alerts_data, alerts_problem = load_json(paths.alerts)
+        self.alerts, alert_problems = AlertEngine.from_json(alerts_data or [])
+        self.notes.messages += ([alerts_problem] if alerts_problem else []) + alert_problems
+        self.on_alert: Callable[[AlertEvent], None] | None = None
+        self.trading: Callable[[], bool] = lambda: True
         self.master = SymbolMaster()
         self.book = QuoteBook(self.master, bucket_seconds=self._bucket_seconds())
         self.pool: FeedPool | None = None
@@ -149,6 +157,34 @@ class AppCore:
 
     def _sink(self, ticks: list[Tick], received_ms: float) -> None:
         self.book.apply_many(ticks, received_ms)
+        if self.alerts.rules:
+            watched = self.alerts.symbols()
+            hits = {t.symbol for t in ticks if t.symbol in watched}
+            if hits:
+                self._check_alerts(hits)
+
+    def _check_alerts(self, symbols: set[str]) -> None:
+        trading = self.trading()
+        before = [r.armed for r in self.alerts.rules]
+        for sym in symbols:
+            q = self.book.quote(sym)
+            if q is None:
+                continue
+            for ev in self.alerts.evaluate(
+                sym, q.last, q.change_pct, q.limit_up, q.limit_down, q.time_ms, trading
+            ):
+                log.info("alert: %s", ev.message)
+                if self.on_alert is not None:
+                    self.on_alert(ev)
+        if [r.armed for r in self.alerts.rules] != before:
+            self.save_alerts()  # fired or re-armed: keep that across a restart
+
+    def save_alerts(self) -> str | None:
+        try:
+            save_json(self.paths.alerts, self.alerts.to_json())
+        except OSError as e:
+            return f"could not save alerts: {e.strerror or e}"
+        return None
 
     def _on_state(self, state: PoolState) -> None:
         self.state = state

@@ -38,5 +38,9 @@ class Paths:
         return self.config / "watchlists.json"
 
     @property
+    def alerts(self) -> Path:
+        return self.config / "alerts.json"
+
+    @property
     def secrets(self) -> Path:
         return self.config / "secrets.json"

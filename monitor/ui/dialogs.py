@@ -22,7 +22,51 @@ from PySide6.QtWidgets import (
 
 from monitor.core.settings import Settings, SettingsError
 
-__all__ = ["PasteDialog", "SettingsDialog"]
+__all__ = ["AlertDialog", "PasteDialog", "SettingsDialog"]
+
+
+class AlertDialog(QDialog):
+    """A new alert rule for one symbol; validation errors stay in the dialog."""
+
+    KINDS = (
+        ("price_above", "Price at or above · 价格高于"),
+        ("price_below", "Price at or below · 价格低于"),
+        ("pct_above", "Change % at or above · 涨幅达到"),
+        ("pct_below", "Change % at or below · 跌幅达到"),
+        ("limit_up", "Reaches limit-up · 涨停"),
+        ("limit_down", "Reaches limit-down · 跌停"),
+        ("opens_from_limit", "Opens from limit · 开板"),
+    )
+
+    def __init__(self, symbol: str, last: float | None, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QDoubleSpinBox
+
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New alert for %s") % symbol)
+        self.symbol = symbol
+        form = QFormLayout()
+        self.kind = QComboBox(self)
+        for code, label in self.KINDS:
+            self.kind.addItem(label, code)
+        form.addRow(self.tr("When"), self.kind)
+        self.value = QDoubleSpinBox(self)
+        self.value.setRange(-100.0, 1_000_000.0)
+        self.value.setDecimals(2)
+        self.value.setValue(round(last * 1.01, 2) if last else 0.0)
+        form.addRow(self.tr("Threshold"), self.value)
+        self.repeat = QCheckBox(self.tr("Re-arm after the price moves back (0.5 %)"), self)
+        form.addRow("", self.repeat)
+        self.error = QLabel("", self)
+        self.error.setStyleSheet("color: #c62828")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
 
 
 class PasteDialog(QDialog):

@@ -40,6 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCompleter,
     QFileDialog,
     QHBoxLayout,
@@ -53,11 +54,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QSystemTrayIcon,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from monitor.app import AppCore
+from monitor.core.alerts import AlertEvent
 from monitor.core.calendar import MarketStatus, TradingCalendar
 from monitor.core.export import export_csv
 from monitor.core.quotes import SHANGHAI
@@ -72,7 +76,7 @@ from monitor.feed.status import describe
 from monitor.ui.chart import DetailChart
 from monitor.ui.columns import COLUMNS, column_index
 from monitor.ui.delegates import CellDelegate, SparklineDelegate
-from monitor.ui.dialogs import PasteDialog, SettingsDialog
+from monitor.ui.dialogs import AlertDialog, PasteDialog, SettingsDialog
 from monitor.ui.quick_search import QuickSearch
 from monitor.ui.quote_model import QuoteTableModel
 from monitor.ui.table_view import QuoteTableView
@@ -141,6 +145,12 @@ class MainWindow(QMainWindow):
         self._tick_rate = 0.0
         self.first_row_painted = asyncio.get_event_loop().create_future()
         self.calendar: TradingCalendar | None = None
+        core.on_alert = self._on_alert
+        core.trading = self._trading_now
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.show()
         self._closed = False
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(SHANGHAI)
 
@@ -240,7 +250,12 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.empty_hint, 1)
         self.vsplit = QSplitter(Qt.Orientation.Vertical, self)
         self.vsplit.addWidget(center)
-        self.vsplit.addWidget(self.chart)
+        self.alert_log = QListWidget(self)
+        self.alert_log.setAlternatingRowColors(True)
+        self.bottom = QTabWidget(self)
+        self.bottom.addTab(self.chart, self.tr("Chart · 分时"))
+        self.bottom.addTab(self.alert_log, self.tr("Alerts · 提醒"))
+        self.vsplit.addWidget(self.bottom)
         self.vsplit.setStretchFactor(0, 3)
         self.vsplit.setStretchFactor(1, 2)
         self.vsplit.setSizes([500, 280])
@@ -297,6 +312,11 @@ class MainWindow(QMainWindow):
         self._action(lm, self.tr("New list…"), self.new_list, "Ctrl+N")
         self._action(lm, self.tr("Rename list…"), self.rename_list, "F2")
         self._action(lm, self.tr("Delete list"), self.delete_list)
+        al = mb.addMenu(self.tr("&Alerts"))
+        self._action(
+            al, self.tr("New alert for the selected symbol…"), self.new_alert, "Ctrl+Shift+A"
+        )
+        self._action(al, self.tr("Remove alerts of the selected symbol"), self.remove_alerts)
         v = mb.addMenu(self.tr("&View"))
         self.chart_action = self._action(v, self.tr("Show chart"), self._toggle_chart, "Ctrl+G")
         self.chart_action.setCheckable(True)
@@ -411,6 +431,10 @@ class MainWindow(QMainWindow):
         if self.core.simulated:
             return True
         return is_trading(self._market_status().phase)
+
+    def _trading_now(self) -> bool:
+        """Alerts fire only while prices are being made (the simulator: always)."""
+        return self.core.simulated or is_trading(self._market_status().phase)
 
     def _market_status(self) -> MarketStatus:
         cal = self.calendar or TradingCalendar(load=False)  # weekdays until it has loaded
@@ -946,7 +970,57 @@ class MainWindow(QMainWindow):
 
     # --- menus -------------------------------------------------------------------------
     def _toggle_chart(self) -> None:
-        self.chart.setVisible(self.chart_action.isChecked())
+        self.bottom.setVisible(self.chart_action.isChecked())
+
+    # --- alerts ----------------------------------------------------------------------
+    def new_alert(self) -> None:
+        syms = self.selected_symbols()
+        if not syms:
+            self.statusBar().showMessage(self.tr("Select a row first"), 4000)
+            return
+        q = self.core.book.quote(syms[0])
+        dlg = AlertDialog(syms[0], q.last if q else None, self)
+        if dlg.exec() == AlertDialog.DialogCode.Accepted:
+            self.add_alert(
+                syms[0], dlg.kind.currentData(), dlg.value.value(), dlg.repeat.isChecked()
+            )
+
+    def add_alert(self, symbol: str, kind: str, value: float | None, repeat: bool = False) -> bool:
+        from monitor.core.alerts import AlertKind, AlertRule, AlertRuleError
+
+        needs = kind in ("price_above", "price_below", "pct_above", "pct_below")
+        try:
+            rule = self.core.alerts.add(
+                AlertRule(symbol, AlertKind(kind), value if needs else None, repeat)
+            )
+        except AlertRuleError as e:
+            self._notify(self.tr("Alert"), str(e))
+            return False
+        err = self.core.save_alerts()
+        if err:
+            self._notify(self.tr("Alert"), err)
+        self.statusBar().showMessage(
+            self.tr("Alert set: %s %s") % (rule.symbol, rule.kind.value), 5000
+        )
+        return True
+
+    def remove_alerts(self) -> None:
+        for sym in self.selected_symbols():
+            for rule in [r for r in self.core.alerts.rules if r.symbol == sym]:
+                self.core.alerts.remove(rule.id)
+        self.core.save_alerts()
+
+    def _on_alert(self, event: AlertEvent) -> None:
+        stamp = dt.datetime.now(SHANGHAI).strftime("%H:%M:%S")
+        self.alert_log.insertItem(
+            0, f"{stamp}  {self.core.master.name(event.symbol)}  {event.message}"
+        )
+        self.statusBar().showMessage("🔔 " + event.message, 10000)
+        if self.tray is not None:
+            self.tray.showMessage(
+                "A-Share Monitor", event.message, QSystemTrayIcon.MessageIcon.Information, 8000
+            )
+        QApplication.beep()
 
     def _selection_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
         sym = self.model.symbol_at(current.row()) if current.isValid() else None

@@ -330,3 +330,21 @@ def test_status_shows_lunch_break_and_holidays(window: MainWindow, qloop) -> Non
     window.lang = "zh"
     window._update_status()
     assert "休市（节假日）" in window.st_session.text()
+
+
+def test_alert_fires_once_reaches_the_log_and_persists(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    core = window.core
+    sym = "600519.SH"
+    qloop.run_until_complete(until(lambda: (q := core.book.quote(sym)) is not None and q.last))
+    last = core.book.quote(sym).last  # type: ignore[union-attr]
+    assert window.add_alert(
+        sym, "price_above", round(last * 0.9, 2)
+    )  # already true: fires on the next tick
+    assert not window.add_alert(sym, "price_above", None)  # refused with a reason, not saved
+    qloop.run_until_complete(until(lambda: window.alert_log.count() == 1, what="alert in the log"))
+    ticks = core.book.quote(sym).ticks  # type: ignore[union-attr]
+    qloop.run_until_complete(until(lambda: core.book.quote(sym).ticks > ticks + 3, timeout=20))  # type: ignore[union-attr]
+    assert window.alert_log.count() == 1  # one-shot: not again at the tick rate
+    assert "贵州茅台" in window.alert_log.item(0).text()
+    saved = json.loads(core.paths.alerts.read_text())
+    assert saved[0]["symbol"] == sym and saved[0]["armed"] is False
