@@ -161,7 +161,7 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
     window = MainWindow(core)
     window.resize(1280, 1140)
     window.chart_action.setChecked(False)
-    window.chart.setVisible(False)
+    window.bottom.setVisible(False)
     window.show()
 
     stalls: list[float] = []

@@ -554,7 +554,13 @@ class MainWindow(QMainWindow):
         if tasks:
             await asyncio.wait(tasks, timeout=timeout)
 
+    async def _after_first_paint(self) -> None:
+        """Heavy one-off loads wait until live rows are on screen: start-up comes first."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self.first_row_painted), 3)
+
     async def _load_calendar(self) -> None:
+        await self._after_first_paint()
         calendar = await asyncio.to_thread(TradingCalendar)
         if not self._closed:  # the window may have gone while the thread worked
             self.calendar = calendar
@@ -564,6 +570,7 @@ class MainWindow(QMainWindow):
         """Build the pinyin index off the event loop's critical path (~0.4 s for 5,500)."""
         from monitor.core.search import SymbolIndex
 
+        await self._after_first_paint()
         master = self.core.master
         index = await asyncio.to_thread(SymbolIndex, master)
         if not self._closed:

@@ -297,7 +297,7 @@ def test_quick_search_by_pinyin_adds_to_the_current_list(window: MainWindow, qlo
     core = window.core
     core.watchlists.create("新列表")
     window._reload_lists("新列表")
-    qloop.run_until_complete(until(lambda: window.quick.index is not None, what="pinyin index"))
+    qloop.run_until_complete(until(lambda: window.quick.index is not None, 15, "pinyin index"))
 
     async def type_payh() -> None:
         window.table.setFocus()
