@@ -90,18 +90,23 @@ class AlertEngine:
     _state: dict[str, _State] = field(default_factory=dict)
     _next_id: int = 1
 
+    _watched: frozenset[str] = frozenset()  # symbols with a rule; read on the tick path
+
     def add(self, rule: AlertRule) -> AlertRule:
         rule.validate()
         rule.id = self._next_id
         self._next_id += 1
         self.rules.append(rule)
+        self._watched = frozenset(r.symbol for r in self.rules)
         return rule
 
     def remove(self, rule_id: int) -> None:
         self.rules = [r for r in self.rules if r.id != rule_id]
+        self._watched = frozenset(r.symbol for r in self.rules)
 
-    def symbols(self) -> set[str]:
-        return {r.symbol for r in self.rules}
+    def symbols(self) -> frozenset[str]:
+        """Symbols that have a rule (kept up to date by add/remove, not rebuilt per call)."""
+        return self._watched
 
     def evaluate(
         self,
