@@ -52,8 +52,9 @@ class Report:
             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Python "
             f"{platform.python_version()}. Every fault is injected by a real websockets server on "
             "127.0.0.1 (the project's simulator, or an independent scripted AllTick server); "
-            "“what the user sees” is the status-bar text of that moment, produced by the same "
-            "function the window uses.",
+            "“what the user sees” is the connection state of that moment in English "
+            "(`monitor.feed.status.describe`; the status bar shows the same states in the "
+            "user's language).",
             "",
             f"**{ok} of {len(self.rows)} rows pass.** "
             + ", ".join(f"{k}: {v:,}" for k, v in sorted(self.counters.items())),

@@ -76,7 +76,8 @@ class AlertEvent:
     price: float
     change_pct: float | None
     time_ms: int
-    message: str
+    message: str  # English, for the log file; the UI words it in the user's language
+    value: float | None = None  # the rule's threshold
 
 
 @dataclass
@@ -143,6 +144,7 @@ class AlertEngine:
                         change_pct,
                         time_ms,
                         _message(rule, price, change_pct),
+                        rule.value,
                     )
                 )
             elif not rule.armed and rule.repeat and rearm:

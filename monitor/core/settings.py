@@ -1,4 +1,4 @@
-"""User settings: provider, colours, refresh rate, language; validated, persisted.
+"""User settings: provider, colours, theme, refresh rate, language, alert sound; validated.
 
 The token is not stored here: it lives in the OS keyring, or where none exists in a
 separate file created with mode 0600 (see :mod:`monitor.ui.secrets`).
@@ -13,9 +13,10 @@ from typing import Any
 
 from monitor.core.persist import load_json, save_json
 
-__all__ = ["PROVIDERS", "Settings", "SettingsError"]
+__all__ = ["PROVIDERS", "THEMES", "Settings", "SettingsError"]
 
 PROVIDERS = ("simulator", "alltick", "generic")
+THEMES = ("auto", "light", "dark")
 ALLTICK_URL = "wss://quote.alltick.co/quote-stock-b-ws-api"
 
 
@@ -33,6 +34,9 @@ class Settings:
     red_up: bool = True  # China convention: red up, green down
     refresh_hz: int = 20
     language: str = "auto"  # auto | zh | en
+    theme: str = "auto"  # auto | light | dark
+    discreet_compact: bool = True  # discreet mode also shrinks to a small always-on-top window
+    alert_sound: str = "beep"  # beep | none | path of a .wav file
     stale_seconds: int = 30
     sim_symbols: int = 5500
     sim_rate: float = 1800.0
@@ -53,6 +57,13 @@ class Settings:
             raise SettingsError("refresh rate must be between 5 and 30 per second")
         if self.language not in ("auto", "zh", "en"):
             raise SettingsError("language must be auto, zh or en")
+        if self.theme not in THEMES:
+            raise SettingsError("theme must be auto, light or dark")
+        if self.alert_sound not in ("beep", "none"):
+            if not self.alert_sound.lower().endswith(".wav"):
+                raise SettingsError(f"alert sound must be a .wav file: {self.alert_sound}")
+            if not Path(self.alert_sound).is_file():
+                raise SettingsError(f"alert sound file not found: {self.alert_sound}")
         if not 5 <= self.stale_seconds <= 3600:
             raise SettingsError("stale after must be between 5 and 3600 seconds")
         if self.ca_file and not Path(self.ca_file).is_file():
@@ -90,6 +101,15 @@ class Settings:
             else:
                 kw[f.name] = value
         s = cls(**kw)
+        # A bad cosmetic setting resets only itself (a deleted sound file must not
+        # cost the user their provider settings).
+        cosmetic: dict[str, Any] = {"theme": "auto", "language": "auto", "alert_sound": "beep"}
+        for name, default in cosmetic.items():
+            try:
+                replace(cls(), **{name: getattr(s, name)}).validate()
+            except SettingsError as e:
+                problems.append(f"{e}; {default!r} used")
+                s = replace(s, **{name: default})
         try:
             s.validate()
         except SettingsError as e:

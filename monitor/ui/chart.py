@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from monitor.core.book import QuoteBook
 from monitor.core.quotes import SHANGHAI
 from monitor.ui.quote_model import Palette
+from monitor.ui.theme import Look
 
 __all__ = ["DetailChart"]
 
@@ -102,6 +103,29 @@ class DetailChart(QWidget):
         lay.addWidget(self.layout_widget, 1)
         self.set_row(None)
 
+    def apply_look(self, look: Look, palette: Palette) -> None:
+        """Colours for the theme: background, axes, price line, volume bars, guides."""
+        c = look.chart
+        self.colors = palette
+        self.layout_widget.setBackground(c["background"])
+        for p in (self.price_plot, self.volume_plot):
+            for name in ("left", "bottom"):
+                axis = p.getAxis(name)
+                axis.setPen(pg.mkPen(c["foreground"]))
+                axis.setTextPen(pg.mkPen(c["foreground"]))
+        self.curve.setPen(pg.mkPen(c["line"], width=1.6))
+        self.bars.setOpts(brush=c["bars"])
+        for line in (self.vline, self.hline):
+            line.setPen(pg.mkPen(c["guide"]))
+        self.prev_line.setPen(pg.mkPen(c["guide"], style=Qt.PenStyle.DashLine))
+        self.empty.setColor(c["guide"])
+        self._drawn_ticks = -1
+        self.refresh()
+
+    def retranslate(self) -> None:
+        self._drawn_ticks = -1
+        self.refresh()
+
     def set_row(self, row: int | None) -> None:
         self.row = row
         self._drawn_ticks = -1
@@ -116,7 +140,7 @@ class DetailChart(QWidget):
             self.bars.setOpts(x=[], height=[])
             self.prev_line.setVisible(False)
             self.title.setText(
-                "<span style='color:#888'>Select a row to chart it · 选择一行查看分时图</span>"
+                "<span style='color:#888'>" + self.tr("Select a row to chart it") + "</span>"
             )
             self.readout.setText("")
             return False
@@ -145,7 +169,7 @@ class DetailChart(QWidget):
             self.price_plot.setYRange(lo - pad, hi + pad, padding=0)
             self.empty.setText("")
         else:
-            self.empty.setText("waiting for ticks · 等待行情")
+            self.empty.setText(self.tr("Waiting for ticks"))
             self.empty.setPos(0.5, 0.5)
         q = b.quote_at(r)
         color = "#666"

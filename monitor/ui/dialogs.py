@@ -1,4 +1,4 @@
-"""Dialogs: paste many codes (with a report of what was added and rejected), settings.
+"""Dialogs: paste many codes, settings, one alert rule.
 
 Data flow: dialogs only collect input and show results; the window applies them
 through the AppCore, which validates before anything is saved.
@@ -11,43 +11,52 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from monitor.core.alerts import AlertKind, AlertRule, AlertRuleError
 from monitor.core.settings import Settings, SettingsError
+from monitor.ui.texts import alert_kind_text
+
+_NEEDS_VALUE = (
+    AlertKind.PRICE_ABOVE,
+    AlertKind.PRICE_BELOW,
+    AlertKind.PCT_ABOVE,
+    AlertKind.PCT_BELOW,
+)
 
 __all__ = ["AlertDialog", "PasteDialog", "SettingsDialog"]
 
 
 class AlertDialog(QDialog):
-    """A new alert rule for one symbol; validation errors stay in the dialog."""
+    """A new or edited alert rule; validation errors stay in the dialog."""
 
-    KINDS = (
-        ("price_above", "Price at or above · 价格高于"),
-        ("price_below", "Price at or below · 价格低于"),
-        ("pct_above", "Change % at or above · 涨幅达到"),
-        ("pct_below", "Change % at or below · 跌幅达到"),
-        ("limit_up", "Reaches limit-up · 涨停"),
-        ("limit_down", "Reaches limit-down · 跌停"),
-        ("opens_from_limit", "Opens from limit · 开板"),
-    )
-
-    def __init__(self, symbol: str, last: float | None, parent: QWidget | None = None) -> None:
-        from PySide6.QtWidgets import QDoubleSpinBox
-
+    def __init__(
+        self,
+        symbol: str,
+        last: float | None,
+        parent: QWidget | None = None,
+        rule: AlertRule | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("New alert for %s") % symbol)
-        self.symbol = symbol
+        self.setWindowTitle(self.tr("Edit alert") if rule else self.tr("New alert"))
         form = QFormLayout()
+        self.symbol = QLineEdit(rule.symbol if rule else symbol, self)
+        self.symbol.setReadOnly(rule is not None)
+        form.addRow(self.tr("Code"), self.symbol)
         self.kind = QComboBox(self)
-        for code, label in self.KINDS:
-            self.kind.addItem(label, code)
+        for kind in AlertKind:
+            self.kind.addItem(alert_kind_text(kind), kind.value)
         form.addRow(self.tr("When"), self.kind)
         self.value = QDoubleSpinBox(self)
         self.value.setRange(-100.0, 1_000_000.0)
@@ -56,17 +65,47 @@ class AlertDialog(QDialog):
         form.addRow(self.tr("Threshold"), self.value)
         self.repeat = QCheckBox(self.tr("Re-arm after the price moves back (0.5 %)"), self)
         form.addRow("", self.repeat)
+        if rule is not None:
+            self.kind.setCurrentIndex(max(0, self.kind.findData(rule.kind.value)))
+            if rule.value is not None:
+                self.value.setValue(rule.value)
+            self.repeat.setChecked(rule.repeat)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
         self.error = QLabel("", self)
         self.error.setStyleSheet("color: #c62828")
+        self.error.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.error)
         lay.addWidget(buttons)
+        self.result_rule: AlertRule | None = None
+
+    def _kind_changed(self) -> None:
+        kind = AlertKind(self.kind.currentData())
+        self.value.setEnabled(kind in _NEEDS_VALUE)
+        self.value.setSuffix(" %" if kind in (AlertKind.PCT_ABOVE, AlertKind.PCT_BELOW) else "")
+
+    def _accept(self) -> None:
+        kind = AlertKind(self.kind.currentData())
+        rule = AlertRule(
+            self.symbol.text().strip(),
+            kind,
+            self.value.value() if kind in _NEEDS_VALUE else None,
+            self.repeat.isChecked(),
+        )
+        try:
+            rule.validate()
+        except AlertRuleError as e:
+            self.error.setText(str(e))
+            return
+        self.result_rule = rule
+        self.accept()
 
 
 class PasteDialog(QDialog):
@@ -134,10 +173,40 @@ class SettingsDialog(QDialog):
         self.refresh.setValue(settings.refresh_hz)
         form.addRow(self.tr("Table refresh"), self.refresh)
         self.language = QComboBox(self)
-        for label, code in (("System 跟随系统", "auto"), ("中文", "zh"), ("English", "en")):
+        for label, code in (
+            (self.tr("Follow the system"), "auto"),
+            ("中文", "zh"),
+            ("English", "en"),
+        ):
             self.language.addItem(label, code)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         form.addRow(self.tr("Language"), self.language)
+        self.theme = QComboBox(self)
+        for label, code in (
+            (self.tr("Follow the system"), "auto"),
+            (self.tr("Light"), "light"),
+            (self.tr("Dark"), "dark"),
+        ):
+            self.theme.addItem(label, code)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        form.addRow(self.tr("Theme"), self.theme)
+        self.discreet_compact = QCheckBox(
+            self.tr("Discreet mode (Ctrl+D) also shrinks to a small always-on-top window"), self
+        )
+        self.discreet_compact.setChecked(settings.discreet_compact)
+        form.addRow(self.tr("Discreet mode"), self.discreet_compact)
+        self.sound = QComboBox(self)
+        self.sound.addItem(self.tr("System beep"), "beep")
+        self.sound.addItem(self.tr("None"), "none")
+        if settings.alert_sound not in ("beep", "none"):
+            self.sound.addItem(settings.alert_sound, settings.alert_sound)
+        self.sound.setCurrentIndex(max(0, self.sound.findData(settings.alert_sound)))
+        choose = QPushButton(self.tr("Choose a WAV file…"), self)
+        choose.clicked.connect(self._choose_sound)
+        row = QHBoxLayout()
+        row.addWidget(self.sound, 1)
+        row.addWidget(choose)
+        form.addRow(self.tr("Alert sound"), row)
         self.error = QLabel("", self)
         self.error.setStyleSheet("color: #c62828")
         self.error.setWordWrap(True)
@@ -162,7 +231,24 @@ class SettingsDialog(QDialog):
             red_up=self.red_up.isChecked(),
             refresh_hz=self.refresh.value(),
             language=self.language.currentData(),
+            theme=self.theme.currentData(),
+            discreet_compact=self.discreet_compact.isChecked(),
+            alert_sound=self.sound.currentData(),
         )
+
+    def _choose_sound(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Alert sound"), "", self.tr("WAV sound (*.wav)")
+        )
+        if path:
+            self.set_sound_file(path)
+
+    def set_sound_file(self, path: str) -> None:
+        i = self.sound.findData(path)
+        if i < 0:
+            self.sound.addItem(path, path)
+            i = self.sound.count() - 1
+        self.sound.setCurrentIndex(i)
 
     def _accept(self) -> None:
         s = self.value()
@@ -177,3 +263,30 @@ class SettingsDialog(QDialog):
         self.result_settings = s
         self.result_token = self.token.text().strip() or None
         self.accept()
+
+
+class ShortcutsDialog(QDialog):
+    """Every keyboard shortcut, read from the window's actions (so it is never out of date)."""
+
+    def __init__(self, rows: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
+
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
+        self.setModal(False)
+        self.resize(560, 520)
+        self.table = QTableWidget(len(rows), 2, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        for r, (what, keys) in enumerate(rows):
+            self.table.setItem(r, 0, QTableWidgetItem(what))
+            self.table.setItem(r, 1, QTableWidgetItem(keys))
+        self.table.resizeColumnToContents(1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.close)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.table)
+        lay.addWidget(buttons)

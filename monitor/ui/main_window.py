@@ -21,8 +21,8 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QItemSelectionModel,
-    QLocale,
     QModelIndex,
     QPoint,
     Qt,
@@ -31,8 +31,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
-    QColor,
     QKeySequence,
     QPalette,
     QUndoCommand,
@@ -61,40 +61,33 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.app import AppCore
-from monitor.core.alerts import AlertEvent
+from monitor.core.alerts import AlertEvent, AlertRule
 from monitor.core.calendar import MarketStatus, TradingCalendar
 from monitor.core.export import export_csv
 from monitor.core.quotes import SHANGHAI
 from monitor.core.redact import redact
-from monitor.core.session import Phase as SessionPhase
 from monitor.core.session import is_trading
 from monitor.core.symbols import ParseReport, SymbolError, normalize, parse_many
 from monitor.core.watchlist import WatchlistError
 from monitor.core.watchlist_io import WatchlistFileError, read_watchlist_file, write_watchlist
 from monitor.feed.client import Phase
-from monitor.feed.status import describe
+from monitor.ui.alerts_panel import AlertsPanel
 from monitor.ui.chart import DetailChart
 from monitor.ui.columns import COLUMNS, column_index
 from monitor.ui.delegates import CellDelegate, SparklineDelegate
-from monitor.ui.dialogs import AlertDialog, PasteDialog, SettingsDialog
+from monitor.ui.dialogs import AlertDialog, PasteDialog, SettingsDialog, ShortcutsDialog
+from monitor.ui.i18n import TRANSLATIONS, resolve_language
 from monitor.ui.quick_search import QuickSearch
-from monitor.ui.quote_model import QuoteTableModel
+from monitor.ui.quote_model import Palette, QuoteTableModel
+from monitor.ui.sound import play_alert_sound
 from monitor.ui.table_view import QuoteTableView
+from monitor.ui.texts import alert_rule_text, connection_text, session_text
+from monitor.ui.theme import Look, apply_app_palette, resolve_theme
 
 __all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
 ALL_MARKET = 0  # row of the all-market entry in the list panel
-
-_SESSION_TEXT = {
-    SessionPhase.PRE_OPEN: ("Pre-open", "盘前"),
-    SessionPhase.OPENING_AUCTION: ("Opening auction", "集合竞价"),
-    SessionPhase.PRE_CONTINUOUS: ("Auction done", "竞价结束"),
-    SessionPhase.CONTINUOUS: ("Trading", "连续竞价"),
-    SessionPhase.LUNCH: ("Lunch break", "午间休市"),
-    SessionPhase.CLOSING_AUCTION: ("Closing auction", "收盘集合竞价"),
-    SessionPhase.CLOSED: ("Closed", "已收盘"),
-}
 
 
 class _Edit(QUndoCommand):
@@ -126,15 +119,20 @@ class MainWindow(QMainWindow):
         self.core = core
         self.logfile = logfile
         s = core.settings
-        self.lang = self._resolve_lang(s.language)
-        self.setWindowTitle("A-Share Monitor · A股行情监控")
+        self.lang = resolve_language(s.language)
+        TRANSLATIONS.apply(self.lang)
+        self.discreet = bool(s.ui.get("discreet", False))
+        self.look = Look(dark=resolve_theme(s.theme) == "dark", discreet=self.discreet)
         self.undo = QUndoStack(self)
         self.model = QuoteTableModel(core.book, lang=self.lang, red_up=s.red_up)
+        self.model.palette = self._palette()
+        self.tray: QSystemTrayIcon | None = None
         self.model.stale_after_ms = s.stale_seconds * 1000.0
         self.model.staleness_applies = self._staleness_applies
         self._build_ui()
         self._build_menus()
         self._restore_ui_state()
+        self._compact_saved: dict[str, object] | None = None
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self._frame)
@@ -147,20 +145,20 @@ class MainWindow(QMainWindow):
         self.calendar: TradingCalendar | None = None
         core.on_alert = self._on_alert
         core.trading = self._trading_now
-        self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.setToolTip(self.windowTitle())
             self.tray.show()
         self._closed = False
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(SHANGHAI)
+        self.last_sound = ""
+        self.apply_look()
+        self.retranslate()
+        self._check_menu_state()
+        if self.discreet and s.discreet_compact:
+            self._enter_compact()
 
     # --- construction --------------------------------------------------------------
-    @staticmethod
-    def _resolve_lang(pref: str) -> str:
-        if pref in ("zh", "en"):
-            return pref
-        return "zh" if QLocale.system().name().startswith("zh") else "en"
-
     def _build_ui(self) -> None:
         self.lists = QListWidget(self)
         self.lists.setMinimumWidth(130)
@@ -170,28 +168,23 @@ class MainWindow(QMainWindow):
         self.lists.currentRowChanged.connect(self._view_changed)
 
         self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText(self.tr("Filter code or name · 筛选"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.model.set_filter)
         self.add_box = QLineEdit(self)
-        self.add_box.setPlaceholderText(self.tr("Add code or name · 添加 (Enter)"))
         self.add_box.returnPressed.connect(self._add_from_box)
         self.completer = QCompleter([], self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.completer.setMaxVisibleItems(12)
         self.add_box.setCompleter(self.completer)
-        paste = QPushButton(self.tr("Paste codes…"), self)
-        paste.clicked.connect(self.paste_codes)
-        self.sim_badge = QLabel(self.tr(" SIMULATED DATA · 模拟数据 "), self)
-        self.sim_badge.setStyleSheet(
-            "background:#f59e0b; color:white; font-weight:bold; border-radius:3px; padding:2px 6px"
-        )
+        self.paste_button = QPushButton(self)
+        self.paste_button.clicked.connect(self.paste_codes)
+        self.sim_badge = QLabel(self)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.filter, 2)
         bar.addWidget(self.add_box, 2)
-        bar.addWidget(paste)
+        bar.addWidget(self.paste_button)
         bar.addStretch(1)
         bar.addWidget(self.sim_badge)
 
@@ -209,11 +202,6 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
-        pal = self.table.palette()
-        # A light selection keeps the red/green of the selected row readable.
-        pal.setColor(QPalette.ColorRole.Highlight, QColor(206, 224, 250))
-        pal.setColor(QPalette.ColorRole.HighlightedText, QColor(20, 20, 20))
-        self.table.setPalette(pal)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -235,11 +223,6 @@ class MainWindow(QMainWindow):
         self.chart = DetailChart(self.core.book, self.model.palette, self)
         self.empty_hint = QLabel(self)
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_hint.setStyleSheet("color:#888; font-size:13pt")
-        self.empty_hint.setText(
-            self.tr("This list is empty.\nType a code or name above, or paste a block of codes.")
-            + "\n列表为空：在上方输入代码或名称，或粘贴一组代码。"
-        )
         self.empty_hint.hide()
 
         center = QWidget(self)
@@ -250,11 +233,14 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.empty_hint, 1)
         self.vsplit = QSplitter(Qt.Orientation.Vertical, self)
         self.vsplit.addWidget(center)
-        self.alert_log = QListWidget(self)
-        self.alert_log.setAlternatingRowColors(True)
+        self.alerts_panel = AlertsPanel(self.core, self)
+        self.alert_log = self.alerts_panel.log
+        self.alerts_panel.notify = self._notify
+        self.alerts_panel.new_requested = self.new_alert
+        self.alerts_panel.edit_requested = self.edit_alert
         self.bottom = QTabWidget(self)
-        self.bottom.addTab(self.chart, self.tr("Chart · 分时"))
-        self.bottom.addTab(self.alert_log, self.tr("Alerts · 提醒"))
+        self.bottom.addTab(self.chart, "")
+        self.bottom.addTab(self.alerts_panel, "")
         self.vsplit.addWidget(self.bottom)
         self.vsplit.setStretchFactor(0, 3)
         self.vsplit.setStretchFactor(1, 2)
@@ -273,54 +259,113 @@ class MainWindow(QMainWindow):
         self.st_age = QLabel(self)
         self.st_session = QLabel(self)
         for w in (self.st_conn, self.st_rate, self.st_subs, self.st_age, self.st_session):
-            w.setStyleSheet("padding: 0 10px; border-left: 1px solid #ddd")
             sb.addPermanentWidget(w)
         self.resize(1280, 800)
 
     def _build_menus(self) -> None:
+        """Menus as data: (key, slot, shortcut); texts come from :meth:`retranslate`."""
+        std = QKeySequence.StandardKey
+        spec: list[tuple[str, list[tuple[str, Callable[[], object], object] | None]]] = [
+            (
+                "file",
+                [
+                    ("export_view", self.export_view, "Ctrl+E"),
+                    ("export_market", self.export_market, "Ctrl+Shift+E"),
+                    None,
+                    ("import_list", self.import_list, "Ctrl+I"),
+                    ("export_list", self.export_list, "Ctrl+Shift+S"),
+                    None,
+                    ("settings", self.open_settings, "Ctrl+,"),
+                    None,
+                    ("quit", self.close, std.Quit),
+                ],
+            ),
+            (
+                "edit",
+                [
+                    ("undo", self.undo.undo, std.Undo),
+                    ("redo", self.undo.redo, std.Redo),
+                    None,
+                    ("paste", self.paste_codes, "Ctrl+Shift+V"),
+                    ("remove", self.remove_selected, std.Delete),
+                    ("move_up", lambda: self.move_selected(-1), "Ctrl+Up"),
+                    ("move_down", lambda: self.move_selected(1), "Ctrl+Down"),
+                    None,
+                    ("find", self.focus_filter, std.Find),
+                    ("add_box", self.focus_add_box, "Ctrl+L"),
+                ],
+            ),
+            (
+                "lists",
+                [
+                    ("next_list", lambda: self.step_list(1), "Ctrl+PgDown"),
+                    ("prev_list", lambda: self.step_list(-1), "Ctrl+PgUp"),
+                    ("all_market", lambda: self.lists.setCurrentRow(ALL_MARKET), "Ctrl+0"),
+                    None,
+                    ("new_list", self.new_list, "Ctrl+N"),
+                    ("rename_list", self.rename_list, "F2"),
+                    ("delete_list", self.delete_list, "Ctrl+Shift+Del"),
+                ],
+            ),
+            (
+                "alerts",
+                [
+                    ("new_alert", self.new_alert, "Ctrl+Shift+A"),
+                    ("alert_rules", self.show_alert_rules, "Ctrl+Alt+A"),
+                    ("remove_alerts", self.remove_alerts, None),
+                ],
+            ),
+            (
+                "view",
+                [
+                    ("toggle_chart", self._toggle_chart, "Ctrl+G"),
+                    None,
+                    ("theme_auto", lambda: self.set_theme("auto"), None),
+                    ("theme_light", lambda: self.set_theme("light"), None),
+                    ("theme_dark", lambda: self.set_theme("dark"), "Ctrl+Shift+T"),
+                    None,
+                    ("discreet", self.toggle_discreet, "Ctrl+D"),
+                    None,
+                    ("lang_auto", lambda: self.set_language("auto"), None),
+                    ("lang_zh", lambda: self.set_language("zh"), None),
+                    ("lang_en", lambda: self.set_language("en"), None),
+                ],
+            ),
+            (
+                "help",
+                [
+                    ("shortcuts", self.show_shortcuts, std.HelpContents),
+                    ("about", self.show_about, None),
+                ],
+            ),
+        ]
+        self.menus: dict[str, QMenu] = {}
+        self.acts: dict[str, QAction] = {}
         mb = self.menuBar()
-        m = mb.addMenu(self.tr("&File"))
-        self._action(m, self.tr("Export snapshot (this view)…"), self.export_view, "Ctrl+E")
-        self._action(
-            m, self.tr("Export snapshot (whole market)…"), self.export_market, "Ctrl+Shift+E"
-        )
-        m.addSeparator()
-        self._action(m, self.tr("Import list (CSV/TXT)…"), self.import_list, "Ctrl+I")
-        self._action(m, self.tr("Export list…"), self.export_list)
-        m.addSeparator()
-        self._action(m, self.tr("Settings…"), self.open_settings, "Ctrl+,")
-        m.addSeparator()
-        self._action(m, self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
-        e = mb.addMenu(self.tr("&Edit"))
-        undo = self.undo.createUndoAction(self, self.tr("Undo"))
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo.createRedoAction(self, self.tr("Redo"))
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        e.addAction(undo)
-        e.addAction(redo)
-        e.addSeparator()
-        self._action(e, self.tr("Paste codes…"), self.paste_codes, "Ctrl+Shift+V")
-        self.remove_action = self._action(
-            e, self.tr("Remove from list"), self.remove_selected, QKeySequence.StandardKey.Delete
-        )
-        self._action(e, self.tr("Move up"), lambda: self.move_selected(-1), "Ctrl+Up")
-        self._action(e, self.tr("Move down"), lambda: self.move_selected(1), "Ctrl+Down")
-        self._action(
-            e, self.tr("Find / filter"), self.filter.setFocus, QKeySequence.StandardKey.Find
-        )
-        lm = mb.addMenu(self.tr("&Lists"))
-        self._action(lm, self.tr("New list…"), self.new_list, "Ctrl+N")
-        self._action(lm, self.tr("Rename list…"), self.rename_list, "F2")
-        self._action(lm, self.tr("Delete list"), self.delete_list)
-        al = mb.addMenu(self.tr("&Alerts"))
-        self._action(
-            al, self.tr("New alert for the selected symbol…"), self.new_alert, "Ctrl+Shift+A"
-        )
-        self._action(al, self.tr("Remove alerts of the selected symbol"), self.remove_alerts)
-        v = mb.addMenu(self.tr("&View"))
-        self.chart_action = self._action(v, self.tr("Show chart"), self._toggle_chart, "Ctrl+G")
-        self.chart_action.setCheckable(True)
+        for menu_key, items in spec:
+            menu = mb.addMenu("")
+            self.menus[menu_key] = menu
+            for item in items:
+                if item is None:
+                    menu.addSeparator()
+                    continue
+                key, slot, shortcut = item
+                self.acts[key] = self._action(menu, "", slot, shortcut)
+        self.remove_action = self.acts["remove"]
+        self.chart_action = self.acts["toggle_chart"]
+        for key in ("toggle_chart", "discreet"):
+            self.acts[key].setCheckable(True)
         self.chart_action.setChecked(True)
+        for prefix in ("theme_", "lang_"):
+            group = QActionGroup(self)
+            for key, a in self.acts.items():
+                if key.startswith(prefix):
+                    a.setCheckable(True)
+                    group.addAction(a)
+        self.acts["undo"].setEnabled(False)
+        self.acts["redo"].setEnabled(False)
+        self.undo.indexChanged.connect(self._undo_texts)
+        self.undo.cleanChanged.connect(self._undo_texts)
 
     def _action(
         self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: object = None
@@ -330,8 +375,101 @@ class MainWindow(QMainWindow):
             a.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
         a.triggered.connect(lambda _checked=False: slot())
         menu.addAction(a)
-        self.addAction(a)
+        self.addAction(a)  # shortcuts keep working with the menu bar hidden (compact mode)
         return a
+
+    def retranslate(self) -> None:
+        """Every fixed string of the window in the current language (on LanguageChange)."""
+        if not hasattr(self, "acts"):
+            return
+        titles = {
+            "file": self.tr("&File"),
+            "edit": self.tr("&Edit"),
+            "lists": self.tr("&Lists"),
+            "alerts": self.tr("&Alerts"),
+            "view": self.tr("&View"),
+            "help": self.tr("&Help"),
+        }
+        texts = {
+            "export_view": self.tr("Export snapshot (this view)…"),
+            "export_market": self.tr("Export snapshot (whole market)…"),
+            "import_list": self.tr("Import list (CSV/TXT)…"),
+            "export_list": self.tr("Export list…"),
+            "settings": self.tr("Settings…"),
+            "quit": self.tr("Quit"),
+            "paste": self.tr("Paste codes…"),
+            "remove": self.tr("Remove from list"),
+            "move_up": self.tr("Move up"),
+            "move_down": self.tr("Move down"),
+            "find": self.tr("Filter the table"),
+            "add_box": self.tr("Add a code or name"),
+            "next_list": self.tr("Next list"),
+            "prev_list": self.tr("Previous list"),
+            "all_market": self.tr("Whole market"),
+            "new_list": self.tr("New list…"),
+            "rename_list": self.tr("Rename list…"),
+            "delete_list": self.tr("Delete list"),
+            "new_alert": self.tr("New alert for the selected symbol…"),
+            "alert_rules": self.tr("Alert rules…"),
+            "remove_alerts": self.tr("Remove alerts of the selected symbol"),
+            "toggle_chart": self.tr("Show chart and alerts"),
+            "theme_auto": self.tr("Theme: follow the system"),
+            "theme_light": self.tr("Theme: light"),
+            "theme_dark": self.tr("Theme: dark"),
+            "discreet": self.tr("Discreet mode"),
+            "lang_auto": self.tr("Language: follow the system"),
+            "lang_zh": "中文",
+            "lang_en": "English",
+            "shortcuts": self.tr("Keyboard shortcuts"),
+            "about": self.tr("About A-Share Monitor"),
+        }
+        for key, menu in self.menus.items():
+            menu.setTitle(titles[key])
+        for key, action in self.acts.items():
+            if key in texts:
+                action.setText(texts[key])
+        self._undo_texts()
+        self._update_title()
+        self.filter.setPlaceholderText(self.tr("Filter code or name"))
+        self.add_box.setPlaceholderText(self.tr("Add code or name (Enter)"))
+        self.paste_button.setText(self.tr("Paste codes…"))
+        self.sim_badge.setText(" " + self.tr("SIMULATED DATA") + " ")
+        self.sim_badge.setToolTip(
+            self.tr("Quotes come from the embedded simulator, not a market feed")
+        )
+        self.empty_hint.setText(
+            self.tr("This list is empty.\nType a code or name above, or paste a block of codes.")
+        )
+        self.bottom.setTabText(0, self.tr("Chart"))
+        self.bottom.setTabText(1, self.tr("Alerts"))
+        item = self.lists.item(ALL_MARKET)
+        if item is not None:
+            item.setText(self.tr("All market"))
+        self.chart.retranslate()
+        self.alerts_panel.retranslate()
+        self.quick.retranslate()
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self.tray is not None:
+            self.tray.setToolTip(self.windowTitle())
+        self._update_status()
+
+    def _undo_texts(self) -> None:
+        u, r = self.acts["undo"], self.acts["redo"]
+        u.setEnabled(self.undo.canUndo())
+        r.setEnabled(self.undo.canRedo())
+        u.setText(self.tr("Undo") + (f" {self.undo.undoText()}" if self.undo.canUndo() else ""))
+        r.setText(self.tr("Redo") + (f" {self.undo.redoText()}" if self.undo.canRedo() else ""))
+
+    def _update_title(self) -> None:
+        if self.discreet:
+            self.setWindowTitle(self.tr("Monitor"))
+        else:
+            self.setWindowTitle(self.tr("A-Share Monitor"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # --- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:
@@ -444,15 +582,16 @@ class MainWindow(QMainWindow):
         core = self.core
         pool = core.pool
         state = core.state
-        zh = self.lang == "zh"
         dot = {
             Phase.LIVE: "#16a34a",
             Phase.BACKOFF: "#d97706",
             Phase.FAILED: "#dc2626",
         }.get(state.phase if state else Phase.CONNECTING, "#9ca3af")
-        text = describe(state if pool is not None else None, self.lang)
-        if pool is not None and pool.stats.bad_frames:
-            text += f" · {'坏帧' if zh else 'bad frames'} {pool.stats.bad_frames}"
+        if self.discreet:
+            dot = "#9ca3af" if dot != "#16a34a" else "#6b7280"
+        text = connection_text(
+            state if pool is not None else None, pool.stats.bad_frames if pool else 0
+        )
         self.st_conn.setText(f"<span style='color:{dot}'>●</span> {html.escape(text)}")
         self.st_conn.setToolTip(html.escape(pool.stats.last_error) if pool else "")
         now = time.monotonic()
@@ -461,31 +600,23 @@ class MainWindow(QMainWindow):
         if now - t0 > 0.2:
             self._tick_rate = max(0.0, (ticks - n0) / (now - t0))
             self._last_ticks = (now, ticks)
-        self.st_rate.setText(f"{self._tick_rate:,.0f} {'笔/秒' if zh else 'ticks/s'}")
+        self.st_rate.setText(self.tr("%1 ticks/s").replace("%1", f"{self._tick_rate:,.0f}"))
         if pool is not None:
-            subscribed = len(pool.symbols)
-            receiving = pool.receiving()
             self.st_subs.setText(
-                f"{'订阅' if zh else 'subscribed'} {subscribed:,} / {'接收' if zh else 'receiving'} {receiving:,}"
+                self.tr("subscribed %1 / receiving %2")
+                .replace("%1", f"{len(pool.symbols):,}")
+                .replace("%2", f"{pool.receiving():,}")
             )
             newest = max(pool.stats.last_tick.values(), default=0.0)
-            age = time.time() - newest if newest else None
-            self.st_age.setText(
-                ("最新 " if zh else "newest tick ") + (f"{age:.1f} s" if age is not None else "—")
+            age = f"{time.time() - newest:.1f} s" if newest else "—"
+            self.st_age.setText(self.tr("newest tick %1").replace("%1", age))
+        self.st_session.setText(
+            session_text(
+                self._market_status(),
+                simulated=core.simulated,
+                calendar_loaded=self.calendar is not None,
             )
-        ms = self._market_status()
-        en, cn = _SESSION_TEXT[ms.phase]
-        if ms.holiday:
-            en, cn = "Closed (holiday)", "休市（节假日）"
-        text = ("市场: " + cn) if zh else ("Market: " + en)
-        if ms.next_open is not None:
-            when = ms.next_open.strftime("%m-%d %H:%M")
-            text += f" · {'下次开盘' if zh else 'next open'} {when}"
-        if not ms.known and self.calendar is not None:
-            text += " (holiday data ends; weekdays assumed)" if not zh else "（节假日数据已过期）"
-        if core.simulated:
-            text += " (模拟行情全天开放)" if zh else " (simulator: always open)"
-        self.st_session.setText(text)
+        )
 
     # --- views and lists -------------------------------------------------------------
     def current_list(self) -> str | None:
@@ -498,7 +629,7 @@ class MainWindow(QMainWindow):
     def _reload_lists(self, select: str | None = None) -> None:
         self.lists.blockSignals(True)
         self.lists.clear()
-        self.lists.addItem("全部A股 · All market" if self.lang == "zh" else "All market · 全部A股")
+        self.lists.addItem(self.tr("All market"))
         for name in self.core.watchlists.names():
             self.lists.addItem(name)
         self._update_list_counts()
@@ -947,12 +1078,19 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         s = self.core.settings
         token = self.core.tokens.get("alltick")
-        dlg = SettingsDialog(s, token, self.core.tokens.where, self)
+        dlg = SettingsDialog(s, token, self.token_place(), self)
         if dlg.exec() != SettingsDialog.DialogCode.Accepted or dlg.result_settings is None:
             return
         asyncio.get_event_loop().create_task(
             self.apply_settings(dlg.result_settings, dlg.result_token)
         )
+
+    def token_place(self) -> str:
+        """Where the token is kept, in the user's words."""
+        tokens = self.core.tokens
+        if tokens.keyring is not None:
+            return self.tr("the system keyring")
+        return self.tr("%1 (readable only by you)").replace("%1", str(tokens.file))
 
     async def apply_settings(self, new: object, token: str | None) -> None:
         from monitor.core.settings import Settings
@@ -965,49 +1103,230 @@ class MainWindow(QMainWindow):
         except Exception as e:
             log.exception("applying settings failed")
             self._notify(self.tr("Settings"), redact(str(e)))
-        self.lang = self._resolve_lang(new.language)
-        self.model.set_lang(self.lang)
-        self.model.set_red_up(new.red_up)
-        self.spark.colors = self.model.palette
-        self.chart.colors = self.model.palette
+        self._apply_language(new.language)
+        self.look = Look(dark=resolve_theme(new.theme) == "dark", discreet=self.discreet)
+        self.apply_look()
+        self._check_menu_state()
         self.timer.setInterval(int(1000 / new.refresh_hz))
         self.sim_badge.setVisible(self.core.simulated)
         self._refresh_completer()
         self._reload_lists(self.current_list() or "*all*")
 
-    # --- menus -------------------------------------------------------------------------
+    # --- view: chart, theme, discreet mode, language --------------------------------
     def _toggle_chart(self) -> None:
         self.bottom.setVisible(self.chart_action.isChecked())
+
+    def _palette(self) -> Palette:
+        return Palette(self.core.settings.red_up, dark=self.look.dark, discreet=self.look.discreet)
+
+    def apply_look(self) -> None:
+        """Repaint everything in the current theme / discreet state."""
+        look = self.look
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_app_palette(app, look.dark)
+        pal = self.table.palette()
+        hl, hl_text = look.selection  # light enough to keep the row's colours readable
+        pal.setColor(QPalette.ColorRole.Highlight, hl)
+        pal.setColor(QPalette.ColorRole.HighlightedText, hl_text)
+        self.table.setPalette(pal)
+        self.model.set_palette(self._palette())
+        self.spark.colors = self.model.palette
+        self.chart.apply_look(look, self.model.palette)
+        self.sim_badge.setStyleSheet(look.badge)
+        self.empty_hint.setStyleSheet(f"color:{look.muted_text}; font-size:13pt")
+        for w in (self.st_conn, self.st_rate, self.st_subs, self.st_age, self.st_session):
+            w.setStyleSheet(f"padding: 0 10px; border-left: 1px solid {look.divider}")
+        self.table.viewport().update()
+
+    def _check_menu_state(self) -> None:
+        s = self.core.settings
+        self.acts[f"theme_{s.theme}"].setChecked(True)
+        self.acts[f"lang_{s.language}"].setChecked(True)
+        self.acts["discreet"].setChecked(self.discreet)
+
+    def _save_settings(self, **changes: object) -> None:
+        self.core.settings = self.core.settings.with_(**changes)
+        try:
+            self.core.settings.save(self.core.paths.settings)
+        except OSError as e:
+            self._notify(self.tr("Settings not saved"), str(e))
+
+    def set_theme(self, theme: str) -> None:
+        self._save_settings(theme=theme)
+        self.look = Look(dark=resolve_theme(theme) == "dark", discreet=self.discreet)
+        self.apply_look()
+        self._check_menu_state()
+
+    def set_language(self, pref: str) -> None:
+        self._save_settings(language=pref)
+        self._apply_language(pref)
+        self._check_menu_state()
+
+    def _apply_language(self, pref: str) -> None:
+        self.lang = resolve_language(pref)
+        if not TRANSLATIONS.apply(self.lang):
+            self.statusBar().showMessage(self.tr("The Chinese translation is missing"), 8000)
+        self.model.set_lang(self.lang)  # number style: 万/亿 or K/M/B
+        self.retranslate()
+
+    def toggle_discreet(self) -> None:
+        self.set_discreet(not self.discreet)
+
+    def set_discreet(self, on: bool) -> None:
+        """No red/green, muted greys; with the setting, a small always-on-top window."""
+        if on == self.discreet:
+            return
+        self.discreet = on
+        ui = dict(self.core.settings.ui)
+        ui["discreet"] = on
+        self._save_settings(ui=ui)
+        self.look = Look(dark=self.look.dark, discreet=on)
+        self.apply_look()
+        if on and self.core.settings.discreet_compact:
+            self._enter_compact()
+        elif not on:
+            self._leave_compact()
+        self._update_title()
+        if self.tray is not None:
+            self.tray.setToolTip(self.windowTitle())
+        self._check_menu_state()
+
+    def _enter_compact(self) -> None:
+        if self._compact_saved is not None:
+            return
+        hh = self.table.horizontalHeader()
+        self._compact_saved = {
+            "geometry": self.saveGeometry(),
+            "header": hh.saveState(),
+            "menubar": self.menuBar().isVisible(),
+            "bottom": self.bottom.isVisible(),
+        }
+        keep = {"code", "name", "last", "change_pct"}
+        for i, c in enumerate(COLUMNS):
+            hh.setSectionHidden(i, c.key not in keep)
+        self.lists.hide()
+        self.bottom.hide()
+        self.menuBar().hide()
+        self._bar_widgets(False)
+        for w in (self.st_rate, self.st_subs, self.st_age, self.st_session):
+            w.hide()
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        self.show()  # changing window flags hides the window
+        for widget in (self.hsplit, self.vsplit, self.centralWidget(), self):
+            lay = widget.layout() if widget is not None else None
+            if lay is not None:
+                lay.activate()  # the minimum size without the hidden panels, before resizing
+        self.resize(380, 300)
+
+    def _leave_compact(self) -> None:
+        saved = self._compact_saved
+        if saved is None:
+            return
+        self._compact_saved = None
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, False)
+        self.lists.show()
+        self.menuBar().setVisible(bool(saved["menubar"]))
+        self.bottom.setVisible(bool(saved["bottom"]))
+        self._bar_widgets(True)
+        for w in (self.st_rate, self.st_subs, self.st_age, self.st_session):
+            w.show()
+        self.table.horizontalHeader().restoreState(saved["header"])  # type: ignore[arg-type]
+        self.restoreGeometry(saved["geometry"])  # type: ignore[arg-type]
+        self.show()
+
+    @property
+    def compact(self) -> bool:
+        return self._compact_saved is not None
+
+    def _bar_widgets(self, visible: bool) -> None:
+        for w in (self.filter, self.add_box, self.paste_button):
+            w.setVisible(visible)
+        self.sim_badge.setVisible(visible and self.core.simulated)
+
+    # --- keyboard --------------------------------------------------------------------
+    def focus_filter(self) -> None:
+        self.filter.setFocus()
+        self.filter.selectAll()
+
+    def focus_add_box(self) -> None:
+        self.add_box.setFocus()
+        self.add_box.selectAll()
+
+    def step_list(self, step: int) -> None:
+        """Next/previous entry of the list panel (the whole market first), wrapping."""
+        n = self.lists.count()
+        if n:
+            self.lists.setCurrentRow((self.lists.currentRow() + step) % n)
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(action, keys) for the help dialog: every action with a shortcut, plus the table's keys."""
+        rows = []
+        for menu in self.menus.values():
+            for a in menu.actions():
+                if a.isSeparator() or a.shortcut().isEmpty():
+                    continue
+                keys = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                rows.append((f"{menu.title().replace('&', '')} › {a.text()}", keys))
+        rows += [
+            (self.tr("Quick search: type a code, name or pinyin initials in the table"), "0-9 A-Z"),
+            (self.tr("Quick search: add to the list or jump to the row"), "Enter"),
+            (self.tr("Close a popup"), "Esc"),
+        ]
+        return rows
+
+    def show_shortcuts(self) -> None:
+        self._shortcuts = ShortcutsDialog(self.shortcut_rows(), self)
+        self._shortcuts.show()
+
+    def show_about(self) -> None:
+        from monitor import __version__
+
+        self._notify_info(
+            self.tr("About A-Share Monitor"),
+            self.tr(
+                "A-Share Monitor %1\nReal-time China A-share quotes over batch-subscribed WebSockets."
+            ).replace("%1", __version__),
+        )
+
+    def _notify_info(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self)
+        box.setModal(False)
+        box.show()
+        self._boxes = [b for b in getattr(self, "_boxes", []) if b.isVisible()] + [box]
 
     # --- alerts ----------------------------------------------------------------------
     def new_alert(self) -> None:
         syms = self.selected_symbols()
-        if not syms:
-            self.statusBar().showMessage(self.tr("Select a row first"), 4000)
-            return
-        q = self.core.book.quote(syms[0])
-        dlg = AlertDialog(syms[0], q.last if q else None, self)
-        if dlg.exec() == AlertDialog.DialogCode.Accepted:
-            self.add_alert(
-                syms[0], dlg.kind.currentData(), dlg.value.value(), dlg.repeat.isChecked()
-            )
+        sym = syms[0] if syms else ""
+        q = self.core.book.quote(sym) if sym else None
+        dlg = AlertDialog(sym, q.last if q else None, self)
+        if dlg.exec() == AlertDialog.DialogCode.Accepted and dlg.result_rule is not None:
+            r = dlg.result_rule
+            self.add_alert(r.symbol, r.kind.value, r.value, r.repeat)
+
+    def edit_alert(self, rule: AlertRule) -> None:
+        q = self.core.book.quote(rule.symbol)
+        dlg = AlertDialog(rule.symbol, q.last if q else None, self, rule=rule)
+        if dlg.exec() == AlertDialog.DialogCode.Accepted and dlg.result_rule is not None:
+            r = dlg.result_rule
+            self.alerts_panel.replace_rule(rule.id, r.kind.value, r.value, r.repeat)
+
+    def show_alert_rules(self) -> None:
+        self.chart_action.setChecked(True)
+        self.bottom.setVisible(True)
+        self.bottom.setCurrentWidget(self.alerts_panel)
+        self.alerts_panel.table.setFocus()
 
     def add_alert(self, symbol: str, kind: str, value: float | None, repeat: bool = False) -> bool:
-        from monitor.core.alerts import AlertKind, AlertRule, AlertRuleError
-
-        needs = kind in ("price_above", "price_below", "pct_above", "pct_below")
-        try:
-            rule = self.core.alerts.add(
-                AlertRule(symbol, AlertKind(kind), value if needs else None, repeat)
-            )
-        except AlertRuleError as e:
-            self._notify(self.tr("Alert"), str(e))
+        rule = self.alerts_panel.add_rule(symbol, kind, value, repeat)
+        if rule is None:
             return False
-        err = self.core.save_alerts()
-        if err:
-            self._notify(self.tr("Alert"), err)
         self.statusBar().showMessage(
-            self.tr("Alert set: %s %s") % (rule.symbol, rule.kind.value), 5000
+            self.tr("Alert set: %1 %2")
+            .replace("%1", rule.symbol)
+            .replace("%2", alert_rule_text(rule)),
+            5000,
         )
         return True
 
@@ -1016,18 +1335,16 @@ class MainWindow(QMainWindow):
             for rule in [r for r in self.core.alerts.rules if r.symbol == sym]:
                 self.core.alerts.remove(rule.id)
         self.core.save_alerts()
+        self.alerts_panel.refresh()
 
     def _on_alert(self, event: AlertEvent) -> None:
-        stamp = dt.datetime.now(SHANGHAI).strftime("%H:%M:%S")
-        self.alert_log.insertItem(
-            0, f"{stamp}  {self.core.master.name(event.symbol)}  {event.message}"
-        )
-        self.statusBar().showMessage("🔔 " + event.message, 10000)
+        line = self.alerts_panel.log_event(event)
+        self.statusBar().showMessage("🔔 " + line, 10000)
         if self.tray is not None:
             self.tray.showMessage(
-                "A-Share Monitor", event.message, QSystemTrayIcon.MessageIcon.Information, 8000
+                self.windowTitle(), line, QSystemTrayIcon.MessageIcon.Information, 8000
             )
-        QApplication.beep()
+        self.last_sound = play_alert_sound(self.core.settings.alert_sound)
 
     def _selection_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
         sym = self.model.symbol_at(current.row()) if current.isValid() else None
@@ -1061,7 +1378,7 @@ class MainWindow(QMainWindow):
         hh = self.table.horizontalHeader()
         menu = QMenu(self)
         for i, col in enumerate(COLUMNS):
-            a = menu.addAction(col.header(self.lang))
+            a = menu.addAction(col.title())
             a.setCheckable(True)
             a.setChecked(not hh.isSectionHidden(i))
             a.setEnabled(col.key != "code")

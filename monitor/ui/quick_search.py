@@ -25,9 +25,6 @@ class QuickSearch(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.index: SymbolIndex | None = None
         self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText(
-            self.tr("Code, name or pinyin initials · 代码/名称/拼音首字母")
-        )
         self.results = QListWidget(self)
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         lay = QVBoxLayout(self)
@@ -38,6 +35,10 @@ class QuickSearch(QFrame):
         self.edit.textChanged.connect(self.update_results)
         self.edit.installEventFilter(self)
         self.results.itemActivated.connect(self._activated)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.edit.setPlaceholderText(self.tr("Code, name or pinyin initials"))
 
     def open_with(self, text: str, anchor: QWidget) -> None:
         pos = anchor.mapToGlobal(anchor.rect().bottomRight())

@@ -63,17 +63,31 @@ def fmt_big(v: float, lang: str) -> str:
 
 
 class Palette:
-    """Colours of the table; red-up/green-down by default (the China convention)."""
+    """Colours of the table: red-up/green-down by default (the China convention).
 
-    def __init__(self, red_up: bool = True) -> None:
-        red, green = QColor(220, 38, 38), QColor(22, 150, 60)
-        self.up, self.down = (red, green) if red_up else (green, red)
-        self.flat = QColor(90, 90, 90)
-        self.stale = QColor(150, 150, 150)
-        self.up_bg = QColor(self.up.red(), self.up.green(), self.up.blue(), 40)
-        self.down_bg = QColor(self.down.red(), self.down.green(), self.down.blue(), 40)
-        self.flash_up = QColor(self.up.red(), self.up.green(), self.up.blue(), 90)
-        self.flash_down = QColor(self.down.red(), self.down.green(), self.down.blue(), 90)
+    Dark themes get brighter hues; discreet mode has no red or green at all: rises
+    in a darker grey than falls, the sign of the change still saying which is which.
+    """
+
+    def __init__(self, red_up: bool = True, *, dark: bool = False, discreet: bool = False) -> None:
+        if discreet:
+            red, green = (
+                (QColor(200, 200, 200), QColor(140, 140, 140))
+                if dark
+                else (QColor(60, 60, 60), QColor(125, 125, 125))
+            )
+        elif dark:
+            red, green = QColor(239, 83, 80), QColor(38, 186, 101)
+        else:
+            red, green = QColor(220, 38, 38), QColor(22, 150, 60)
+        self.up, self.down = (red, green) if red_up or discreet else (green, red)
+        self.flat = QColor(170, 170, 170) if dark else QColor(90, 90, 90)
+        self.stale = QColor(105, 105, 105) if dark else QColor(150, 150, 150)
+        a_bg, a_flash = (0, 45) if discreet else (40, 90)
+        self.up_bg = QColor(self.up.red(), self.up.green(), self.up.blue(), a_bg)
+        self.down_bg = QColor(self.down.red(), self.down.green(), self.down.blue(), a_bg)
+        self.flash_up = QColor(self.up.red(), self.up.green(), self.up.blue(), a_flash)
+        self.flash_down = QColor(self.down.red(), self.down.green(), self.down.blue(), a_flash)
 
 
 class QuoteTableModel(QAbstractTableModel):
@@ -140,7 +154,10 @@ class QuoteTableModel(QAbstractTableModel):
         self._all_changed()
 
     def set_red_up(self, red_up: bool) -> None:
-        self.palette = Palette(red_up)
+        self.set_palette(Palette(red_up))
+
+    def set_palette(self, palette: Palette) -> None:
+        self.palette = palette
         self._all_changed()
 
     def symbol_at(self, row: int) -> str | None:
@@ -171,7 +188,7 @@ class QuoteTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             col = self.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return col.header(self.lang)
+                return col.title()
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return _RIGHT if col.numeric else _LEFT
         elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
@@ -357,9 +374,17 @@ class QuoteTableModel(QAbstractTableModel):
         lim = self._at_limit(r)
         parts = [f"{sym} {b.names[r] or (info.name if info else '')}"]
         if info is not None:
-            parts.append(f"board: {info.board.value}{' (ST)' if info.st else ''}")
+            board = {
+                "main": self.tr("Main board"),
+                "chinext": self.tr("ChiNext"),
+                "star": self.tr("STAR Market"),
+                "bse": self.tr("Beijing Stock Exchange"),
+                "fund": self.tr("Fund"),
+                "index": self.tr("Index"),
+            }.get(info.board.value, info.board.value)
+            parts.append(board + (" (ST)" if info.st else ""))
         if lim:
-            parts.append("at limit-up 涨停" if lim > 0 else "at limit-down 跌停")
+            parts.append(self.tr("At limit-up") if lim > 0 else self.tr("At limit-down"))
         t = int(b.time_ms[r])
         if t:
             import datetime as dt

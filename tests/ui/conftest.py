@@ -67,6 +67,19 @@ def qloop(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[qasyn
     asyncio.set_event_loop(None)
 
 
+@pytest.fixture(autouse=True)
+def ui_defaults_afterwards() -> Iterator[None]:
+    """A test that switches the language or theme must not leave it switched for the next."""
+    yield
+    from monitor.ui.i18n import TRANSLATIONS
+    from monitor.ui.theme import apply_app_palette
+
+    TRANSLATIONS.apply("en")
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_app_palette(app, dark=False)
+
+
 @pytest.fixture
 def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
     monkeypatch.setenv("ASHARE_MONITOR_HOME", str(tmp_path / "home"))
@@ -78,7 +91,7 @@ until = wait_until  # the ui tests' name for the shared awaitable wait
 
 @pytest.fixture
 def window(qloop: qasync.QEventLoop, paths: Paths, qtbot) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    settings = Settings(sim_symbols=600, sim_rate=3000)
+    settings = Settings(sim_symbols=600, sim_rate=3000, language="en")
     settings.save(paths.settings)
     core = AppCore(paths)
     w = MainWindow(core)  # not qtbot.addWidget: pytest-qt would delete it before our teardown

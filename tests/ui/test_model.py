@@ -81,7 +81,10 @@ def test_numbers_sort_as_numbers_and_unknown_last() -> None:
     assert math.isnan(m.data(pct, QuoteTableModel.SortRole))  # type: ignore[arg-type]
 
 
-def test_display_alignment_and_colours() -> None:
+def test_display_alignment_and_colours(qapp) -> None:  # type: ignore[no-untyped-def]
+    from monitor.ui.i18n import TRANSLATIONS
+
+    assert TRANSLATIONS.apply("zh")  # the compiled .qm is found and loaded
     m = QuoteTableModel(_book(), lang="zh")
     m.set_symbols(["600519.SH", "000001.SZ", "300750.SZ", "600000.SH"])
     row = {m.symbol_at(r): r for r in range(4)}
@@ -100,6 +103,7 @@ def test_display_alignment_and_colours() -> None:
     assert m.data(empty) == ""
     m.set_red_up(False)
     assert m.data(last, Qt.ItemDataRole.ForegroundRole) == QColor(22, 150, 60)
+    TRANSLATIONS.apply("en")
     m.set_lang("en")
     assert m.headerData(column_index("change_pct"), Qt.Orientation.Horizontal) == "Chg %"
 
@@ -209,7 +213,7 @@ def test_big_number_format(v: float, lang: str, out: str) -> None:
 
 
 def test_every_column_has_both_headers() -> None:
-    assert all(c.en and c.zh for c in COLUMNS)
+    assert all(c.en and c.title() for c in COLUMNS)
     assert [c.key for c in COLUMNS][:5] == ["code", "name", "last", "change", "change_pct"]
 
 

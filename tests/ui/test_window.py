@@ -319,7 +319,6 @@ def test_status_shows_lunch_break_and_holidays(window: MainWindow, qloop) -> Non
     from monitor.core.quotes import SHANGHAI
 
     qloop.run_until_complete(until(lambda: window.calendar is not None, what="calendar"))
-    window.lang = "en"
     window.clock = lambda: dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)
     window._update_status()
     assert "Lunch break" in window.st_session.text()
@@ -327,9 +326,9 @@ def test_status_shows_lunch_break_and_holidays(window: MainWindow, qloop) -> Non
     window._update_status()
     assert "Closed (holiday)" in window.st_session.text()
     assert "next open 10-08 09:30" in window.st_session.text()
-    window.lang = "zh"
-    window._update_status()
+    window.set_language("zh")
     assert "休市（节假日）" in window.st_session.text()
+    assert "下次开盘 10-08 09:30" in window.st_session.text()
 
 
 def test_alert_fires_once_reaches_the_log_and_persists(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]

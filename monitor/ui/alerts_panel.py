@@ -1,0 +1,197 @@
+"""The Alerts tab: the rules (add, edit, delete, re-arm) beside the log of fired alerts.
+
+Data flow: the panel edits ``core.alerts`` (the pure engine, which validates) and saves
+it through the core; the window reports fired alerts to :meth:`AlertsPanel.log_event`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from monitor.app import AppCore
+from monitor.core.alerts import AlertEvent, AlertKind, AlertRule, AlertRuleError
+from monitor.core.quotes import SHANGHAI
+from monitor.ui.texts import alert_fired_text, alert_rule_text
+
+__all__ = ["AlertsPanel"]
+
+_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class AlertsPanel(QWidget):
+    def __init__(self, core: AppCore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.core = core
+        self.notify: Callable[[str, str], None] = lambda _title, _text: None
+        self.new_requested: Callable[[], None] = lambda: None
+        self.edit_requested: Callable[[AlertRule], None] = lambda _rule: None
+        self.table = QTableWidget(0, 4, self)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setShowGrid(False)
+        self.table.doubleClicked.connect(lambda _i: self._edit_clicked())
+        self.new_button = QPushButton(self)
+        self.edit_button = QPushButton(self)
+        self.delete_button = QPushButton(self)
+        self.rearm_button = QPushButton(self)
+        self.new_button.clicked.connect(self.new_requested)
+        self.edit_button.clicked.connect(self._edit_clicked)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.rearm_button.clicked.connect(self.rearm_selected)
+        buttons = QHBoxLayout()
+        for b in (self.new_button, self.edit_button, self.delete_button, self.rearm_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        left = QWidget(self)
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.table, 1)
+        ll.addLayout(buttons)
+        self.log = QListWidget(self)
+        self.log.setAlternatingRowColors(True)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(self.log)
+        split.setSizes([560, 440])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(split)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Code"), self.tr("Name"), self.tr("Condition"), self.tr("State")]
+        )
+        self.new_button.setText(self.tr("New…"))
+        self.edit_button.setText(self.tr("Edit…"))
+        self.delete_button.setText(self.tr("Delete"))
+        self.rearm_button.setText(self.tr("Re-arm"))
+        self.log.setToolTip(self.tr("Fired alerts, newest first"))
+        self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def refresh(self) -> None:
+        """Show the engine's rules (after any change, and when one fires or re-arms)."""
+        rules = self.core.alerts.rules
+        selected = set(self.selected_ids())
+        self.table.setRowCount(len(rules))
+        for row, rule in enumerate(rules):
+            if rule.armed:
+                state = self.tr("armed, repeats") if rule.repeat else self.tr("armed")
+            else:
+                state = self.tr("waiting to re-arm") if rule.repeat else self.tr("fired")
+            cells = (rule.symbol, self.core.master.name(rule.symbol), alert_rule_text(rule), state)
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(_ID_ROLE, rule.id)
+                self.table.setItem(row, col, item)
+            if rule.id in selected:
+                self.table.selectRow(row)
+        self.table.resizeColumnToContents(0)
+        has = bool(rules)
+        for b in (self.edit_button, self.delete_button, self.rearm_button):
+            b.setEnabled(has)
+
+    def selected_ids(self) -> list[int]:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        out = []
+        for r in sorted(rows):
+            item = self.table.item(r, 0)
+            if item is not None:
+                out.append(int(item.data(_ID_ROLE)))
+        return out
+
+    def rule(self, rule_id: int) -> AlertRule | None:
+        return next((r for r in self.core.alerts.rules if r.id == rule_id), None)
+
+    def _save(self) -> None:
+        err = self.core.save_alerts()
+        if err:
+            self.notify(self.tr("Alerts not saved"), err)
+        self.refresh()
+
+    # --- edits -------------------------------------------------------------------------
+    def add_rule(
+        self, symbol: str, kind: str, value: float | None, repeat: bool = False
+    ) -> AlertRule | None:
+        """Validate and add; a bad rule is refused with the reason and nothing is saved."""
+        needs = kind in ("price_above", "price_below", "pct_above", "pct_below")
+        try:
+            rule = self.core.alerts.add(
+                AlertRule(symbol, AlertKind(kind), value if needs else None, repeat)
+            )
+        except (AlertRuleError, ValueError) as e:
+            self.notify(self.tr("Alert not set"), str(e))
+            return None
+        self._save()
+        return rule
+
+    def replace_rule(
+        self, rule_id: int, kind: str, value: float | None, repeat: bool
+    ) -> AlertRule | None:
+        """Edit a rule in place of the old one (which is kept if the new one is invalid)."""
+        old = self.rule(rule_id)
+        if old is None:
+            return None
+        needs = kind in ("price_above", "price_below", "pct_above", "pct_below")
+        candidate = AlertRule(old.symbol, AlertKind(kind), value if needs else None, repeat)
+        try:
+            candidate.validate()
+        except AlertRuleError as e:
+            self.notify(self.tr("Alert not changed"), str(e))
+            return None
+        pos = self.core.alerts.rules.index(old)
+        self.core.alerts.remove(rule_id)
+        new = self.core.alerts.add(candidate)
+        self.core.alerts.rules.insert(pos, self.core.alerts.rules.pop())  # keep its place
+        self._save()
+        return new
+
+    def delete_selected(self) -> None:
+        for rule_id in self.selected_ids():
+            self.core.alerts.remove(rule_id)
+        self._save()
+
+    def rearm_selected(self) -> None:
+        for rule_id in self.selected_ids():
+            rule = self.rule(rule_id)
+            if rule is not None:
+                rule.armed = True
+        self._save()
+
+    def _edit_clicked(self) -> None:
+        ids = self.selected_ids()
+        rule = self.rule(ids[0]) if ids else None
+        if rule is not None:
+            self.edit_requested(rule)
+
+    # --- the log -----------------------------------------------------------------------
+    def log_event(self, event: AlertEvent) -> str:
+        """Add a fired alert to the top of the log; returns the line shown."""
+        stamp = dt.datetime.now(SHANGHAI).strftime("%H:%M:%S")
+        text = alert_fired_text(event.kind, event.value, event.price, event.change_pct)
+        line = f"{stamp}  {event.symbol} {self.core.master.name(event.symbol)}  {text}"
+        self.log.insertItem(0, line)
+        self.refresh()
+        return line

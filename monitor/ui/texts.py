@@ -1,0 +1,108 @@
+"""Words for values that come from the pure layers, translated when they are shown.
+
+``monitor.core`` and ``monitor.feed`` stay language-neutral (enums, numbers, English
+log text); this module turns session phases, connection states and alert rules into
+the user's language with Qt's translator. Every string is a literal inside
+``QCoreApplication.translate`` so ``lupdate`` extracts it with its context.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from PySide6.QtCore import QCoreApplication
+
+from monitor.core.alerts import AlertKind, AlertRule
+from monitor.core.calendar import MarketStatus
+from monitor.core.session import Phase as SessionPhase
+from monitor.feed.client import Phase, PoolState
+
+__all__ = [
+    "alert_fired_text",
+    "alert_kind_text",
+    "alert_rule_text",
+    "connection_text",
+    "session_text",
+]
+
+translate = QCoreApplication.translate
+
+
+def connection_text(state: PoolState | None, bad_frames: int = 0, now: float | None = None) -> str:
+    """``Live ×2``, ``Reconnecting in 3 s: <reason>``, ``Failed: <reason>`` …"""
+    if state is None or state.phase in (Phase.CONNECTING, Phase.IDLE):
+        text = translate("Status", "Connecting")
+    elif state.phase is Phase.LIVE:
+        n = len(state.connections)
+        text = translate("Status", "Live") + (f" ×{n}" if n > 1 else "")
+    elif state.phase is Phase.BACKOFF:
+        secs = max(0.0, state.retry_at - (time.time() if now is None else now))
+        text = translate("Status", "Reconnecting in %1 s: %2").replace("%1", f"{secs:.0f}")
+        text = text.replace("%2", state.reason)
+    elif state.phase is Phase.FAILED:
+        text = translate("Status", "Failed: %1").replace("%1", state.reason)
+    else:
+        text = translate("Status", "Stopped")
+    if bad_frames:
+        text += " · " + translate("Status", "bad frames %1").replace("%1", f"{bad_frames:,}")
+    return text
+
+
+def _phase_name(phase: SessionPhase) -> str:
+    return {
+        SessionPhase.PRE_OPEN: translate("Session", "Pre-open"),
+        SessionPhase.OPENING_AUCTION: translate("Session", "Opening auction"),
+        SessionPhase.PRE_CONTINUOUS: translate("Session", "Auction done"),
+        SessionPhase.CONTINUOUS: translate("Session", "Trading"),
+        SessionPhase.LUNCH: translate("Session", "Lunch break"),
+        SessionPhase.CLOSING_AUCTION: translate("Session", "Closing auction"),
+        SessionPhase.CLOSED: translate("Session", "Closed"),
+    }[phase]
+
+
+def session_text(ms: MarketStatus, *, simulated: bool, calendar_loaded: bool) -> str:
+    """``Market: Lunch break``, ``Market: Closed (holiday) · next open 10-08 09:30`` …"""
+    name = translate("Session", "Closed (holiday)") if ms.holiday else _phase_name(ms.phase)
+    text = translate("Session", "Market: %1").replace("%1", name)
+    if ms.next_open is not None:
+        when = ms.next_open.strftime("%m-%d %H:%M")
+        text += " · " + translate("Session", "next open %1").replace("%1", when)
+    if not ms.known and calendar_loaded:
+        text += " " + translate("Session", "(holiday data ended; weekdays assumed)")
+    if simulated:
+        text += " " + translate("Session", "(simulator: always open)")
+    return text
+
+
+def alert_kind_text(kind: AlertKind) -> str:
+    return {
+        AlertKind.PRICE_ABOVE: translate("Alerts", "Price at or above"),
+        AlertKind.PRICE_BELOW: translate("Alerts", "Price at or below"),
+        AlertKind.PCT_ABOVE: translate("Alerts", "Change % at or above"),
+        AlertKind.PCT_BELOW: translate("Alerts", "Change % at or below"),
+        AlertKind.LIMIT_UP: translate("Alerts", "Reaches limit-up"),
+        AlertKind.LIMIT_DOWN: translate("Alerts", "Reaches limit-down"),
+        AlertKind.OPENS_FROM_LIMIT: translate("Alerts", "Opens from limit"),
+    }[AlertKind(kind)]
+
+
+def alert_rule_text(rule: AlertRule) -> str:
+    """``Price at or above 1,700.00`` / ``Change % at or below -3.00 %``."""
+    text = alert_kind_text(rule.kind)
+    v = rule.value
+    if v is None or not math.isfinite(v):
+        return text
+    if rule.kind in (AlertKind.PCT_ABOVE, AlertKind.PCT_BELOW):
+        return f"{text} {v:+.2f} %"
+    return f"{text} {v:,.2f}"
+
+
+def alert_fired_text(
+    rule_kind: AlertKind, value: float | None, price: float, pct: float | None
+) -> str:
+    """What the alert log and the notification say when a rule fires."""
+    k = AlertKind(rule_kind)
+    what = alert_rule_text(AlertRule("600000.SH", k, value))
+    p = f"{price:,.2f}" + (f" ({pct:+.2f} %)" if pct is not None and math.isfinite(pct) else "")
+    return translate("Alerts", "%1 — now %2").replace("%1", what).replace("%2", p)

@@ -1,0 +1,844 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>AlertDialog</name>
+    <message>
+        <source>Edit alert</source>
+        <translation>编辑预警</translation>
+    </message>
+    <message>
+        <source>New alert</source>
+        <translation>新建预警</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>Re-arm after the price moves back (0.5 %)</source>
+        <translation>价格回落 0.5% 后重新启用</translation>
+    </message>
+</context>
+<context>
+    <name>Alerts</name>
+    <message>
+        <source>Price at or above</source>
+        <translation>价格高于或等于</translation>
+    </message>
+    <message>
+        <source>Price at or below</source>
+        <translation>价格低于或等于</translation>
+    </message>
+    <message>
+        <source>Change % at or above</source>
+        <translation>涨幅达到</translation>
+    </message>
+    <message>
+        <source>Change % at or below</source>
+        <translation>跌幅达到</translation>
+    </message>
+    <message>
+        <source>Reaches limit-up</source>
+        <translation>涨停</translation>
+    </message>
+    <message>
+        <source>Reaches limit-down</source>
+        <translation>跌停</translation>
+    </message>
+    <message>
+        <source>Opens from limit</source>
+        <translation>开板</translation>
+    </message>
+    <message>
+        <source>%1 — now %2</source>
+        <translation>%1 — 现价 %2</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsPanel</name>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Re-arm</source>
+        <translation>重新启用</translation>
+    </message>
+    <message>
+        <source>Fired alerts, newest first</source>
+        <translation>已触发的预警，最新在前</translation>
+    </message>
+    <message>
+        <source>armed, repeats</source>
+        <translation>已启用，可重复</translation>
+    </message>
+    <message>
+        <source>armed</source>
+        <translation>已启用</translation>
+    </message>
+    <message>
+        <source>waiting to re-arm</source>
+        <translation>等待重新启用</translation>
+    </message>
+    <message>
+        <source>fired</source>
+        <translation>已触发</translation>
+    </message>
+    <message>
+        <source>Alerts not saved</source>
+        <translation>预警未保存</translation>
+    </message>
+    <message>
+        <source>Alert not set</source>
+        <translation>预警未设置</translation>
+    </message>
+    <message>
+        <source>Alert not changed</source>
+        <translation>预警未修改</translation>
+    </message>
+</context>
+<context>
+    <name>Columns</name>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>最新</translation>
+    </message>
+    <message>
+        <source>Chg</source>
+        <translation>涨跌</translation>
+    </message>
+    <message>
+        <source>Chg %</source>
+        <translation>涨跌幅</translation>
+    </message>
+    <message>
+        <source>Intraday</source>
+        <translation>分时</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>开盘</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>最高</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>最低</translation>
+    </message>
+    <message>
+        <source>Prev close</source>
+        <translation>昨收</translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation>成交量</translation>
+    </message>
+    <message>
+        <source>Turnover</source>
+        <translation>成交额</translation>
+    </message>
+    <message>
+        <source>Limit up</source>
+        <translation>涨停价</translation>
+    </message>
+    <message>
+        <source>Limit down</source>
+        <translation>跌停价</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+</context>
+<context>
+    <name>DetailChart</name>
+    <message>
+        <source>Select a row to chart it</source>
+        <translation>选择一行查看分时图</translation>
+    </message>
+    <message>
+        <source>Waiting for ticks</source>
+        <translation>等待行情</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <source>A-Share Monitor: something went wrong</source>
+        <translation>A股行情监控：出错了</translation>
+    </message>
+    <message>
+        <source>The app keeps running. Log file: %s</source>
+        <translation>程序仍在运行。日志文件：%s</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>复制详情</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>监控</translation>
+    </message>
+    <message>
+        <source>A-Share Monitor</source>
+        <translation>A股行情监控</translation>
+    </message>
+    <message>
+        <source>Some saved settings could not be used</source>
+        <translation>部分已保存的设置无法使用</translation>
+    </message>
+    <message>
+        <source>Could not start the feed</source>
+        <translation>无法启动行情连接</translation>
+    </message>
+    <message>
+        <source>All market</source>
+        <translation>全部A股</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Lists</source>
+        <translation>自选(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Alerts</source>
+        <translation>预警(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Export snapshot (this view)…</source>
+        <translation>导出快照（当前视图）…</translation>
+    </message>
+    <message>
+        <source>Export snapshot (whole market)…</source>
+        <translation>导出快照（全市场）…</translation>
+    </message>
+    <message>
+        <source>Import list (CSV/TXT)…</source>
+        <translation>导入自选（CSV/TXT）…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Paste codes…</source>
+        <translation>粘贴代码…</translation>
+    </message>
+    <message>
+        <source>Remove from list</source>
+        <translation>从自选删除</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Filter the table</source>
+        <translation>筛选表格</translation>
+    </message>
+    <message>
+        <source>Add a code or name</source>
+        <translation>添加代码或名称</translation>
+    </message>
+    <message>
+        <source>Next list</source>
+        <translation>下一个自选</translation>
+    </message>
+    <message>
+        <source>Previous list</source>
+        <translation>上一个自选</translation>
+    </message>
+    <message>
+        <source>Whole market</source>
+        <translation>全市场</translation>
+    </message>
+    <message>
+        <source>New alert for the selected symbol…</source>
+        <translation>为选中股票新建预警…</translation>
+    </message>
+    <message>
+        <source>Alert rules…</source>
+        <translation>预警规则…</translation>
+    </message>
+    <message>
+        <source>Remove alerts of the selected symbol</source>
+        <translation>删除选中股票的预警</translation>
+    </message>
+    <message>
+        <source>Show chart and alerts</source>
+        <translation>显示分时图与预警</translation>
+    </message>
+    <message>
+        <source>Theme: follow the system</source>
+        <translation>主题：跟随系统</translation>
+    </message>
+    <message>
+        <source>Theme: light</source>
+        <translation>主题：浅色</translation>
+    </message>
+    <message>
+        <source>Theme: dark</source>
+        <translation>主题：深色</translation>
+    </message>
+    <message>
+        <source>Discreet mode</source>
+        <translation>低调模式</translation>
+    </message>
+    <message>
+        <source>Language: follow the system</source>
+        <translation>语言：跟随系统</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Filter code or name</source>
+        <translation>按代码或名称筛选</translation>
+    </message>
+    <message>
+        <source>Add code or name (Enter)</source>
+        <translation>添加代码或名称（回车）</translation>
+    </message>
+    <message>
+        <source>SIMULATED DATA</source>
+        <translation>模拟数据</translation>
+    </message>
+    <message>
+        <source>Quotes come from the embedded simulator, not a market feed</source>
+        <translation>行情来自内置模拟器，并非真实市场数据</translation>
+    </message>
+    <message>
+        <source>This list is empty.
+Type a code or name above, or paste a block of codes.</source>
+        <translation>列表为空。
+在上方输入代码或名称，或粘贴一组代码。</translation>
+    </message>
+    <message>
+        <source>Chart</source>
+        <translation>分时图</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>%1 ticks/s</source>
+        <translation>%1 笔/秒</translation>
+    </message>
+    <message>
+        <source>subscribed %1 / receiving %2</source>
+        <translation>订阅 %1 / 接收 %2</translation>
+    </message>
+    <message>
+        <source>newest tick %1</source>
+        <translation>最新成交 %1</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <source>Not added: </source>
+        <translation>未添加：</translation>
+    </message>
+    <message>
+        <source>Already in the list</source>
+        <translation>已在列表中</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %n symbol(s)</source>
+        <translation>
+            <numerusform>添加 %n 只股票</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n symbol(s)</source>
+        <translation>
+            <numerusform>已添加 %n 只股票</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n symbol(s) to “%1”.</source>
+        <translation>
+            <numerusform>已添加 %n 只股票到“%1”。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n already in the list or repeated.</source>
+        <translation>
+            <numerusform>%n 只已在列表中或重复。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Rejected %n:</source>
+        <translation>
+            <numerusform>拒绝 %n 个：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Paste codes</source>
+        <translation>粘贴代码</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n symbol(s)</source>
+        <translation>
+            <numerusform>删除 %n 只股票</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Clear the sort and the filter to reorder the list by dragging</source>
+        <translation>清除排序和筛选后才能拖动调整顺序</translation>
+    </message>
+    <message>
+        <source>Reorder list</source>
+        <translation>调整顺序</translation>
+    </message>
+    <message>
+        <source>New list</source>
+        <translation>新建自选</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Rename list</source>
+        <translation>重命名自选</translation>
+    </message>
+    <message>
+        <source>Delete list</source>
+        <translation>删除自选</translation>
+    </message>
+    <message>
+        <source>Import list</source>
+        <translation>导入自选</translation>
+    </message>
+    <message>
+        <source>No valid codes in %s</source>
+        <translation>%s 中没有有效代码</translation>
+    </message>
+    <message>
+        <source>Imported %d codes; skipped %d:
+</source>
+        <translation>已导入 %d 个代码；跳过 %d 个：
+</translation>
+    </message>
+    <message>
+        <source>Export list</source>
+        <translation>导出自选</translation>
+    </message>
+    <message>
+        <source>Export snapshot</source>
+        <translation>导出快照</translation>
+    </message>
+    <message>
+        <source>Exported %d rows to %s</source>
+        <translation>已导出 %d 行到 %s</translation>
+    </message>
+    <message>
+        <source>the system keyring</source>
+        <translation>系统钥匙串</translation>
+    </message>
+    <message>
+        <source>%1 (readable only by you)</source>
+        <translation>%1（仅本人可读）</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Settings not saved</source>
+        <translation>设置未保存</translation>
+    </message>
+    <message>
+        <source>The Chinese translation is missing</source>
+        <translation>缺少中文翻译文件</translation>
+    </message>
+    <message>
+        <source>Quick search: type a code, name or pinyin initials in the table</source>
+        <translation>键盘精灵：在表格中直接输入代码、名称或拼音首字母</translation>
+    </message>
+    <message>
+        <source>Quick search: add to the list or jump to the row</source>
+        <translation>键盘精灵：加入自选或跳到该行</translation>
+    </message>
+    <message>
+        <source>Close a popup</source>
+        <translation>关闭弹出框</translation>
+    </message>
+    <message>
+        <source>About A-Share Monitor</source>
+        <translation>关于 A股行情监控</translation>
+    </message>
+    <message>
+        <source>A-Share Monitor %1
+Real-time China A-share quotes over batch-subscribed WebSockets.</source>
+        <translation>A股行情监控 %1
+通过 WebSocket 批量订阅实时推送A股行情。</translation>
+    </message>
+    <message>
+        <source>Alert set: %1 %2</source>
+        <translation>已设置预警：%1 %2</translation>
+    </message>
+    <message>
+        <source>Add to list</source>
+        <translation>加入自选</translation>
+    </message>
+    <message>
+        <source>New list…</source>
+        <translation>新建自选…</translation>
+    </message>
+    <message>
+        <source>Rename list…</source>
+        <translation>重命名自选…</translation>
+    </message>
+    <message>
+        <source>Export list…</source>
+        <translation>导出自选…</translation>
+    </message>
+    <message>
+        <source>Import list…</source>
+        <translation>导入自选…</translation>
+    </message>
+</context>
+<context>
+    <name>PasteDialog</name>
+    <message>
+        <source>Add codes to “%s”</source>
+        <translation>添加代码到“%s”</translation>
+    </message>
+    <message>
+        <source>Paste codes in any form (600519, sh600519, 600519.SH), one per line, comma- or space-separated, or a JSON array.</source>
+        <translation>粘贴任意格式的代码（600519、sh600519、600519.SH），每行一个，或用逗号、空格分隔，或 JSON 数组。</translation>
+    </message>
+</context>
+<context>
+    <name>QuickSearch</name>
+    <message>
+        <source>Code, name or pinyin initials</source>
+        <translation>代码 / 名称 / 拼音首字母</translation>
+    </message>
+    <message>
+        <source>(the symbol list is still loading)</source>
+        <translation>（代码表仍在加载）</translation>
+    </message>
+</context>
+<context>
+    <name>QuoteTableModel</name>
+    <message>
+        <source>Main board</source>
+        <translation>主板</translation>
+    </message>
+    <message>
+        <source>ChiNext</source>
+        <translation>创业板</translation>
+    </message>
+    <message>
+        <source>STAR Market</source>
+        <translation>科创板</translation>
+    </message>
+    <message>
+        <source>Beijing Stock Exchange</source>
+        <translation>北交所</translation>
+    </message>
+    <message>
+        <source>Fund</source>
+        <translation>基金</translation>
+    </message>
+    <message>
+        <source>Index</source>
+        <translation>指数</translation>
+    </message>
+    <message>
+        <source>At limit-up</source>
+        <translation>涨停</translation>
+    </message>
+    <message>
+        <source>At limit-down</source>
+        <translation>跌停</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <source>Pre-open</source>
+        <translation>盘前</translation>
+    </message>
+    <message>
+        <source>Opening auction</source>
+        <translation>开盘集合竞价</translation>
+    </message>
+    <message>
+        <source>Auction done</source>
+        <translation>竞价结束</translation>
+    </message>
+    <message>
+        <source>Trading</source>
+        <translation>连续竞价</translation>
+    </message>
+    <message>
+        <source>Lunch break</source>
+        <translation>午间休市</translation>
+    </message>
+    <message>
+        <source>Closing auction</source>
+        <translation>收盘集合竞价</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已收盘</translation>
+    </message>
+    <message>
+        <source>Closed (holiday)</source>
+        <translation>休市（节假日）</translation>
+    </message>
+    <message>
+        <source>Market: %1</source>
+        <translation>市场：%1</translation>
+    </message>
+    <message>
+        <source>next open %1</source>
+        <translation>下次开盘 %1</translation>
+    </message>
+    <message>
+        <source>(holiday data ended; weekdays assumed)</source>
+        <translation>（节假日数据已到期，按工作日计）</translation>
+    </message>
+    <message>
+        <source>(simulator: always open)</source>
+        <translation>（模拟行情全天开放）</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Embedded simulator (demo data)</source>
+        <translation>内置模拟器（演示数据）</translation>
+    </message>
+    <message>
+        <source>AllTick (token)</source>
+        <translation>AllTick（需令牌）</translation>
+    </message>
+    <message>
+        <source>Batch-subscribe WebSocket URL</source>
+        <translation>批量订阅 WebSocket 地址</translation>
+    </message>
+    <message>
+        <source>Data provider</source>
+        <translation>行情源</translation>
+    </message>
+    <message>
+        <source>AllTick URL</source>
+        <translation>AllTick 地址</translation>
+    </message>
+    <message>
+        <source>stored in %s</source>
+        <translation>保存在 %s</translation>
+    </message>
+    <message>
+        <source>AllTick token</source>
+        <translation>AllTick 令牌</translation>
+    </message>
+    <message>
+        <source>Codes per connection (plan)</source>
+        <translation>每个连接的代码数（套餐）</translation>
+    </message>
+    <message>
+        <source>Batch-subscribe URL</source>
+        <translation>批量订阅地址</translation>
+    </message>
+    <message>
+        <source>Red for up, green for down (China convention)</source>
+        <translation>红涨绿跌（国内习惯）</translation>
+    </message>
+    <message>
+        <source>Colours</source>
+        <translation>颜色</translation>
+    </message>
+    <message>
+        <source> per second</source>
+        <translation> 次/秒</translation>
+    </message>
+    <message>
+        <source>Table refresh</source>
+        <translation>表格刷新</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Discreet mode (Ctrl+D) also shrinks to a small always-on-top window</source>
+        <translation>低调模式（Ctrl+D）同时缩成置顶小窗口</translation>
+    </message>
+    <message>
+        <source>Discreet mode</source>
+        <translation>低调模式</translation>
+    </message>
+    <message>
+        <source>System beep</source>
+        <translation>系统提示音</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Choose a WAV file…</source>
+        <translation>选择 WAV 文件…</translation>
+    </message>
+    <message>
+        <source>Alert sound</source>
+        <translation>预警声音</translation>
+    </message>
+    <message>
+        <source>WAV sound (*.wav)</source>
+        <translation>WAV 声音 (*.wav)</translation>
+    </message>
+    <message>
+        <source>AllTick needs a token</source>
+        <translation>AllTick 需要令牌</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>Connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>Reconnecting in %1 s: %2</source>
+        <translation>%1 秒后重连：%2</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>bad frames %1</source>
+        <translation>坏帧 %1</translation>
+    </message>
+</context>
+</TS>
