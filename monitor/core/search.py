@@ -44,7 +44,7 @@ class SymbolIndex:
     def __init__(self, master: SymbolMaster) -> None:
         # Readings joined as "\0cq\0zq": a prefix test is one substring search in C.
         self._entries: list[tuple[str, str, str, str, str]] = []
-        for info in master:
+        for info in sorted(master, key=lambda i: i.symbol):  # results come out in code order
             joined = "".join("\0" + i for i in initials(info.name))
             self._entries.append(
                 (info.symbol, info.symbol[:6], info.name, info.name.lower(), joined)
@@ -60,25 +60,29 @@ class SymbolIndex:
         digits = q.isdigit()
         q0 = "\0" + q
         sym_q = q.upper()
-        found: list[Match] = []
+        # One bucket per rank, filled in code order: no sort, and no object per match
+        # (a one-letter query matches most of the market).
+        buckets: list[list[tuple[str, str]]] = [[] for _ in range(7)]
         for symbol, code, name, lname, inits in self._entries:
-            rank = -1
             if digits:
                 if code == q:
-                    rank = 0
+                    buckets[0].append((symbol, name))
                 elif code.startswith(q):
-                    rank = 1
+                    buckets[1].append((symbol, name))
                 elif q in code:
-                    rank = 6
+                    buckets[6].append((symbol, name))
             elif q0 in inits:
-                rank = 2
+                buckets[2].append((symbol, name))
             elif q in lname:
-                rank = 3 if lname.startswith(q) else 4
+                buckets[3 if lname.startswith(q) else 4].append((symbol, name))
             elif q in inits:
-                rank = 5
+                buckets[5].append((symbol, name))
             elif symbol == sym_q:
-                rank = 0
-            if rank >= 0:
-                found.append(Match(symbol, name, rank))
-        found.sort(key=lambda m: (m.rank, m.symbol))
-        return found[:limit]
+                buckets[0].append((symbol, name))
+        out: list[Match] = []
+        for rank, bucket in enumerate(buckets):
+            for symbol, name in bucket[: limit - len(out)]:
+                out.append(Match(symbol, name, rank))
+            if len(out) >= limit:
+                break
+        return out
