@@ -253,70 +253,115 @@ class QuoteBook:
 
     def apply(self, t: Tick, received_ms: float = 0.0) -> Applied:
         """Fold one tick into the book; returns whether it was applied and why not."""
-        price = t.price
-        if not (0.0 < price < MAX_PRICE) or t.volume < 0 or t.time_ms <= 0:
-            self.stats.invalid += 1
-            return Applied.INVALID
-        r = self._row.get(t.symbol)
-        if r is None:
-            r = self.ensure(t.symbol)
-        if t.seq:
-            if t.seq <= self.seq[r]:
-                self.stats.duplicates += 1
-                return Applied.DUPLICATE
-            if t.time_ms < self.time_ms[r]:
-                self.stats.out_of_order += 1
-                return Applied.OUT_OF_ORDER
-        elif t.time_ms < self.time_ms[r]:
-            self.stats.out_of_order += 1
+        st = self.stats
+        dup, ooo = st.duplicates, st.out_of_order
+        if self.apply_many((t,), received_ms):
+            return Applied.APPLIED
+        if st.duplicates != dup:
+            return Applied.DUPLICATE
+        if st.out_of_order != ooo:
             return Applied.OUT_OF_ORDER
-        day = (t.time_ms + _CST_MS) // _DAY_MS
-        if day != self.day[r]:
-            self._new_day(r, day)
-        self.last[r] = price
-        self.seq[r] = t.seq
-        self.time_ms[r] = t.time_ms
-        self.received_ms[r] = received_ms
-        self.ticks[r] += 1
-        if t.prev_close is not None and t.prev_close != self.prev_close[r]:
-            self._set_prev_close(r, t.prev_close)
-        o = t.open if t.open is not None else None
-        if o is not None and o > 0:
-            self.open[r] = o
-        elif self.open[r] != self.open[r]:
-            self.open[r] = price
-        hi = t.high if t.high is not None and t.high > 0 else price
-        lo = t.low if t.low is not None and t.low > 0 else price
-        if not self.high[r] >= hi:
-            self.high[r] = hi
-        if not self.low[r] <= lo:
-            self.low[r] = lo
-        vol = t.volume
-        if t.day_volume is not None:
-            # Providers that send day totals: this trade's volume is the difference.
-            vol = max(0.0, t.day_volume - self.volume[r]) if self.ticks[r] > 1 else 0.0
-            self.volume[r] = t.day_volume
-        else:
-            self.volume[r] += vol
-        if t.day_turnover is not None:
-            self.turnover[r] = t.day_turnover
-        else:
-            self.turnover[r] += t.turnover
-        if t.name and not self.names[r]:
-            self.names[r] = t.name
-        self._record(r, t.time_ms, price, vol)
-        self._dirty.add(r)
-        self.stats.applied += 1
-        return Applied.APPLIED
+        return Applied.INVALID
 
     def apply_many(self, ticks: Iterable[Tick], received_ms: float = 0.0) -> int:
-        """Apply ticks in order; returns how many were applied."""
-        n = 0
-        apply = self.apply
+        """Apply ticks in order; returns how many were applied.
+
+        The one implementation of a tick's effect. It is the hot path (every tick of
+        every frame), so columns are bound to locals once per frame instead of being
+        looked up on ``self`` for each of their ~30 uses per tick.
+        """
+        row_of, ensure = self._row.get, self.ensure
+        last, seq_col, time_col, recv = self.last, self.seq, self.time_ms, self.received_ms
+        n_ticks, day_col, prev_col = self.ticks, self.day, self.prev_close
+        open_col, high_col, low_col = self.open, self.high, self.low
+        vol_col, turn_col, names = self.volume, self.turnover, self.names
+        hist_bucket, hist_i, hist_count = self.hist_bucket, self._hist_i, self.hist_count
+        hist_price, hist_volume, hist_time = self.hist_price, self.hist_volume, self.hist_time
+        bucket_ms, points = self.bucket_ms, self.history_points
+        dirty_add = self._dirty.add
+        applied = invalid = duplicates = out_of_order = 0
         for t in ticks:
-            if apply(t, received_ms) is Applied.APPLIED:
-                n += 1
-        return n
+            price = t.price
+            time_ms = t.time_ms
+            if not (0.0 < price < MAX_PRICE) or t.volume < 0 or time_ms <= 0:
+                invalid += 1
+                continue
+            r = row_of(t.symbol)
+            if r is None:
+                r = ensure(t.symbol)
+                hist_price, hist_volume, hist_time = (
+                    self.hist_price,
+                    self.hist_volume,
+                    self.hist_time,
+                )  # may have grown
+            seq = t.seq
+            if seq and seq <= seq_col[r]:
+                duplicates += 1
+                continue
+            if time_ms < time_col[r]:
+                out_of_order += 1
+                continue
+            day = (time_ms + _CST_MS) // _DAY_MS
+            if day != day_col[r]:
+                self._new_day(r, day)
+            last[r] = price
+            seq_col[r] = seq
+            time_col[r] = time_ms
+            recv[r] = received_ms
+            n_ticks[r] += 1
+            pc = t.prev_close
+            if pc is not None and pc != prev_col[r]:
+                self._set_prev_close(r, pc)
+            o = t.open
+            if o is not None and o > 0:
+                open_col[r] = o
+            elif open_col[r] != open_col[r]:
+                open_col[r] = price
+            hi = t.high
+            if hi is None or hi <= 0:
+                hi = price
+            lo = t.low
+            if lo is None or lo <= 0:
+                lo = price
+            if not high_col[r] >= hi:
+                high_col[r] = hi
+            if not low_col[r] <= lo:
+                low_col[r] = lo
+            vol = t.volume
+            day_volume = t.day_volume
+            if day_volume is not None:
+                # Providers that send day totals: this trade's volume is the difference.
+                vol = max(0.0, day_volume - vol_col[r]) if n_ticks[r] > 1 else 0.0
+                vol_col[r] = day_volume
+            else:
+                vol_col[r] += vol
+            if t.day_turnover is not None:
+                turn_col[r] = t.day_turnover
+            else:
+                turn_col[r] += t.turnover
+            if t.name and not names[r]:
+                names[r] = t.name
+            # History: one point per bucket (last price, summed volume), a ring per row.
+            bucket = time_ms // bucket_ms
+            if bucket != hist_bucket[r]:
+                hist_bucket[r] = bucket
+                i = hist_i[r] = hist_count[r] % points
+                hist_count[r] += 1
+                hist_volume[r, i] = vol
+                hist_time[r, i] = bucket * bucket_ms / 1000.0  # bucket start: even spacing
+            else:
+                i = hist_i[r]
+                if vol:
+                    hist_volume[r, i] += vol
+            hist_price[r, i] = price
+            dirty_add(r)
+            applied += 1
+        st = self.stats
+        st.applied += applied
+        st.invalid += invalid
+        st.duplicates += duplicates
+        st.out_of_order += out_of_order
+        return applied
 
     def _new_day(self, r: int, day: int) -> None:
         if self.day[r] >= 0:
@@ -331,20 +376,6 @@ class QuoteBook:
         self.hist_bucket[r] = -1
         self.hist_price[r].fill(np.nan)
         self.hist_volume[r].fill(0.0)
-
-    def _record(self, r: int, time_ms: int, price: float, volume: float) -> None:
-        bucket = time_ms // self.bucket_ms
-        if bucket != self.hist_bucket[r]:
-            self.hist_bucket[r] = bucket
-            i = self._hist_i[r] = self.hist_count[r] % self.history_points
-            self.hist_count[r] += 1
-            self.hist_volume[r, i] = volume
-            self.hist_time[r, i] = bucket * self.bucket_ms / 1000.0  # bucket start: even spacing
-        else:
-            i = self._hist_i[r]
-            if volume:
-                self.hist_volume[r, i] += volume
-        self.hist_price[r, i] = price
 
     # --- reads -------------------------------------------------------------------
     def take_dirty(self) -> set[int]:

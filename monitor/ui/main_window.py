@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import html
 import logging
+import re
 import time
 from collections.abc import Callable
 from functools import partial
@@ -1267,7 +1268,8 @@ class MainWindow(QMainWindow):
                 if a.isSeparator() or a.shortcut().isEmpty():
                     continue
                 keys = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                rows.append((f"{menu.title().replace('&', '')} › {a.text()}", keys))
+                title = re.sub(r"\(&\w\)|&", "", menu.title())  # 文件(&F) / &File -> 文件 / File
+                rows.append((f"{title} › {a.text()}", keys))
         rows += [
             (self.tr("Quick search: type a code, name or pinyin initials in the table"), "0-9 A-Z"),
             (self.tr("Quick search: add to the list or jump to the row"), "Enter"),
@@ -1339,7 +1341,7 @@ class MainWindow(QMainWindow):
 
     def _on_alert(self, event: AlertEvent) -> None:
         line = self.alerts_panel.log_event(event)
-        self.statusBar().showMessage("🔔 " + line, 10000)
+        self.statusBar().showMessage(self.tr("Alert: %1").replace("%1", line), 10000)
         if self.tray is not None:
             self.tray.showMessage(
                 self.windowTitle(), line, QSystemTrayIcon.MessageIcon.Information, 8000

@@ -560,6 +560,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>已设置预警：%1 %2</translation>
     </message>
     <message>
+        <source>Alert: %1</source>
+        <translation>预警：%1</translation>
+    </message>
+    <message>
         <source>Add to list</source>
         <translation>加入自选</translation>
     </message>

@@ -15,7 +15,6 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 import msgspec
@@ -76,9 +75,10 @@ _tick_decoder = msgspec.json.Decoder(_Tick)
 _encoder = msgspec.json.Encoder()
 
 
-@lru_cache(maxsize=65536)
-def _canonical(code: str) -> str:
-    return normalize(code)
+# Provider code -> canonical symbol, filled on first sight. Bounded by the market (and
+# by _SEEN_MAX against a feed that sends endless garbage codes).
+_SEEN: dict[str, str] = {}
+_SEEN_MAX = 65536
 
 
 def _num(value: Num, field: str) -> float | None:
@@ -123,33 +123,69 @@ def parse_time(value: float | str, now_ms: int | None = None) -> int:
         raise ProtocolError(f"time is not a timestamp: {value!r}") from None
 
 
+def _finite(value: Num, field: str) -> float | None:
+    """A number field: the common case (a finite float, or absent) without a call to _num."""
+    if value.__class__ is float and value - value == 0.0:  # finite
+        return value
+    if value is None:
+        return None
+    return _num(value, field)
+
+
 def _tick(t: _Tick, now_ms: int) -> Tick:
-    try:
-        symbol = _canonical(t.code)
-    except SymbolError as e:
-        raise UnknownSymbolError(f"tick for {e}") from None
-    price = _num(t.price, "price")
+    code = t.code
+    symbol = _SEEN.get(code)
+    if symbol is None:
+        try:
+            symbol = normalize(code)
+        except SymbolError as e:
+            raise UnknownSymbolError(f"tick for {e}") from None
+        if len(_SEEN) >= _SEEN_MAX:
+            _SEEN.clear()
+        _SEEN[code] = symbol
+    price = _finite(t.price, "price")
     if price is None:
         raise ProtocolError("tick without a price")
-    seq: int = 0
-    if t.seq is not None:
+    seq = t.seq
+    if seq is None:
+        seq = 0
+    elif seq.__class__ is not int:
         try:
-            seq = int(t.seq)
+            seq = int(seq)
         except ValueError:
             raise ProtocolError(f"seq is not an integer: {t.seq!r}") from None
+    tm = t.time
+    if not tm:
+        time_ms = now_ms
+    elif tm.__class__ is float and 0 < tm < 1e14:
+        time_ms = int(tm * 1000) if tm < 1e11 else int(tm)
+    else:
+        time_ms = parse_time(tm, now_ms)
+    # Trade pushes rarely carry day fields: one test instead of six conversions.
+    pc, op, hi, lo, dv, dt_ = t.prev_close, t.open, t.high, t.low, t.day_volume, t.day_turnover
+    if pc is None and op is None and hi is None and lo is None and dv is None and dt_ is None:
+        return Tick(
+            symbol,
+            price,
+            time_ms,
+            _finite(t.volume, "volume") or 0.0,
+            _finite(t.turnover, "turnover") or 0.0,
+            seq,
+            name=t.name,
+        )
     return Tick(
         symbol=symbol,
         price=price,
-        time_ms=parse_time(t.time, now_ms) if t.time else now_ms,
-        volume=_num(t.volume, "volume") or 0.0,
-        turnover=_num(t.turnover, "turnover") or 0.0,
+        time_ms=time_ms,
+        volume=_finite(t.volume, "volume") or 0.0,
+        turnover=_finite(t.turnover, "turnover") or 0.0,
         seq=seq,
-        day_volume=_num(t.day_volume, "day_volume"),
-        day_turnover=_num(t.day_turnover, "day_turnover"),
-        prev_close=_num(t.prev_close, "prev_close"),
-        open=_num(t.open, "open"),
-        high=_num(t.high, "high"),
-        low=_num(t.low, "low"),
+        day_volume=_finite(dv, "day_volume"),
+        day_turnover=_finite(dt_, "day_turnover"),
+        prev_close=_finite(pc, "prev_close"),
+        open=_finite(op, "open"),
+        high=_finite(hi, "high"),
+        low=_finite(lo, "low"),
         name=t.name,
     )
 
