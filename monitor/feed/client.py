@@ -53,6 +53,7 @@ from monitor.feed.config import FeedConfig, Protocol
 __all__ = ["ConnectionState", "FeedPool", "FeedStats", "Phase", "PoolState"]
 
 log = logging.getLogger(__name__)
+_YIELD_EVERY = 128  # frames read back-to-back before the reader lets other work run
 # websockets logs the handshake request line (with ?token=) at debug level.
 _ws_log = logging.getLogger("monitor.feed.ws")
 _ws_log.addFilter(RedactFilter())
@@ -263,8 +264,16 @@ class _Connection:
         loop = asyncio.get_running_loop()
         is_alltick = self.cfg.protocol is Protocol.ALLTICK
         last_tick = stats.last_tick
+        burst = 0
         try:
             async for frame in ws:
+                # Frames already buffered are returned without suspending; after a backlog
+                # (a flood, a GC pause) that could hold the loop — and the UI that shares
+                # it — for hundreds of ms. Yield every few dozen frames instead.
+                burst += 1
+                if burst >= _YIELD_EVERY:
+                    burst = 0
+                    await asyncio.sleep(0)
                 now = time.time()
                 self._last_rx = loop.time()
                 stats.frames += 1
