@@ -15,13 +15,18 @@ import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
+from monitor.core.errors import UserError
 from monitor.core.symbols import SymbolError, normalize
 
 __all__ = ["AlertEngine", "AlertEvent", "AlertKind", "AlertRule", "AlertRuleError"]
 
 
-class AlertRuleError(ValueError):
+class AlertRuleError(UserError):
     """A rule that cannot work (bad symbol, missing threshold ...)."""
+
+
+class AlertSymbolError(SymbolError, AlertRuleError):
+    """A rule for a code that is not an A-share symbol (says why, like SymbolError)."""
 
 
 class AlertKind(enum.StrEnum):
@@ -56,11 +61,11 @@ class AlertRule:
         try:
             self.symbol = normalize(self.symbol)
         except SymbolError as e:
-            raise AlertRuleError(str(e)) from None
+            raise AlertSymbolError(e.token, e.template, *e.params) from None
         self.kind = AlertKind(self.kind)
         if self.kind in _NEEDS_VALUE:
             if self.value is None or not math.isfinite(self.value):
-                raise AlertRuleError(f"{self.kind.value} needs a threshold")
+                raise AlertRuleError("{0} needs a threshold", self.kind.value)
             if self.kind in (AlertKind.PRICE_ABOVE, AlertKind.PRICE_BELOW) and self.value <= 0:
                 raise AlertRuleError("a price threshold must be above 0")
         if not 0 <= self.hysteresis_pct <= 20:

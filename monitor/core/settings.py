@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from monitor.core.errors import UserError
 from monitor.core.persist import load_json, save_json
 
 __all__ = ["PROVIDERS", "THEMES", "Settings", "SettingsError"]
@@ -20,7 +21,7 @@ THEMES = ("auto", "light", "dark")
 ALLTICK_URL = "wss://quote.alltick.co/quote-stock-b-ws-api"
 
 
-class SettingsError(ValueError):
+class SettingsError(UserError):
     """A setting value that cannot work; names the setting."""
 
 
@@ -46,7 +47,7 @@ class Settings:
     def validate(self) -> Settings:
         """Return self or raise :class:`SettingsError` naming the bad setting."""
         if self.provider not in PROVIDERS:
-            raise SettingsError(f"provider must be one of {', '.join(PROVIDERS)}")
+            raise SettingsError("provider must be one of {0}", ", ".join(PROVIDERS))
         if self.provider == "alltick":
             _check_ws_url("AllTick URL", self.alltick_url)
         if self.provider == "generic":
@@ -61,13 +62,13 @@ class Settings:
             raise SettingsError("theme must be auto, light or dark")
         if self.alert_sound not in ("beep", "none"):
             if not self.alert_sound.lower().endswith(".wav"):
-                raise SettingsError(f"alert sound must be a .wav file: {self.alert_sound}")
+                raise SettingsError("alert sound must be a .wav file: {0}", self.alert_sound)
             if not Path(self.alert_sound).is_file():
-                raise SettingsError(f"alert sound file not found: {self.alert_sound}")
+                raise SettingsError("alert sound file not found: {0}", self.alert_sound)
         if not 5 <= self.stale_seconds <= 3600:
             raise SettingsError("stale after must be between 5 and 3600 seconds")
         if self.ca_file and not Path(self.ca_file).is_file():
-            raise SettingsError(f"CA file not found: {self.ca_file}")
+            raise SettingsError("CA file not found: {0}", self.ca_file)
         return self
 
     def with_(self, **changes: Any) -> Settings:
@@ -142,9 +143,9 @@ _WS_URL = re.compile(
 def _check_ws_url(label: str, url: str) -> None:
     m = _WS_URL.match(url.strip())
     if m is None or m["scheme"].lower() not in ("ws", "wss"):
-        raise SettingsError(f"{label} must start with ws:// or wss://")
+        raise SettingsError("{0} must start with ws:// or wss://", label)
     if not m["host"]:
-        raise SettingsError(f"{label} has no host")
+        raise SettingsError("{0} has no host", label)
     port = m["port"]
     if port is not None and not (port.isdigit() and 0 < int(port) < 65536):
-        raise SettingsError(f"{label} has an invalid port: {port!r}")
+        raise SettingsError("{0} has an invalid port: {1}", label, repr(port))

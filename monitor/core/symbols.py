@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from monitor.core.errors import UserError
+
 __all__ = [
     "Board",
     "Exchange",
@@ -31,13 +33,16 @@ __all__ = [
 ]
 
 
-class SymbolError(ValueError):
+class SymbolError(UserError):
     """A token that is not an A-share symbol; ``token`` is what the user typed."""
 
-    def __init__(self, token: str, reason: str) -> None:
-        super().__init__(f"{token!r}: {reason}")
+    def __init__(self, token: str, template: str, *params: object) -> None:
+        super().__init__(template, *params)
         self.token = token
-        self.reason = reason
+        self.reason = template.format(*params)
+
+    def __str__(self) -> str:
+        return f"{self.token!r}: {self.reason}"
 
 
 class Exchange(enum.StrEnum):
@@ -98,10 +103,6 @@ for (_ex, _p), _b in _PREFIXES.items():
     if _b is not Board.INDEX or _p == "399":
         _BARE.setdefault(_p, _ex)
 
-_NOT_A_SHARE: dict[str, str] = {
-    "900": "an SSE B-share (USD), not an A-share",
-    "200": "an SZSE B-share (HKD), not an A-share",
-}
 _RETIRED_BSE = ("43", "83", "87", "40")
 
 _FORM = re.compile(
@@ -127,14 +128,16 @@ def normalize(token: str) -> str:
             raise SymbolError(token, "empty")
         digits = re.sub(r"\D", "", shown)
         if digits and len(digits) != 6 and len(digits) == len(shown):
-            raise SymbolError(shown, f"A-share codes have 6 digits, this has {len(digits)}")
+            raise SymbolError(shown, "A-share codes have 6 digits, this has {0}", len(digits))
         raise SymbolError(shown, "not an A-share code (expected e.g. 600519, 600519.SH, sh600519)")
     code = m.group("code1") or m.group("code2")
     ex_text = (m.group("pre") or m.group("suf") or "").upper()
     ex_text = _SUFFIX_ALIASES.get(ex_text, ex_text)
     prefix = code[:3]
-    if prefix in _NOT_A_SHARE:
-        raise SymbolError(token.strip(), _NOT_A_SHARE[prefix])
+    if prefix == "900":
+        raise SymbolError(token.strip(), "an SSE B-share (USD), not an A-share")
+    if prefix == "200":
+        raise SymbolError(token.strip(), "an SZSE B-share (HKD), not an A-share")
     if not ex_text:
         if code[:2] in _RETIRED_BSE:
             raise SymbolError(
@@ -142,7 +145,7 @@ def normalize(token: str) -> str:
             )
         exchange = _BARE.get(prefix)
         if exchange is None:
-            raise SymbolError(token.strip(), f"no A-share board uses the prefix {prefix}")
+            raise SymbolError(token.strip(), "no A-share board uses the prefix {0}", prefix)
         return f"{code}.{exchange.value}"
     exchange = Exchange(ex_text)
     if (exchange, prefix) not in _PREFIXES:
@@ -150,7 +153,9 @@ def normalize(token: str) -> str:
             raise SymbolError(
                 token.strip(), "old BSE code: BSE stocks moved to 920xxx on 2025-10-09"
             )
-        raise SymbolError(token.strip(), f"{prefix}xxx codes are not listed on {exchange.value}")
+        raise SymbolError(
+            token.strip(), "{0}xxx codes are not listed on {1}", prefix, exchange.value
+        )
     return f"{code}.{exchange.value}"
 
 
@@ -244,7 +249,9 @@ def parse_many(text_or_tokens: str | list[str], *, limit: int = 20_000) -> Parse
     errors: list[SymbolError] = []
     for i, tok in enumerate(tokens):
         if i >= limit:
-            errors.append(SymbolError(f"({len(tokens) - limit} more)", f"over {limit} entries"))
+            errors.append(
+                SymbolError(f"({len(tokens) - limit} more)", "over {0} entries", f"{limit:,}")
+            )
             break
         try:
             sym = normalize(tok)

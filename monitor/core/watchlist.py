@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from monitor.core.errors import UserError
 from monitor.core.persist import load_json, save_json
 from monitor.core.symbols import SymbolError, normalize
 
@@ -32,7 +33,7 @@ MAX_NAME = 40
 MAX_SYMBOLS = 20_000
 
 
-class WatchlistError(ValueError):
+class WatchlistError(UserError):
     """An edit that cannot be done (duplicate name, empty name ...); says why."""
 
 
@@ -64,9 +65,9 @@ class Watchlists:
         if not name:
             raise WatchlistError("a list needs a name")
         if len(name) > MAX_NAME:
-            raise WatchlistError(f"list names are at most {MAX_NAME} characters")
+            raise WatchlistError("list names are at most {0} characters", MAX_NAME)
         if name in self.lists:
-            raise WatchlistError(f"a list named {name!r} already exists")
+            raise WatchlistError("a list named “{0}” already exists", name)
         return name
 
     def create(self, name: str, symbols: Iterable[str] = ()) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from monitor.core.atomic import atomic_write_bytes
+from monitor.core.errors import UserError
 from monitor.core.export import safe_text
 from monitor.core.symbols import split_tokens
 
@@ -22,7 +23,7 @@ _MAX_BYTES = 5 << 20
 _CODE_HEADERS = ("code", "symbol", "ts_code", "代码", "证券代码", "股票代码")
 
 
-class WatchlistFileError(ValueError):
+class WatchlistFileError(UserError):
     """A watchlist file that cannot be read; the message names the file and the problem."""
 
 
@@ -47,18 +48,20 @@ def read_watchlist_file(path: Path) -> list[str]:
     try:
         size = path.stat().st_size
         if size > _MAX_BYTES:
-            raise WatchlistFileError(f"{path}: {size // 1024} KiB is too large for a watchlist")
+            raise WatchlistFileError(
+                "{0}: {1} KiB is too large for a watchlist", path, size // 1024
+            )
         raw = path.read_bytes()
     except OSError as e:
-        raise WatchlistFileError(f"cannot read {path}: {e.strerror or e}") from None
+        raise WatchlistFileError("cannot read {0}: {1}", path, e.strerror or e) from None
     if b"\x00" in raw[:4096]:
-        raise WatchlistFileError(f"{path}: not a text file")
+        raise WatchlistFileError("{0}: not a text file", path)
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return parse_watchlist_text(raw.decode(enc))
         except UnicodeDecodeError:
             continue
-    raise WatchlistFileError(f"{path}: not UTF-8 or GBK text")  # pragma: no cover
+    raise WatchlistFileError("{0}: not UTF-8 or GBK text", path)  # pragma: no cover
 
 
 def render_watchlist(symbols: Sequence[str], names: Sequence[str], *, fmt: str = "csv") -> bytes:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from monitor.app import AppCore
 from monitor.core.alerts import AlertEvent, AlertKind, AlertRule, AlertRuleError
 from monitor.core.quotes import SHANGHAI
-from monitor.ui.texts import alert_fired_text, alert_rule_text
+from monitor.ui.texts import alert_fired_text, alert_rule_text, error_text
 
 __all__ = ["AlertsPanel"]
 
@@ -142,7 +142,7 @@ class AlertsPanel(QWidget):
                 AlertRule(symbol, AlertKind(kind), value if needs else None, repeat)
             )
         except (AlertRuleError, ValueError) as e:
-            self.notify(self.tr("Alert not set"), str(e))
+            self.notify(self.tr("Alert not set"), error_text(e))
             return None
         self._save()
         return rule
@@ -159,7 +159,7 @@ class AlertsPanel(QWidget):
         try:
             candidate.validate()
         except AlertRuleError as e:
-            self.notify(self.tr("Alert not changed"), str(e))
+            self.notify(self.tr("Alert not changed"), error_text(e))
             return None
         pos = self.core.alerts.rules.index(old)
         self.core.alerts.remove(rule_id)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from monitor.core.alerts import AlertKind, AlertRule, AlertRuleError
 from monitor.core.settings import Settings, SettingsError
-from monitor.ui.texts import alert_kind_text
+from monitor.ui.texts import alert_kind_text, error_text
 
 _NEEDS_VALUE = (
     AlertKind.PRICE_ABOVE,
@@ -102,7 +102,7 @@ class AlertDialog(QDialog):
         try:
             rule.validate()
         except AlertRuleError as e:
-            self.error.setText(str(e))
+            self.error.setText(error_text(e))
             return
         self.result_rule = rule
         self.accept()
@@ -255,7 +255,7 @@ class SettingsDialog(QDialog):
         try:
             s.validate()
         except SettingsError as e:
-            self.error.setText(str(e))
+            self.error.setText(error_text(e))
             return
         if s.provider == "alltick" and not self.token.text().strip():
             self.error.setText(self.tr("AllTick needs a token"))

@@ -82,7 +82,13 @@ from monitor.ui.quick_search import QuickSearch
 from monitor.ui.quote_model import Palette, QuoteTableModel
 from monitor.ui.sound import play_alert_sound
 from monitor.ui.table_view import QuoteTableView
-from monitor.ui.texts import alert_rule_text, connection_text, session_text
+from monitor.ui.texts import (
+    alert_rule_text,
+    connection_text,
+    error_text,
+    reason_text,
+    session_text,
+)
 from monitor.ui.theme import Look, apply_app_palette, resolve_theme
 
 __all__ = ["MainWindow"]
@@ -758,7 +764,7 @@ class MainWindow(QMainWindow):
                 out.append(matches[0])
             else:
                 errors.append(
-                    err if not matches else SymbolError(tok, f"matches {len(matches)} names")
+                    err if not matches else SymbolError(tok, "matches {0} names", len(matches))
                 )
         rep = self._known(parse_many(out))
         return ParseReport(rep.symbols, rep.duplicates, tuple(errors) + rep.errors)
@@ -788,7 +794,7 @@ class MainWindow(QMainWindow):
         rep = self.resolve(text)
         if rep.errors:
             self.statusBar().showMessage(
-                self.tr("Not added: ") + "; ".join(map(str, rep.errors)), 8000
+                self.tr("Not added: ") + "; ".join(map(error_text, rep.errors)), 8000
             )
         if rep.symbols:
             self.add_symbols(list(rep.symbols))
@@ -847,13 +853,16 @@ class MainWindow(QMainWindow):
             lines.append(self.tr("Rejected %n:", "", len(rep.errors)))
             by_reason: dict[str, list[str]] = {}
             for e in rep.errors:
-                by_reason.setdefault(e.reason, []).append(e.token)
+                by_reason.setdefault(reason_text(e), []).append(e.token)
             for reason, tokens in sorted(by_reason.items(), key=lambda kv: -len(kv[1]))[:12]:
                 shown = ", ".join(repr(t) for t in dict.fromkeys(tokens[:5]))
                 more = " …" if len(tokens) > 5 else ""
                 lines.append(f"  • {len(tokens):,} × {reason}: {shown}{more}")
             if len(by_reason) > 12:
-                lines.append(f"  … {len(by_reason) - 12} more kinds of problem")
+                lines.append(
+                    "  … "
+                    + self.tr("%1 more kinds of problem").replace("%1", str(len(by_reason) - 12))
+                )
         self.last_paste_report = "\n".join(lines)
         box = QMessageBox(
             QMessageBox.Icon.Information if not rep.errors else QMessageBox.Icon.Warning,
@@ -943,7 +952,7 @@ class MainWindow(QMainWindow):
             try:
                 name = self.core.watchlists.create(name)
             except WatchlistError as e:
-                self._notify(self.tr("New list"), str(e))
+                self._notify(self.tr("New list"), error_text(e))
                 return
             self.core.save_watchlists()
             self._reload_lists(name)
@@ -957,7 +966,7 @@ class MainWindow(QMainWindow):
             try:
                 new = self.core.watchlists.rename(old, new)
             except WatchlistError as e:
-                self._notify(self.tr("Rename list"), str(e))
+                self._notify(self.tr("Rename list"), error_text(e))
                 return
             self.core.save_watchlists()
             self._reload_lists(new)
@@ -973,7 +982,7 @@ class MainWindow(QMainWindow):
             try:
                 pos, syms = wl.delete(name)
             except WatchlistError as e:
-                self._notify(self.tr("Delete list"), str(e))
+                self._notify(self.tr("Delete list"), error_text(e))
                 return
             saved[:] = [pos, syms]
             self.core.save_watchlists()
@@ -1000,7 +1009,7 @@ class MainWindow(QMainWindow):
         try:
             tokens = read_watchlist_file(path)
         except WatchlistFileError as e:
-            self._notify(self.tr("Import list"), str(e))
+            self._notify(self.tr("Import list"), error_text(e))
             return None
         rep = self._known(parse_many(tokens))
         if not rep.symbols:
@@ -1019,7 +1028,7 @@ class MainWindow(QMainWindow):
             self._notify(
                 self.tr("Import list"),
                 self.tr("Imported %d codes; skipped %d:\n") % (len(rep.symbols), len(rep.errors))
-                + "\n".join(f"• {e}" for e in rep.errors[:20]),
+                + "\n".join(f"• {error_text(e)}" for e in rep.errors[:20]),
             )
         return name
 

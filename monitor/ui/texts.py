@@ -15,14 +15,18 @@ from PySide6.QtCore import QCoreApplication
 
 from monitor.core.alerts import AlertKind, AlertRule
 from monitor.core.calendar import MarketStatus
+from monitor.core.errors import UserError
 from monitor.core.session import Phase as SessionPhase
+from monitor.core.symbols import SymbolError
 from monitor.feed.client import Phase, PoolState
+from monitor.ui.columns import QT_TRANSLATE_NOOP
 
 __all__ = [
     "alert_fired_text",
     "alert_kind_text",
     "alert_rule_text",
     "connection_text",
+    "error_text",
     "session_text",
 ]
 
@@ -106,3 +110,62 @@ def alert_fired_text(
     what = alert_rule_text(AlertRule("600000.SH", k, value))
     p = f"{price:,.2f}" + (f" ({pct:+.2f} %)" if pct is not None and math.isfinite(pct) else "")
     return translate("Alerts", "%1 — now %2").replace("%1", what).replace("%2", p)
+
+
+# Every reason the pure layers give (``UserError`` templates), marked for lupdate; a
+# test checks this list against the templates used in the code.
+ERROR_TEMPLATES = (
+    QT_TRANSLATE_NOOP("Errors", "{0} needs a threshold"),
+    QT_TRANSLATE_NOOP("Errors", "a price threshold must be above 0"),
+    QT_TRANSLATE_NOOP("Errors", "hysteresis must be between 0 and 20"),
+    QT_TRANSLATE_NOOP("Errors", "provider must be one of {0}"),
+    QT_TRANSLATE_NOOP("Errors", "codes per connection must be between 1 and 100000"),
+    QT_TRANSLATE_NOOP("Errors", "refresh rate must be between 5 and 30 per second"),
+    QT_TRANSLATE_NOOP("Errors", "language must be auto, zh or en"),
+    QT_TRANSLATE_NOOP("Errors", "theme must be auto, light or dark"),
+    QT_TRANSLATE_NOOP("Errors", "alert sound must be a .wav file: {0}"),
+    QT_TRANSLATE_NOOP("Errors", "alert sound file not found: {0}"),
+    QT_TRANSLATE_NOOP("Errors", "stale after must be between 5 and 3600 seconds"),
+    QT_TRANSLATE_NOOP("Errors", "CA file not found: {0}"),
+    QT_TRANSLATE_NOOP("Errors", "{0} must start with ws:// or wss://"),
+    QT_TRANSLATE_NOOP("Errors", "{0} has no host"),
+    QT_TRANSLATE_NOOP("Errors", "{0} has an invalid port: {1}"),
+    QT_TRANSLATE_NOOP("Errors", "not text"),
+    QT_TRANSLATE_NOOP("Errors", "empty"),
+    QT_TRANSLATE_NOOP("Errors", "A-share codes have 6 digits, this has {0}"),
+    QT_TRANSLATE_NOOP("Errors", "not an A-share code (expected e.g. 600519, 600519.SH, sh600519)"),
+    QT_TRANSLATE_NOOP("Errors", "an SSE B-share (USD), not an A-share"),
+    QT_TRANSLATE_NOOP("Errors", "an SZSE B-share (HKD), not an A-share"),
+    QT_TRANSLATE_NOOP("Errors", "old BSE code: BSE stocks moved to 920xxx on 2025-10-09"),
+    QT_TRANSLATE_NOOP("Errors", "no A-share board uses the prefix {0}"),
+    QT_TRANSLATE_NOOP("Errors", "{0}xxx codes are not listed on {1}"),
+    QT_TRANSLATE_NOOP("Errors", "not a canonical symbol (use normalize first)"),
+    QT_TRANSLATE_NOOP("Errors", "over {0} entries"),
+    QT_TRANSLATE_NOOP("Errors", "a list needs a name"),
+    QT_TRANSLATE_NOOP("Errors", "list names are at most {0} characters"),
+    QT_TRANSLATE_NOOP("Errors", "a list named “{0}” already exists"),
+    QT_TRANSLATE_NOOP("Errors", "the last list cannot be deleted"),
+    QT_TRANSLATE_NOOP("Errors", "{0}: {1} KiB is too large for a watchlist"),
+    QT_TRANSLATE_NOOP("Errors", "cannot read {0}: {1}"),
+    QT_TRANSLATE_NOOP("Errors", "{0}: not a text file"),
+    QT_TRANSLATE_NOOP("Errors", "{0}: not UTF-8 or GBK text"),
+    QT_TRANSLATE_NOOP("Errors", "matches {0} names"),
+    QT_TRANSLATE_NOOP("Errors", "not in the symbol list (not listed, or delisted)"),
+)
+
+
+def reason_text(e: UserError) -> str:
+    """The reason alone (no token), in the UI's language."""
+    try:
+        return translate("Errors", e.template).format(*e.params)
+    except (IndexError, KeyError, ValueError):  # a translation with bad slots
+        return e.template.format(*e.params)
+
+
+def error_text(e: BaseException) -> str:
+    """An exception for a person: translated when it is a :class:`UserError`."""
+    if isinstance(e, SymbolError):
+        return f"{e.token}: {reason_text(e)}"
+    if isinstance(e, UserError):
+        return reason_text(e)
+    return str(e)

@@ -220,6 +220,153 @@
     </message>
 </context>
 <context>
+    <name>Errors</name>
+    <message>
+        <source>{0} needs a threshold</source>
+        <translation>{0} 需要设置阈值</translation>
+    </message>
+    <message>
+        <source>a price threshold must be above 0</source>
+        <translation>价格阈值必须大于 0</translation>
+    </message>
+    <message>
+        <source>hysteresis must be between 0 and 20</source>
+        <translation>回落幅度必须在 0 到 20 之间</translation>
+    </message>
+    <message>
+        <source>provider must be one of {0}</source>
+        <translation>行情源必须是以下之一：{0}</translation>
+    </message>
+    <message>
+        <source>codes per connection must be between 1 and 100000</source>
+        <translation>每个连接的代码数必须在 1 到 100000 之间</translation>
+    </message>
+    <message>
+        <source>refresh rate must be between 5 and 30 per second</source>
+        <translation>刷新频率必须在每秒 5 到 30 次之间</translation>
+    </message>
+    <message>
+        <source>language must be auto, zh or en</source>
+        <translation>语言必须是 auto、zh 或 en</translation>
+    </message>
+    <message>
+        <source>theme must be auto, light or dark</source>
+        <translation>主题必须是 auto、light 或 dark</translation>
+    </message>
+    <message>
+        <source>alert sound must be a .wav file: {0}</source>
+        <translation>预警声音必须是 .wav 文件：{0}</translation>
+    </message>
+    <message>
+        <source>alert sound file not found: {0}</source>
+        <translation>找不到预警声音文件：{0}</translation>
+    </message>
+    <message>
+        <source>stale after must be between 5 and 3600 seconds</source>
+        <translation>过期时间必须在 5 到 3600 秒之间</translation>
+    </message>
+    <message>
+        <source>CA file not found: {0}</source>
+        <translation>找不到 CA 证书文件：{0}</translation>
+    </message>
+    <message>
+        <source>{0} must start with ws:// or wss://</source>
+        <translation>{0} 必须以 ws:// 或 wss:// 开头</translation>
+    </message>
+    <message>
+        <source>{0} has no host</source>
+        <translation>{0} 缺少主机名</translation>
+    </message>
+    <message>
+        <source>{0} has an invalid port: {1}</source>
+        <translation>{0} 的端口无效：{1}</translation>
+    </message>
+    <message>
+        <source>not text</source>
+        <translation>不是文本</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>为空</translation>
+    </message>
+    <message>
+        <source>A-share codes have 6 digits, this has {0}</source>
+        <translation>A股代码为 6 位数字，这里有 {0} 位</translation>
+    </message>
+    <message>
+        <source>not an A-share code (expected e.g. 600519, 600519.SH, sh600519)</source>
+        <translation>不是A股代码（应为 600519、600519.SH、sh600519 等形式）</translation>
+    </message>
+    <message>
+        <source>an SSE B-share (USD), not an A-share</source>
+        <translation>上交所B股（美元），不是A股</translation>
+    </message>
+    <message>
+        <source>an SZSE B-share (HKD), not an A-share</source>
+        <translation>深交所B股（港币），不是A股</translation>
+    </message>
+    <message>
+        <source>old BSE code: BSE stocks moved to 920xxx on 2025-10-09</source>
+        <translation>北交所旧代码：北交所股票已于 2025-10-09 改为 920xxx</translation>
+    </message>
+    <message>
+        <source>no A-share board uses the prefix {0}</source>
+        <translation>没有A股板块使用前缀 {0}</translation>
+    </message>
+    <message>
+        <source>{0}xxx codes are not listed on {1}</source>
+        <translation>{0}xxx 代码不在 {1} 上市</translation>
+    </message>
+    <message>
+        <source>not a canonical symbol (use normalize first)</source>
+        <translation>不是规范代码（请先规范化）</translation>
+    </message>
+    <message>
+        <source>over {0} entries</source>
+        <translation>超过 {0} 条</translation>
+    </message>
+    <message>
+        <source>a list needs a name</source>
+        <translation>自选需要名称</translation>
+    </message>
+    <message>
+        <source>list names are at most {0} characters</source>
+        <translation>自选名称最多 {0} 个字符</translation>
+    </message>
+    <message>
+        <source>a list named “{0}” already exists</source>
+        <translation>已有名为“{0}”的自选</translation>
+    </message>
+    <message>
+        <source>the last list cannot be deleted</source>
+        <translation>不能删除最后一个自选</translation>
+    </message>
+    <message>
+        <source>{0}: {1} KiB is too large for a watchlist</source>
+        <translation>{0}：{1} KiB，作为自选文件太大</translation>
+    </message>
+    <message>
+        <source>cannot read {0}: {1}</source>
+        <translation>无法读取 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>{0}: not a text file</source>
+        <translation>{0}：不是文本文件</translation>
+    </message>
+    <message>
+        <source>{0}: not UTF-8 or GBK text</source>
+        <translation>{0}：不是 UTF-8 或 GBK 文本</translation>
+    </message>
+    <message>
+        <source>matches {0} names</source>
+        <translation>匹配到 {0} 个名称</translation>
+    </message>
+    <message>
+        <source>not in the symbol list (not listed, or delisted)</source>
+        <translation>不在代码表中（未上市或已退市）</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Undo</source>
@@ -452,6 +599,10 @@ Type a code or name above, or paste a block of codes.</source>
         <translation>
             <numerusform>拒绝 %n 个：</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 more kinds of problem</source>
+        <translation>另有 %1 类问题</translation>
     </message>
     <message>
         <source>Paste codes</source>

@@ -327,3 +327,58 @@ def test_settings_dialog_offers_theme_sound_and_discreet_options(
     dlg._accept()
     assert dlg.result_settings is None and ".wav" in dlg.error.text()
     dlg.deleteLater()
+
+
+def _templates_in_code() -> tuple[set[str], list[str]]:
+    """Every UserError template in monitor/, and any error built from an f-string."""
+    import ast
+
+    second_arg = {"SymbolError", "AlertSymbolError"}  # (token, template, ...)
+    names = second_arg | {
+        "UserError",
+        "WatchlistError",
+        "WatchlistFileError",
+        "AlertRuleError",
+        "SettingsError",
+    }
+    found: set[str] = set()
+    fstrings: list[str] = []
+    root = Path(__file__).resolve().parents[2] / "monitor"
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id not in names:
+                continue
+            i = 1 if node.func.id in second_arg else 0
+            if len(node.args) <= i or isinstance(node.args[i], ast.Starred):
+                continue
+            arg = node.args[i]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.add(arg.value)
+            elif isinstance(arg, ast.JoinedStr):
+                fstrings.append(f"{path.name}:{node.lineno}")
+    return found, fstrings
+
+
+def test_every_reason_the_core_gives_can_be_translated() -> None:
+    from monitor.ui.texts import ERROR_TEMPLATES
+
+    found, fstrings = _templates_in_code()
+    assert not fstrings, f"errors built from f-strings cannot be translated: {fstrings}"
+    assert len(found) > 30
+    assert found <= set(ERROR_TEMPLATES), found - set(ERROR_TEMPLATES)
+
+
+def test_paste_report_and_errors_in_chinese(window: MainWindow) -> None:
+    from monitor.core.watchlist import DEFAULT_LIST, WatchlistError
+    from monitor.ui.texts import error_text
+
+    window.set_language("zh")
+    window.paste_text("600519\nbogus\n900901\n12345\n999999", DEFAULT_LIST)
+    report = window.last_paste_report
+    assert "不是A股代码" in report and "B股" in report and "6 位数字" in report
+    assert not _english_words(report.replace("bogus", "")), report
+    with pytest.raises(WatchlistError) as caught:
+        window.core.watchlists.create(DEFAULT_LIST)
+    assert error_text(caught.value) == f"已有名为“{DEFAULT_LIST}”的自选"

@@ -1,0 +1,17 @@
+"""Errors a person can fix, worded so the UI can say them in the user's language.
+
+``template`` is English with ``{0}``-style slots; it is the message (``str(e)``) and also
+the key ``monitor.ui.texts.error_text`` translates it by, so the core stays free of
+any UI language while every reason it gives can still be shown in Chinese.
+"""
+
+from __future__ import annotations
+
+__all__ = ["UserError"]
+
+
+class UserError(ValueError):
+    def __init__(self, template: str, *params: object) -> None:
+        super().__init__(template.format(*params))
+        self.template = template
+        self.params = params
