@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(SHANGHAI)
         self.last_sound = ""
+        self.last_notification = ""  # the desktop notification text of the latest alert
         self.apply_look()
         self.retranslate()
         self._check_menu_state()
@@ -1351,9 +1352,12 @@ class MainWindow(QMainWindow):
     def _on_alert(self, event: AlertEvent) -> None:
         line = self.alerts_panel.log_event(event)
         self.statusBar().showMessage(self.tr("Alert: %1").replace("%1", line), 10000)
+        # Discreet mode: a desktop bubble must not name the stock to whoever looks.
+        text = self.tr("An alert fired; it is in the Alerts tab.") if self.discreet else line
+        self.last_notification = text
         if self.tray is not None:
             self.tray.showMessage(
-                self.windowTitle(), line, QSystemTrayIcon.MessageIcon.Information, 8000
+                self.windowTitle(), text, QSystemTrayIcon.MessageIcon.Information, 8000
             )
         self.last_sound = play_alert_sound(self.core.settings.alert_sound)
 

@@ -715,6 +715,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>预警：%1</translation>
     </message>
     <message>
+        <source>An alert fired; it is in the Alerts tab.</source>
+        <translation>有预警触发，详见“预警”页。</translation>
+    </message>
+    <message>
         <source>Add to list</source>
         <translation>加入自选</translation>
     </message>

@@ -382,3 +382,17 @@ def test_paste_report_and_errors_in_chinese(window: MainWindow) -> None:
     with pytest.raises(WatchlistError) as caught:
         window.core.watchlists.create(DEFAULT_LIST)
     assert error_text(caught.value) == f"已有名为“{DEFAULT_LIST}”的自选"
+
+
+def test_discreet_notifications_do_not_name_the_stock(window: MainWindow) -> None:
+    from monitor.core.alerts import AlertEvent, AlertKind
+
+    event = AlertEvent(1, "600519.SH", AlertKind.PRICE_ABOVE, 1501.0, 3.5, 0, "", 1500.0)
+    window._on_alert(event)
+    assert "贵州茅台" in window.last_notification
+    window.set_discreet(True)
+    window._on_alert(event)
+    assert "贵州茅台" not in window.last_notification
+    assert "600519" not in window.last_notification
+    assert window.alert_log.count() == 2 and "贵州茅台" in window.alert_log.item(0).text()
+    window.set_discreet(False)
