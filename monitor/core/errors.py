@@ -7,7 +7,9 @@ any UI language while every reason it gives can still be shown in Chinese.
 
 from __future__ import annotations
 
-__all__ = ["UserError"]
+from dataclasses import dataclass
+
+__all__ = ["Reason", "UserError"]
 
 
 class UserError(ValueError):
@@ -15,3 +17,15 @@ class UserError(ValueError):
         super().__init__(template.format(*params))
         self.template = template
         self.params = params
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why something happened (a connection dropped …), worded like :class:`UserError`:
+    an English template with ``{0}`` slots, and its parameters as text."""
+
+    template: str
+    params: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.template.format(*self.params)

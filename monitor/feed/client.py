@@ -38,6 +38,7 @@ from websockets.exceptions import (
     InvalidURI,
 )
 
+from monitor.core.errors import Reason
 from monitor.core.protocols import (
     ProtocolError,
     ProviderError,
@@ -76,9 +77,10 @@ class ConnectionState:
     """One connection's state; ``retry_at`` is wall-clock time for a countdown."""
 
     phase: Phase
-    reason: str = ""
+    reason: str = ""  # English, for logs and reports
     retry_at: float = 0.0
     symbols: int = 0
+    why: Reason | None = None  # the same reason as a template, for the UI to translate
 
     def seconds_left(self, now: float | None = None) -> float:
         return max(0.0, self.retry_at - (time.time() if now is None else now))
@@ -92,6 +94,7 @@ class PoolState:
     reason: str
     retry_at: float
     connections: tuple[ConnectionState, ...]
+    why: Reason | None = None
 
 
 @dataclass(slots=True)
@@ -108,12 +111,24 @@ class FeedStats:
     last_tick: dict[str, float] = field(default_factory=dict)  # symbol -> wall time
 
 
-class _Fatal(Exception):
+class _Ended(Exception):
+    """A connection ended; ``why`` says how (a template the UI can translate)."""
+
+    def __init__(self, template: str, *params: object) -> None:
+        self.why = Reason(template, tuple(str(p) for p in params))
+        super().__init__(str(self.why))
+
+
+class _Fatal(_Ended):
     """Retrying cannot help (bad token, no entitlement, bad URL, bad certificate)."""
 
 
-class _Lost(Exception):
-    """The connection ended; the message says how."""
+class _Lost(_Ended):
+    """The connection dropped; it is retried."""
+
+
+def _redacted(why: Reason, token: str | None) -> Reason:
+    return Reason(why.template, tuple(redact(p, token) for p in why.params))
 
 
 class _Connection:
@@ -171,20 +186,21 @@ class _Connection:
         delays: Iterator[float] | None = None
         while True:
             self._set(ConnectionState(Phase.CONNECTING, symbols=len(self.desired)))
-            reason = ""
             try:
                 await self._connect_once()
-                reason = "server closed the connection"
+                why = Reason("server closed the connection")
             except _Fatal as e:
-                msg = redact(str(e), self.cfg.token)
+                why = _redacted(e.why, self.cfg.token)
+                msg = str(why)
                 log.error("connection %d failed: %s", self.number, msg)
                 self.pool.stats.last_error = msg
-                self._set(ConnectionState(Phase.FAILED, msg, symbols=len(self.desired)))
+                self._set(ConnectionState(Phase.FAILED, msg, symbols=len(self.desired), why=why))
                 return
             except asyncio.CancelledError:
                 raise
             except Exception as e:  # every other failure is retried
-                reason = redact(_describe(e), self.cfg.token)
+                why = _redacted(_describe(e), self.cfg.token)
+            reason = str(why)
             if self._live_since and time.monotonic() - self._live_since > _STABLE_AFTER:
                 delays = None  # it worked for a while: start backoff from the bottom again
             self.ws = None
@@ -195,7 +211,7 @@ class _Connection:
             self.pool.stats.last_error = reason
             log.warning("connection %d: %s; retrying in %.2f s", self.number, reason, delay)
             self._set(
-                ConnectionState(Phase.BACKOFF, reason, time.time() + delay, len(self.desired))
+                ConnectionState(Phase.BACKOFF, reason, time.time() + delay, len(self.desired), why)
             )
             await asyncio.sleep(delay)
 
@@ -227,12 +243,12 @@ class _Connection:
         except InvalidStatus as e:
             status = e.response.status_code
             if status in (401, 403):
-                raise _Fatal(f"handshake refused: HTTP {status} (check the token)") from None
-            raise _Lost(f"handshake refused: HTTP {status}") from None
+                raise _Fatal("handshake refused: HTTP {0} (check the token)", status) from None
+            raise _Lost("handshake refused: HTTP {0}", status) from None
         except InvalidURI as e:
-            raise _Fatal(f"invalid URL: {e}") from None
+            raise _Fatal("invalid URL: {0}", e) from None
         except ssl.SSLCertVerificationError as e:
-            raise _Fatal(f"certificate verification failed: {e.verify_message}") from None
+            raise _Fatal("certificate verification failed: {0}", e.verify_message) from None
         async with ws:
             self.ws = ws
             self.sent, self.sent_wildcard = set(), False  # a new connection has nothing
@@ -299,9 +315,10 @@ class _Connection:
                     except Exception:  # a consumer bug must not kill the feed
                         log.exception("tick sink failed")
         except ConnectionClosed as e:
-            raise _Lost(_describe(e)) from None
-        code, why = ws.close_code, ws.close_reason
-        raise _Lost(f"server closed the connection (code {code}{': ' + why if why else ''})")
+            lost = _describe(e)
+            raise _Lost(lost.template, *lost.params) from None
+        code, text = ws.close_code, ws.close_reason
+        raise _Lost("server closed the connection (code {0}{1})", code, f": {text}" if text else "")
 
     def _on_reply(self, reply: alltick.Reply) -> None:
         err = reply.error
@@ -309,7 +326,7 @@ class _Connection:
             return
         self.pool.stats.last_error = str(err)
         if err.fatal:
-            raise _Fatal(f"provider refused: {err}")
+            raise _Fatal("provider refused: {0}", err)
         if isinstance(err, RateLimitError):
             # The request was dropped: send the current list again, no sooner than the
             # provider's spacing (at least a second) from now.
@@ -393,30 +410,30 @@ class _Connection:
             await asyncio.sleep(min(cfg.heartbeat_interval, cfg.heartbeat_timeout / 3))
             silent = loop.time() - self._last_rx
             if silent > cfg.heartbeat_timeout:
-                raise _Lost(f"no reply for {silent:.0f} s (heartbeat timeout)")
+                raise _Lost("no reply for {0} s (heartbeat timeout)", f"{silent:.0f}")
 
 
-def _describe(e: BaseException) -> str:
-    if isinstance(e, _Lost):
-        return str(e)
+def _describe(e: BaseException) -> Reason:
+    if isinstance(e, _Ended):
+        return e.why
     if isinstance(e, ConnectionClosed):
         rcvd, sent = e.rcvd, e.sent
         if rcvd is not None:
             why = f": {rcvd.reason}" if rcvd.reason else ""
-            return f"connection closed (code {rcvd.code}{why})"
+            return Reason("connection closed (code {0}{1})", (str(rcvd.code), why))
         if sent is not None:  # we closed it: a protocol error on our side of the wire
             why = f": {sent.reason}" if sent.reason else ""
-            return f"connection closed by the client (code {sent.code}{why})"
-        return "connection lost (no close frame)"
+            return Reason("connection closed by the client (code {0}{1})", (str(sent.code), why))
+        return Reason("connection lost (no close frame)")
     if isinstance(e, TimeoutError | asyncio.TimeoutError):
-        return "timed out"
+        return Reason("timed out")
     if isinstance(e, ConnectionRefusedError):
-        return "connection refused"
+        return Reason("connection refused")
     if isinstance(e, InvalidHandshake):
-        return f"handshake failed: {e}"
+        return Reason("handshake failed: {0}", (str(e),))
     if isinstance(e, OSError):
-        return f"network error: {e.strerror or e}"
-    return f"{type(e).__name__}: {e}"
+        return Reason("network error: {0}", (str(e.strerror or e),))
+    return Reason("{0}: {1}", (type(e).__name__, str(e)))
 
 
 class FeedPool:
@@ -582,10 +599,10 @@ class FeedPool:
         failed = [s for s in states if s.phase is Phase.FAILED]
         backoff = [s for s in states if s.phase is Phase.BACKOFF]
         if failed:
-            return PoolState(Phase.FAILED, failed[0].reason, 0.0, states)
+            return PoolState(Phase.FAILED, failed[0].reason, 0.0, states, failed[0].why)
         if backoff:
             first = min(backoff, key=lambda s: s.retry_at)
-            return PoolState(Phase.BACKOFF, first.reason, first.retry_at, states)
+            return PoolState(Phase.BACKOFF, first.reason, first.retry_at, states, first.why)
         if phases == {Phase.LIVE}:
             return PoolState(Phase.LIVE, "", 0.0, states)
         if Phase.CONNECTING in phases:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication
 
 from monitor.core.alerts import AlertKind, AlertRule
 from monitor.core.calendar import MarketStatus
-from monitor.core.errors import UserError
+from monitor.core.errors import Reason, UserError
 from monitor.core.session import Phase as SessionPhase
 from monitor.core.symbols import SymbolError
 from monitor.feed.client import Phase, PoolState
@@ -43,9 +43,9 @@ def connection_text(state: PoolState | None, bad_frames: int = 0, now: float | N
     elif state.phase is Phase.BACKOFF:
         secs = max(0.0, state.retry_at - (time.time() if now is None else now))
         text = translate("Status", "Reconnecting in %1 s: %2").replace("%1", f"{secs:.0f}")
-        text = text.replace("%2", state.reason)
+        text = text.replace("%2", _why(state.why, state.reason))
     elif state.phase is Phase.FAILED:
-        text = translate("Status", "Failed: %1").replace("%1", state.reason)
+        text = translate("Status", "Failed: %1").replace("%1", _why(state.why, state.reason))
     else:
         text = translate("Status", "Stopped")
     if bad_frames:
@@ -169,3 +169,33 @@ def error_text(e: BaseException) -> str:
     if isinstance(e, UserError):
         return reason_text(e)
     return str(e)
+
+
+# Why a connection ended (``Reason`` templates of the feed), marked for lupdate.
+REASON_TEMPLATES = (
+    QT_TRANSLATE_NOOP("Reasons", "server closed the connection"),
+    QT_TRANSLATE_NOOP("Reasons", "server closed the connection (code {0}{1})"),
+    QT_TRANSLATE_NOOP("Reasons", "handshake refused: HTTP {0} (check the token)"),
+    QT_TRANSLATE_NOOP("Reasons", "handshake refused: HTTP {0}"),
+    QT_TRANSLATE_NOOP("Reasons", "invalid URL: {0}"),
+    QT_TRANSLATE_NOOP("Reasons", "certificate verification failed: {0}"),
+    QT_TRANSLATE_NOOP("Reasons", "provider refused: {0}"),
+    QT_TRANSLATE_NOOP("Reasons", "no reply for {0} s (heartbeat timeout)"),
+    QT_TRANSLATE_NOOP("Reasons", "connection closed (code {0}{1})"),
+    QT_TRANSLATE_NOOP("Reasons", "connection closed by the client (code {0}{1})"),
+    QT_TRANSLATE_NOOP("Reasons", "connection lost (no close frame)"),
+    QT_TRANSLATE_NOOP("Reasons", "timed out"),
+    QT_TRANSLATE_NOOP("Reasons", "connection refused"),
+    QT_TRANSLATE_NOOP("Reasons", "handshake failed: {0}"),
+    QT_TRANSLATE_NOOP("Reasons", "network error: {0}"),
+    QT_TRANSLATE_NOOP("Reasons", "{0}: {1}"),
+)
+
+
+def _why(why: Reason | None, english: str) -> str:
+    if why is None:
+        return english
+    try:
+        return translate("Reasons", why.template).format(*why.params)
+    except (IndexError, KeyError, ValueError):
+        return english

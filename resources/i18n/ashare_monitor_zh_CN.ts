@@ -797,6 +797,73 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     </message>
 </context>
 <context>
+    <name>Reasons</name>
+    <message>
+        <source>server closed the connection</source>
+        <translation>服务器关闭了连接</translation>
+    </message>
+    <message>
+        <source>server closed the connection (code {0}{1})</source>
+        <translation>服务器关闭了连接（代码 {0}{1}）</translation>
+    </message>
+    <message>
+        <source>handshake refused: HTTP {0} (check the token)</source>
+        <translation>握手被拒绝：HTTP {0}（请检查令牌）</translation>
+    </message>
+    <message>
+        <source>handshake refused: HTTP {0}</source>
+        <translation>握手被拒绝：HTTP {0}</translation>
+    </message>
+    <message>
+        <source>invalid URL: {0}</source>
+        <translation>地址无效：{0}</translation>
+    </message>
+    <message>
+        <source>certificate verification failed: {0}</source>
+        <translation>证书验证失败：{0}</translation>
+    </message>
+    <message>
+        <source>provider refused: {0}</source>
+        <translation>行情源拒绝：{0}</translation>
+    </message>
+    <message>
+        <source>no reply for {0} s (heartbeat timeout)</source>
+        <translation>{0} 秒无响应（心跳超时）</translation>
+    </message>
+    <message>
+        <source>connection closed (code {0}{1})</source>
+        <translation>连接已关闭（代码 {0}{1}）</translation>
+    </message>
+    <message>
+        <source>connection closed by the client (code {0}{1})</source>
+        <translation>连接被客户端关闭（代码 {0}{1}）</translation>
+    </message>
+    <message>
+        <source>connection lost (no close frame)</source>
+        <translation>连接中断（无关闭帧）</translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>connection refused</source>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <source>handshake failed: {0}</source>
+        <translation>握手失败：{0}</translation>
+    </message>
+    <message>
+        <source>network error: {0}</source>
+        <translation>网络错误：{0}</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+</context>
+<context>
     <name>Session</name>
     <message>
         <source>Pre-open</source>

@@ -329,12 +329,12 @@ def test_settings_dialog_offers_theme_sound_and_discreet_options(
     dlg.deleteLater()
 
 
-def _templates_in_code() -> tuple[set[str], list[str]]:
-    """Every UserError template in monitor/, and any error built from an f-string."""
+def _templates_in_code(names: set[str] | None = None) -> tuple[set[str], list[str]]:
+    """Every UserError template in monitor/ (or of calls to ``names``), and f-string ones."""
     import ast
 
     second_arg = {"SymbolError", "AlertSymbolError"}  # (token, template, ...)
-    names = second_arg | {
+    names = names or second_arg | {
         "UserError",
         "WatchlistError",
         "WatchlistFileError",
@@ -362,12 +362,16 @@ def _templates_in_code() -> tuple[set[str], list[str]]:
 
 
 def test_every_reason_the_core_gives_can_be_translated() -> None:
-    from monitor.ui.texts import ERROR_TEMPLATES
+    from monitor.ui.texts import ERROR_TEMPLATES, REASON_TEMPLATES
 
     found, fstrings = _templates_in_code()
     assert not fstrings, f"errors built from f-strings cannot be translated: {fstrings}"
     assert len(found) > 30
     assert found <= set(ERROR_TEMPLATES), found - set(ERROR_TEMPLATES)
+    reasons, fstrings = _templates_in_code({"_Lost", "_Fatal", "Reason"})
+    assert not fstrings, f"reasons built from f-strings cannot be translated: {fstrings}"
+    assert len(reasons) > 12
+    assert reasons <= set(REASON_TEMPLATES), reasons - set(REASON_TEMPLATES)
 
 
 def test_paste_report_and_errors_in_chinese(window: MainWindow) -> None:
@@ -396,3 +400,21 @@ def test_discreet_notifications_do_not_name_the_stock(window: MainWindow) -> Non
     assert "600519" not in window.last_notification
     assert window.alert_log.count() == 2 and "贵州茅台" in window.alert_log.item(0).text()
     window.set_discreet(False)
+
+
+def test_connection_reasons_in_chinese() -> None:
+    import time as _time
+
+    from monitor.core.errors import Reason
+    from monitor.feed.client import Phase, PoolState
+    from monitor.ui.i18n import TRANSLATIONS
+    from monitor.ui.texts import connection_text
+
+    TRANSLATIONS.apply("zh")
+    why = Reason("server closed the connection (code {0}{1})", ("1001", ""))
+    state = PoolState(Phase.BACKOFF, str(why), _time.time() + 3, (), why)
+    text = connection_text(state)
+    assert "1001" in text and not _english_words(text), text
+    fatal = Reason("handshake refused: HTTP {0} (check the token)", ("401",))
+    text = connection_text(PoolState(Phase.FAILED, str(fatal), 0.0, (), fatal))
+    assert "401" in text and "令牌" in text, text
