@@ -50,6 +50,7 @@ class AlertDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Edit alert") if rule else self.tr("New alert"))
+        self.setMinimumWidth(340)
         form = QFormLayout()
         self.symbol = QLineEdit(rule.symbol if rule else symbol, self)
         self.symbol.setReadOnly(rule is not None)
@@ -143,6 +144,7 @@ class SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(560)  # room for a full wss:// URL
         self._base = settings
         form = QFormLayout()
         self.provider = QComboBox(self)
