@@ -526,11 +526,14 @@ class MainWindow(QMainWindow):
 
     def _save_ui_state(self) -> None:
         ui = dict(self.core.settings.ui)
-        ui["geometry"] = base64.b64encode(bytes(self.saveGeometry().data())).decode()
-        ui["header"] = base64.b64encode(
-            bytes(self.table.horizontalHeader().saveState().data())
-        ).decode()
-        ui["vsplit"] = base64.b64encode(bytes(self.vsplit.saveState().data())).decode()
+        # In the compact window, save the full window's layout (compact is re-entered at start).
+        saved = self._compact_saved or {}
+        geometry = saved.get("geometry") or self.saveGeometry()
+        header = saved.get("header") or self.table.horizontalHeader().saveState()
+        vsplit = saved.get("vsplit") or self.vsplit.saveState()
+        for key, state in (("geometry", geometry), ("header", header), ("vsplit", vsplit)):
+            assert isinstance(state, QByteArray)
+            ui[key] = base64.b64encode(bytes(state.data())).decode()
         ui["current_list"] = self.current_list() or "*all*"
         try:
             self.core.settings = self.core.settings.with_(ui=ui)
@@ -1210,8 +1213,10 @@ class MainWindow(QMainWindow):
         self._compact_saved = {
             "geometry": self.saveGeometry(),
             "header": hh.saveState(),
-            "menubar": self.menuBar().isVisible(),
-            "bottom": self.bottom.isVisible(),
+            # isHidden, not isVisible: at start-up the window is not shown yet.
+            "menubar": not self.menuBar().isHidden(),
+            "bottom": not self.bottom.isHidden(),
+            "vsplit": self.vsplit.saveState(),
         }
         keep = {"code", "name", "last", "change_pct"}
         for i, c in enumerate(COLUMNS):

@@ -418,3 +418,30 @@ def test_connection_reasons_in_chinese() -> None:
     fatal = Reason("handshake refused: HTTP {0} (check the token)", ("401",))
     text = connection_text(PoolState(Phase.FAILED, str(fatal), 0.0, (), fatal))
     assert "401" in text and "令牌" in text, text
+
+
+def test_discreet_mode_survives_a_restart_and_leaves_the_full_layout(
+    window: MainWindow, qloop, paths
+) -> None:  # type: ignore[no-untyped-def]
+    from monitor.app import AppCore
+
+    full_geometry = bytes(window.saveGeometry().data())
+    window.set_discreet(True)
+    window._save_ui_state()  # what closing the window does
+    saved = window.core.settings.ui
+    assert saved["discreet"] is True
+    import base64
+
+    assert base64.b64decode(saved["geometry"]) == full_geometry  # not the 380×300 one
+    core = AppCore(paths)  # a restart: the settings file as closing left it
+    again = MainWindow(core)
+    try:
+        assert again.discreet and again.compact
+        again.set_discreet(False)
+        assert not again.menuBar().isHidden() and not again.bottom.isHidden()
+        assert not again.lists.isHidden()
+        hidden = [again.table.isColumnHidden(i) for i in range(again.model.columnCount())]
+        assert not any(hidden)
+    finally:
+        again.close()
+    window.set_discreet(False)
