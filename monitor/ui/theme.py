@@ -84,16 +84,26 @@ class Look:
         return "#3a3d42" if self.dark else "#dddddd"
 
 
-_default_style: str | None = None
+_original: tuple[str, QPalette] | None = None  # the platform's style and palette
 
 
 def apply_app_palette(app: QApplication, dark: bool) -> None:
-    """Dark: Fusion with a dark palette; light: the platform's own style and palette."""
-    global _default_style  # noqa: PLW0603 (the style before the first switch)
-    if _default_style is None:
-        _default_style = app.style().name()
-    if not dark:
-        app.setStyle(_default_style)
+    """Dark: Fusion with a dark palette; light: the platform's own style and palette.
+
+    The platform's look is left untouched until dark is first asked for, and restored
+    exactly (not replaced by the style's standard palette) when switching back.
+    """
+    global _original  # noqa: PLW0603 (the look before the first switch)
+    if not dark and resolve_theme("auto") == "light":
+        if _original is not None:  # back to the platform's own light look
+            app.setStyle(_original[0])
+            app.setPalette(_original[1])
+            _original = None
+        return
+    if _original is None:
+        _original = (app.style().name(), QPalette(app.palette()))
+    if not dark:  # light asked for on a dark desktop: Fusion's light palette
+        app.setStyle("Fusion")
         app.setPalette(app.style().standardPalette())
         return
     app.setStyle("Fusion")
