@@ -38,13 +38,19 @@ class AlertKind(enum.StrEnum):
     LIMIT_DOWN = "limit_down"
     OPENS_FROM_LIMIT = "opens_from_limit"
 
+    @property
+    def needs_value(self) -> bool:
+        """Price and change % rules have a threshold; limit rules do not."""
+        return self in _NEEDS_VALUE
 
-_NEEDS_VALUE = {
-    AlertKind.PRICE_ABOVE,
-    AlertKind.PRICE_BELOW,
-    AlertKind.PCT_ABOVE,
-    AlertKind.PCT_BELOW,
-}
+    @property
+    def is_pct(self) -> bool:
+        return self in (AlertKind.PCT_ABOVE, AlertKind.PCT_BELOW)
+
+
+_NEEDS_VALUE = frozenset(
+    {AlertKind.PRICE_ABOVE, AlertKind.PRICE_BELOW, AlertKind.PCT_ABOVE, AlertKind.PCT_BELOW}
+)
 
 
 @dataclass
@@ -63,11 +69,12 @@ class AlertRule:
         except SymbolError as e:
             raise AlertSymbolError(e.token, e.template, *e.params) from None
         self.kind = AlertKind(self.kind)
-        if self.kind in _NEEDS_VALUE:
-            if self.value is None or not math.isfinite(self.value):
-                raise AlertRuleError("{0} needs a threshold", self.kind.value)
-            if self.kind in (AlertKind.PRICE_ABOVE, AlertKind.PRICE_BELOW) and self.value <= 0:
-                raise AlertRuleError("a price threshold must be above 0")
+        if not self.kind.needs_value:
+            self.value = None  # a limit rule has no threshold, whatever the form held
+        elif self.value is None or not math.isfinite(self.value):
+            raise AlertRuleError("{0} needs a threshold", self.kind.value)
+        elif not self.kind.is_pct and self.value <= 0:
+            raise AlertRuleError("a price threshold must be above 0")
         if not 0 <= self.hysteresis_pct <= 20:
             raise AlertRuleError("hysteresis must be between 0 and 20")
         return self
@@ -103,6 +110,16 @@ class AlertEngine:
         rule.id = self._next_id
         self._next_id += 1
         self.rules.append(rule)
+        self._watched = frozenset(r.symbol for r in self.rules)
+        return rule
+
+    def replace(self, rule_id: int, rule: AlertRule) -> AlertRule:
+        """Put ``rule`` in the place of rule ``rule_id``; the old one stays if ``rule`` is bad."""
+        rule.validate()
+        pos = next(i for i, r in enumerate(self.rules) if r.id == rule_id)
+        rule.id = self._next_id
+        self._next_id += 1
+        self.rules[pos] = rule
         self._watched = frozenset(r.symbol for r in self.rules)
         return rule
 

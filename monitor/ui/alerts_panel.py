@@ -40,6 +40,7 @@ class AlertsPanel(QWidget):
         self.notify: Callable[[str, str], None] = lambda _title, _text: None
         self.new_requested: Callable[[], None] = lambda: None
         self.edit_requested: Callable[[AlertRule], None] = lambda _rule: None
+        self._shown: tuple[tuple[int, bool], ...] = ()
         self.table = QTableWidget(0, 4, self)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -91,9 +92,18 @@ class AlertsPanel(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    def refresh_if_changed(self) -> None:
+        """Rules re-arm inside the engine (hysteresis): show it, without rebuilding every time."""
+        if self._shown != self._signature():
+            self.refresh()
+
+    def _signature(self) -> tuple[tuple[int, bool], ...]:
+        return tuple((r.id, r.armed) for r in self.core.alerts.rules)
+
     def refresh(self) -> None:
         """Show the engine's rules (after any change, and when one fires or re-arms)."""
         rules = self.core.alerts.rules
+        self._shown = self._signature()
         selected = set(self.selected_ids())
         self.table.setRowCount(len(rules))
         for row, rule in enumerate(rules):
@@ -136,11 +146,8 @@ class AlertsPanel(QWidget):
         self, symbol: str, kind: str, value: float | None, repeat: bool = False
     ) -> AlertRule | None:
         """Validate and add; a bad rule is refused with the reason and nothing is saved."""
-        needs = kind in ("price_above", "price_below", "pct_above", "pct_below")
         try:
-            rule = self.core.alerts.add(
-                AlertRule(symbol, AlertKind(kind), value if needs else None, repeat)
-            )
+            rule = self.core.alerts.add(AlertRule(symbol, AlertKind(kind), value, repeat))
         except (AlertRuleError, ValueError) as e:
             self.notify(self.tr("Alert not set"), error_text(e))
             return None
@@ -154,17 +161,13 @@ class AlertsPanel(QWidget):
         old = self.rule(rule_id)
         if old is None:
             return None
-        needs = kind in ("price_above", "price_below", "pct_above", "pct_below")
-        candidate = AlertRule(old.symbol, AlertKind(kind), value if needs else None, repeat)
         try:
-            candidate.validate()
+            new = self.core.alerts.replace(
+                rule_id, AlertRule(old.symbol, AlertKind(kind), value, repeat)
+            )
         except AlertRuleError as e:
             self.notify(self.tr("Alert not changed"), error_text(e))
             return None
-        pos = self.core.alerts.rules.index(old)
-        self.core.alerts.remove(rule_id)
-        new = self.core.alerts.add(candidate)
-        self.core.alerts.rules.insert(pos, self.core.alerts.rules.pop())  # keep its place
         self._save()
         return new
 

@@ -6,6 +6,8 @@ through the AppCore, which validates before anything is saved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,14 +30,25 @@ from monitor.core.alerts import AlertKind, AlertRule, AlertRuleError
 from monitor.core.settings import Settings, SettingsError
 from monitor.ui.texts import alert_kind_text, error_text
 
-_NEEDS_VALUE = (
-    AlertKind.PRICE_ABOVE,
-    AlertKind.PRICE_BELOW,
-    AlertKind.PCT_ABOVE,
-    AlertKind.PCT_BELOW,
-)
+__all__ = ["AlertDialog", "PasteDialog", "SettingsDialog", "ShortcutsDialog"]
 
-__all__ = ["AlertDialog", "PasteDialog", "SettingsDialog"]
+
+def _lay_out_form(dialog: QDialog, form: QFormLayout, on_ok: Callable[[], None]) -> QLabel:
+    """Form, a red line for validation errors, OK/Cancel; OK runs ``on_ok`` (which
+    accepts only when the input is good). Returns the error label."""
+    error = QLabel("", dialog)
+    error.setStyleSheet("color: #c62828")
+    error.setWordWrap(True)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    lay = QVBoxLayout(dialog)
+    lay.addLayout(form)
+    lay.addWidget(error)
+    lay.addWidget(buttons)
+    return error
 
 
 class AlertDialog(QDialog):
@@ -73,31 +86,20 @@ class AlertDialog(QDialog):
             self.repeat.setChecked(rule.repeat)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
-        self.error = QLabel("", self)
-        self.error.setStyleSheet("color: #c62828")
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
+        self.error = _lay_out_form(self, form, self._accept)
         self.result_rule: AlertRule | None = None
 
     def _kind_changed(self) -> None:
         kind = AlertKind(self.kind.currentData())
-        self.value.setEnabled(kind in _NEEDS_VALUE)
-        self.value.setSuffix(" %" if kind in (AlertKind.PCT_ABOVE, AlertKind.PCT_BELOW) else "")
+        self.value.setEnabled(kind.needs_value)
+        self.value.setSuffix(" %" if kind.is_pct else "")
 
     def _accept(self) -> None:
         kind = AlertKind(self.kind.currentData())
         rule = AlertRule(
             self.symbol.text().strip(),
             kind,
-            self.value.value() if kind in _NEEDS_VALUE else None,
+            self.value.value(),
             self.repeat.isChecked(),
         )
         try:
@@ -209,18 +211,7 @@ class SettingsDialog(QDialog):
         row.addWidget(self.sound, 1)
         row.addWidget(choose)
         form.addRow(self.tr("Alert sound"), row)
-        self.error = QLabel("", self)
-        self.error.setStyleSheet("color: #c62828")
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
+        self.error = _lay_out_form(self, form, self._accept)
         self.result_settings: Settings | None = None
         self.result_token: str | None = None
 

@@ -132,7 +132,6 @@ class MainWindow(QMainWindow):
         self.look = Look(dark=resolve_theme(s.theme) == "dark", discreet=self.discreet)
         self.undo = QUndoStack(self)
         self.model = QuoteTableModel(core.book, lang=self.lang, red_up=s.red_up)
-        self.model.palette = self._palette()
         self.tray: QSystemTrayIcon | None = None
         self.model.stale_after_ms = s.stale_seconds * 1000.0
         self.model.staleness_applies = self._staleness_applies
@@ -621,6 +620,7 @@ class MainWindow(QMainWindow):
             newest = max(pool.stats.last_tick.values(), default=0.0)
             age = f"{time.time() - newest:.1f} s" if newest else "—"
             self.st_age.setText(self.tr("newest tick %1").replace("%1", age))
+        self.alerts_panel.refresh_if_changed()
         self.st_session.setText(
             session_text(
                 self._market_status(),

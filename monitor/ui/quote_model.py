@@ -149,8 +149,8 @@ class QuoteTableModel(QAbstractTableModel):
         self._relayout(force=True)
 
     def set_lang(self, lang: str) -> None:
+        """Number style (万/亿 or K/M/B); headers follow the installed translator."""
         self.lang = lang
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
         self._all_changed()
 
     def set_red_up(self, red_up: bool) -> None:

@@ -91,23 +91,22 @@ def alert_kind_text(kind: AlertKind) -> str:
     }[AlertKind(kind)]
 
 
-def alert_rule_text(rule: AlertRule) -> str:
+def alert_condition_text(kind: AlertKind, value: float | None) -> str:
     """``Price at or above 1,700.00`` / ``Change % at or below -3.00 %``."""
-    text = alert_kind_text(rule.kind)
-    v = rule.value
-    if v is None or not math.isfinite(v):
+    kind = AlertKind(kind)
+    text = alert_kind_text(kind)
+    if value is None or not math.isfinite(value):
         return text
-    if rule.kind in (AlertKind.PCT_ABOVE, AlertKind.PCT_BELOW):
-        return f"{text} {v:+.2f} %"
-    return f"{text} {v:,.2f}"
+    return f"{text} {value:+.2f} %" if kind.is_pct else f"{text} {value:,.2f}"
 
 
-def alert_fired_text(
-    rule_kind: AlertKind, value: float | None, price: float, pct: float | None
-) -> str:
+def alert_rule_text(rule: AlertRule) -> str:
+    return alert_condition_text(rule.kind, rule.value)
+
+
+def alert_fired_text(kind: AlertKind, value: float | None, price: float, pct: float | None) -> str:
     """What the alert log and the notification say when a rule fires."""
-    k = AlertKind(rule_kind)
-    what = alert_rule_text(AlertRule("600000.SH", k, value))
+    what = alert_condition_text(kind, value)
     p = f"{price:,.2f}" + (f" ({pct:+.2f} %)" if pct is not None and math.isfinite(pct) else "")
     return translate("Alerts", "%1 — now %2").replace("%1", what).replace("%2", p)
 
@@ -154,12 +153,17 @@ ERROR_TEMPLATES = (
 )
 
 
+def _translated(context: str, template: str, params: tuple[object, ...]) -> str:
+    """``template`` translated in ``context`` with its ``{0}`` slots filled."""
+    try:
+        return translate(context, template).format(*params)
+    except (IndexError, KeyError, ValueError):  # a translation with bad slots
+        return template.format(*params)
+
+
 def reason_text(e: UserError) -> str:
     """The reason alone (no token), in the UI's language."""
-    try:
-        return translate("Errors", e.template).format(*e.params)
-    except (IndexError, KeyError, ValueError):  # a translation with bad slots
-        return e.template.format(*e.params)
+    return _translated("Errors", e.template, e.params)
 
 
 def error_text(e: BaseException) -> str:
@@ -193,9 +197,4 @@ REASON_TEMPLATES = (
 
 
 def _why(why: Reason | None, english: str) -> str:
-    if why is None:
-        return english
-    try:
-        return translate("Reasons", why.template).format(*why.params)
-    except (IndexError, KeyError, ValueError):
-        return english
+    return english if why is None else _translated("Reasons", why.template, why.params)

@@ -94,3 +94,22 @@ def test_rules_round_trip_and_bad_entries_are_reported() -> None:
         ("000001.SZ", AlertKind.LIMIT_DOWN, None, False),
     ]
     assert len(problems) == 2
+
+
+def test_replace_keeps_the_place_and_refuses_bad_rules() -> None:
+    e = AlertEngine()
+    a = e.add(AlertRule("600519.SH", AlertKind.PRICE_ABOVE, 1500.0))
+    b = e.add(AlertRule("000001.SZ", AlertKind.LIMIT_UP))
+    new = e.replace(a.id, AlertRule("600519.SH", AlertKind.PRICE_BELOW, 1400.0))
+    assert [r.id for r in e.rules] == [new.id, b.id] and e.rules[0].kind is AlertKind.PRICE_BELOW
+    with pytest.raises(AlertRuleError):
+        e.replace(new.id, AlertRule("600519.SH", AlertKind.PRICE_BELOW, -1.0))
+    assert e.rules[0] is new  # the old rule stays
+    assert e.symbols() == {"600519.SH", "000001.SZ"}
+
+
+def test_limit_rules_drop_a_threshold_left_in_the_form() -> None:
+    rule = AlertRule("600519.SH", AlertKind.LIMIT_UP, 1700.0).validate()
+    assert rule.value is None
+    assert AlertKind.PCT_BELOW.needs_value and AlertKind.PCT_BELOW.is_pct
+    assert not AlertKind.OPENS_FROM_LIMIT.needs_value

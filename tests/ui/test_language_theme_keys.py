@@ -262,8 +262,8 @@ def test_alert_rules_are_listed_edited_rearmed_and_deleted(window: MainWindow, p
         ("pct_below", -3.0),
     ]
     rule = window.core.alerts.rules[0]
-    rule.armed = False
-    panel.refresh()
+    rule.armed = False  # as the engine does when it fires, on the tick path
+    window._update_status()  # the status timer shows the new state
     assert panel.table.item(0, 3).text() == "fired"
     panel.table.selectRow(0)
     panel.rearm_selected()
