@@ -129,13 +129,14 @@ async def _ours(port: int, protocol: str, n_ticks: int) -> float:
     done = asyncio.Event()
     t0 = 0.0
 
-    def sink(ticks: list[Tick], received_ms: float) -> None:
+    def sink(ticks: list[Tick], received_ms: float, scope: int) -> int:
         nonlocal t0
         if not t0:
             t0 = time.perf_counter()
-        book.apply_many(ticks, received_ms)
+        applied = book.apply_many(ticks, received_ms, scope)
         if pool.stats.ticks >= n_ticks:
             done.set()
+        return applied
 
     path = "/quote-stock-b-ws-api" if protocol == "alltick" else "/ws"
     cfg = FeedConfig.for_url(f"ws://127.0.0.1:{port}{path}", token="T", max_frame=1 << 24)

@@ -79,8 +79,8 @@ def main() -> int:
     view.resize(1200, 1000)
     view.show()
 
-    def sink(ticks: list[Tick], received_ms: float) -> None:
-        book.apply_many(ticks, received_ms)
+    def sink(ticks: list[Tick], received_ms: float, scope: int) -> int:
+        return book.apply_many(ticks, received_ms, scope)
 
     cfg = FeedConfig.for_url(
         f"ws://127.0.0.1:{port}/quote-stock-b-ws-api", token="soak", min_request_interval=0.2
@@ -139,11 +139,16 @@ def main() -> int:
                     await asyncio.sleep(0.1)
                 faults.append((fault_t, label, time.monotonic() - rec0))
                 next_fault += args.fault_every
-        pool.stats.last_tick.clear()
+        # Every symbol must have a price *applied* after the last fault, not just a frame.
+        since_ms = time.time() * 1000.0
         t_check = time.monotonic()
-        while time.monotonic() - t_check < 30 and pool.receiving() < len(symbols):
+
+        def updated() -> int:
+            return sum(1 for s in symbols if book.received_ms[book.ensure(s)] >= since_ms)
+
+        while time.monotonic() - t_check < 30 and updated() < len(symbols):
             await asyncio.sleep(0.2)
-        everyone = pool.receiving() == len(symbols)
+        everyone = updated() == len(symbols)
         await pool.stop()
         return everyone
 

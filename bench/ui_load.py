@@ -197,15 +197,17 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
             model = window.model
             book = core.book
             ncols = model.columnCount()
-            pool_sink = core._sink
+            assert core.pool is not None
+            pool_sink = core.pool.sink
 
-            def per_tick_sink(ticks: list[Tick], received_ms: float) -> None:
-                pool_sink(ticks, received_ms)
+            def per_tick_sink(ticks: list[Tick], received_ms: float, scope: int) -> int:
+                applied = pool_sink(ticks, received_ms, scope)
                 book.take_dirty()
                 for t in ticks:
                     row = model.row_of(t.symbol)
                     if row is not None:
                         model.dataChanged.emit(model.index(row, 0), model.index(row, ncols - 1))
+                return applied
 
             core.pool.sink = per_tick_sink  # type: ignore[union-attr]
         else:
@@ -214,7 +216,8 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             await asyncio.sleep(0.2)
-            if core.pool and core.pool.receiving() >= 5400 and window.model.rowCount() >= 5400:
+            health = core.health()
+            if health and health.receiving >= 5400 and window.model.rowCount() >= 5400:
                 break
         await asyncio.sleep(2)
         probe.start()

@@ -23,17 +23,17 @@ from typing import TYPE_CHECKING
 from monitor.core.alerts import AlertEngine, AlertEvent
 from monitor.core.book import QuoteBook
 from monitor.core.master import SymbolMaster
-from monitor.core.persist import load_json, save_json
+from monitor.core.persist import save_json
 from monitor.core.quotes import Tick
 from monitor.core.redact import RedactFilter
 from monitor.core.settings import Settings
 from monitor.core.watchlist import Watchlists
 from monitor.feed.client import FeedPool, Phase, PoolState
-from monitor.feed.config import FeedConfig, Protocol
-from monitor.feed.http import DayBar, HttpError, fetch_daily, fetch_master
+from monitor.feed.config import FeedConfig
 from monitor.feed.simulator import SimConfig, Simulator
 from monitor.paths import Paths
 from monitor.secrets import TokenStore
+from monitor.service.session import FeedSession, Health
 
 if TYPE_CHECKING:
     from monitor.ui.main_window import MainWindow
@@ -61,20 +61,17 @@ class AppCore:
         self.watchlists, wl_problems = Watchlists.load(paths.watchlists)
         self.notes = StartupNotes(problems + wl_problems)
         self.tokens = TokenStore(paths.secrets)
-        alerts_data, alerts_problem = load_json(paths.alerts)
-        self.alerts, alert_problems = AlertEngine.from_json(alerts_data or [])
-        self.notes.messages += ([alerts_problem] if alerts_problem else []) + alert_problems
+        self.alerts, alert_problems = AlertEngine.load(paths.alerts)
+        self.notes.messages += alert_problems + self.tokens.check()
         self.on_alert: Callable[[AlertEvent], None] | None = None
         self.trading: Callable[[], bool] = lambda: True
         self.master = SymbolMaster()
+        self.master_generation = 0  # bumped when a provider's symbol list arrives
         self.book = QuoteBook(self.master, bucket_seconds=self._bucket_seconds())
-        self.pool: FeedPool | None = None
+        self.session: FeedSession | None = None
         self.sim: Simulator | None = None
         self.all_market = False
         self.state: PoolState | None = None
-        self._daily: asyncio.Task[int] | None = None
-        self._daily_done: set[str] = set()
-        self._daily_stop = asyncio.Event()
         self.config: FeedConfig | None = None
 
     def _bucket_seconds(self) -> float:
@@ -86,52 +83,68 @@ class AppCore:
     def simulated(self) -> bool:
         return self.settings.provider == "simulator"
 
+    @property
+    def pool(self) -> FeedPool | None:
+        return self.session.pool if self.session is not None else None
+
     # --- lifecycle -----------------------------------------------------------------
-    async def start(self) -> None:
+    def _feed_config(self) -> FeedConfig:
         s = self.settings
-        self._daily_stop = asyncio.Event()
         if s.provider == "simulator":
-            self.sim = Simulator(
-                SimConfig(port=0, symbols=s.sim_symbols, rate=s.sim_rate, token=SIM_TOKEN)
+            assert self.sim is not None
+            # The embedded simulator's own plan: K-line batches five a second (a real
+            # provider's spacing comes from its plan; see FeedConfig.kline_interval).
+            return FeedConfig.for_url(
+                self.sim.url("alltick"),
+                token=SIM_TOKEN,
+                kline_interval=0.2,
+                http_base=self.sim.http_base,
             )
-            await self.sim.start()
-            cfg = FeedConfig.for_url(self.sim.url("alltick"), token=SIM_TOKEN)
-        elif s.provider == "alltick":
-            cfg = FeedConfig.for_url(
+        if s.provider == "alltick":
+            return FeedConfig.for_url(
                 s.alltick_url,
                 "alltick",
                 self.tokens.get("alltick"),
                 max_codes=s.max_codes,
                 ca_file=s.ca_file or None,
             )
-        else:
-            cfg = FeedConfig.for_url(
-                s.generic_url, "generic", self.tokens.get("generic"), ca_file=s.ca_file or None
+        return FeedConfig.for_url(
+            s.generic_url, "generic", self.tokens.get("generic"), ca_file=s.ca_file or None
+        )
+
+    async def start(self, master_wait: float = 3.0) -> None:
+        """Start a fresh provider session: the feed first, the symbol list beside it.
+
+        Waits up to ``master_wait`` s for the provider's symbol list (so the first view
+        has names and the whole market); a slower or missing list arrives later or
+        never without holding up a price.
+        """
+        s = self.settings
+        if s.provider == "simulator":
+            self.sim = Simulator(
+                SimConfig(port=0, symbols=s.sim_symbols, rate=s.sim_rate, token=SIM_TOKEN)
             )
+            await self.sim.start()
+        cfg = self._feed_config()
         self.config = cfg
-        try:
-            remote = await fetch_master(cfg)
-            self.master.merge(remote)
-            for sym in remote.symbols():
-                r = self.book.row_of(sym)
-                if r is not None and not self.book.names[r]:
-                    self.book.names[r] = remote.name(sym)
-        except HttpError as e:
-            log.info("no symbol master from the provider: %s", e)
-        self.pool = FeedPool(cfg, self._sink, on_state=self._on_state)
+        self.alerts.new_session()
+        self.session = FeedSession(
+            cfg,
+            self.book,
+            self.master,
+            on_state=self._on_state,
+            on_applied=self._on_applied,
+            on_master=self._on_master,
+        )
         self.resubscribe()
-        await self.pool.start()
+        await self.session.start()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.session.master_loaded.wait(), master_wait)
 
     async def stop(self) -> None:
-        if self._daily is not None:
-            # Its worker threads cannot be cancelled: ask it to stop and wait for them,
-            # so none completes into an event loop that has gone.
-            self._daily_stop.set()
-            await asyncio.wait([self._daily], timeout=15)
-            self._daily = None
-        if self.pool is not None:
-            await self.pool.stop()
-            self.pool = None
+        if self.session is not None:
+            await self.session.stop()
+            self.session = None
         if self.sim is not None:
             await self.sim.stop()
             self.sim = None
@@ -150,18 +163,22 @@ class AppCore:
             await self.restart_feed()
 
     async def restart_feed(self) -> None:
+        """A new provider session: nothing of the old one's numbers survives it."""
         await self.stop()
-        self._daily_done.clear()
         self.book.bucket_ms = int(self._bucket_seconds() * 1000)
         await self.start()
 
-    def _sink(self, ticks: list[Tick], received_ms: float) -> None:
-        self.book.apply_many(ticks, received_ms)
+    def _on_applied(self, ticks: list[Tick]) -> None:
         if self.alerts.rules:
             watched = self.alerts.symbols()
             hits = {t.symbol for t in ticks if t.symbol in watched}
             if hits:
                 self._check_alerts(hits)
+
+    def _on_master(self) -> None:
+        self.master_generation += 1
+        if self.all_market:
+            self.resubscribe()
 
     def _check_alerts(self, symbols: set[str]) -> None:
         trading = self.trading()
@@ -200,32 +217,14 @@ class AppCore:
     def resubscribe(self) -> None:
         """Make the live subscription match the watchlists (and the all-market view)."""
         wanted = self.wanted()
-        self.book.ensure_all(wanted)
-        if self.pool is not None:
-            self.pool.set_symbols(wanted)
-        self._fetch_daily(wanted)
+        if self.session is not None:
+            self.session.set_symbols(wanted)
+        else:
+            self.book.ensure_all(wanted)
 
-    def _fetch_daily(self, symbols: list[str]) -> None:
-        if self.config is None or self.config.protocol is not Protocol.ALLTICK:
-            return
-        todo = [s for s in symbols if s not in self._daily_done]
-        if not todo:
-            return
-        self._daily_done.update(todo)
-        cfg = self.config
-
-        def on_bar(bar: DayBar) -> None:
-            self.book.set_day(
-                bar.symbol, bar.prev_close, bar.open, bar.high, bar.low, bar.volume, bar.turnover
-            )
-
-        async def run(prev: asyncio.Task[int] | None) -> int:
-            if prev is not None:
-                with contextlib.suppress(BaseException):
-                    await prev
-            return await fetch_daily(cfg, todo, on_bar, stop=self._daily_stop)
-
-        self._daily = asyncio.get_event_loop().create_task(run(self._daily))
+    def health(self) -> Health | None:
+        """The current session as the status shows it (None before the first start)."""
+        return self.session.health() if self.session is not None else None
 
     def save_watchlists(self) -> str | None:
         """Persist watchlists; returns an error message instead of raising."""

@@ -71,6 +71,12 @@ def _build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sim", help="run the market simulator (AllTick + batch protocols)")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback only)")
     s.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    s.add_argument(
+        "--http-port",
+        type=int,
+        default=None,
+        help="port of the HTTP API: K-lines, symbol list (default: --port + 1; 0 any free)",
+    )
     s.add_argument("--symbols", type=int, default=5500, help="size of the market (default 5500)")
     s.add_argument("--rate", type=float, default=1800.0, help="ticks per second (default 1800)")
     s.add_argument("--seed", type=int, default=1, help="random seed (deterministic market)")
@@ -148,6 +154,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--ca-file", default=None, help="extra CA bundle for wss:// (self-signed)")
     e.add_argument(
+        "--http-url",
+        default=None,
+        help="the provider's HTTP API base for previous closes and the symbol list "
+        "(default: the WebSocket URL's host over http(s))",
+    )
+    e.add_argument(
         "--wildcard",
         action="store_true",
         help="with --all on the batch protocol, subscribe with '*'",
@@ -157,7 +169,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _export(args: argparse.Namespace) -> int:
     from monitor.feed.config import ConfigError, FeedConfig
-    from monitor.feed.headless import CollectError, collect
+    from monitor.service.collect import CollectError, collect
 
     if args.seconds <= 0:
         _err("--seconds must be greater than 0")
@@ -168,6 +180,8 @@ def _export(args: argparse.Namespace) -> int:
             kw["max_codes"] = args.max_codes
         if args.ca_file:
             kw["ca_file"] = args.ca_file
+        if args.http_url:
+            kw["http_base"] = args.http_url
         cfg = FeedConfig.for_url(args.url, args.protocol, args.token, **kw)
     except ConfigError as e:
         _err(str(e))
@@ -217,7 +231,7 @@ def _export(args: argparse.Namespace) -> int:
     stats = result.pool.stats
     msg = (
         f"wrote {n} rows to {args.out} ({result.with_quotes} with quotes"
-        f"{f', {missing} without' if missing else ''}; {stats.ticks} ticks, "
+        f"{f', {missing} without' if missing else ''}; {stats.applied} ticks applied, "
         f"{len(result.pool.connections)} connection(s))"
     )
     if sys.stdout is not None:
@@ -231,12 +245,22 @@ def _sim(args: argparse.Namespace) -> int:
     if not 1 <= args.symbols <= 20000:
         _err("--symbols must be between 1 and 20000")
         return 2
+    for flag, port in (("--port", args.port), ("--http-port", args.http_port)):
+        if port is not None and not 0 <= port <= 65535:
+            _err(f"{flag} must be between 0 and 65535, got {port}")
+            return 2
+    if args.port == 65535 and args.http_port is None:
+        _err("--port 65535 leaves no room for the HTTP API: pass --http-port")
+        return 2
     if not 0 <= args.rate <= 200_000:
         _err("--rate must be between 0 and 200000 ticks/s")
         return 2
     cfg = SimConfig(
         host=args.host,
         port=args.port,
+        http_port=args.http_port
+        if args.http_port is not None
+        else (args.port + 1 if args.port else 0),
         symbols=args.symbols,
         rate=args.rate,
         seed=args.seed,
@@ -264,7 +288,8 @@ def _sim(args: argparse.Namespace) -> int:
         if sys.stdout is not None:
             print(
                 f"simulator ready: AllTick {sim.url('alltick')}?token=<any>  "
-                f"batch {sim.url('generic')}  symbols http://{args.host}:{sim.port}/symbols",
+                f"batch {sim.url('generic')}  HTTP API {sim.http_base} "
+                f"(/symbols, /quote-stock-b-api/batch-kline)",
                 flush=True,
             )
         try:

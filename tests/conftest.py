@@ -7,8 +7,15 @@ os.environ.setdefault("QT_API", "pyside6")
 
 
 def pytest_sessionfinish(session: object, exitstatus: int) -> None:
-    """Write docs/reliability.md when the whole fault matrix ran in this session."""
-    from tests.reliability import REPORT
+    """Write the reliability report when the whole fault matrix ran in this session.
 
-    if REPORT.rows and len(REPORT.rows) >= REPORT.expected and os.environ.get("CI") != "true":
-        REPORT.write()
+    Always to build/ (untracked); to docs/ only when asked, so a test run never
+    modifies tracked files.
+    """
+    from tests.reliability import BUILD_DOC, DOC, REPORT
+
+    if not REPORT.rows or len(REPORT.rows) < REPORT.expected:
+        return
+    REPORT.write(BUILD_DOC)
+    if os.environ.get("ASHARE_MONITOR_WRITE_DOCS") == "1":
+        REPORT.write(DOC)

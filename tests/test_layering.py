@@ -1,4 +1,4 @@
-"""The architecture, enforced: core is pure, feed has no Qt (import-linter checks it in CI too)."""
+"""The architecture, enforced: core is pure, feed and service have no Qt (import-linter too)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ FORBIDDEN = {
         "monitor.feed",
         "monitor.ui",
     },
-    "feed": {"PySide6", "pyqtgraph", "qasync", "monitor.ui"},
+    "feed": {"PySide6", "pyqtgraph", "qasync", "monitor.ui", "monitor.service"},
+    "service": {"PySide6", "pyqtgraph", "qasync", "monitor.ui"},
 }
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from monitor.core.errors import UserError
+from monitor.core.persist import array_shape, load_state
 from monitor.core.symbols import SymbolError, normalize
 
 __all__ = ["AlertEngine", "AlertEvent", "AlertKind", "AlertRule", "AlertRuleError"]
@@ -127,6 +128,10 @@ class AlertEngine:
         self.rules = [r for r in self.rules if r.id != rule_id]
         self._watched = frozenset(r.symbol for r in self.rules)
 
+    def new_session(self) -> None:
+        """Forget what was seen of prices (limit states): a new provider session."""
+        self._state.clear()
+
     def symbols(self) -> frozenset[str]:
         """Symbols that have a rule (kept up to date by add/remove, not rebuilt per call)."""
         return self._watched
@@ -203,27 +208,64 @@ class AlertEngine:
 
     @classmethod
     def from_json(cls, data: object) -> tuple[AlertEngine, list[str]]:
+        """Rules from saved JSON (an array); bad entries are skipped and reported.
+
+        A rule is skipped when it is not an object or its symbol, kind or threshold is
+        missing, of the wrong type or invalid; a bad ``repeat``, ``armed`` (not true or
+        false) or ``hysteresis_pct`` (not a finite number from 0 to 20) is reported
+        and defaulted, the rule kept.
+        """
         engine = cls()
+        if not isinstance(data, list):
+            return engine, ["alerts file is not an array; no alerts loaded"]
         problems: list[str] = []
-        items: Iterable[object] = data if isinstance(data, list) else []
-        for item in items:
+        for item in data:
             if not isinstance(item, dict):
                 problems.append("skipped an alert that is not an object")
                 continue
             try:
-                engine.add(
-                    AlertRule(
-                        symbol=str(item.get("symbol", "")),
-                        kind=AlertKind(str(item.get("kind"))),
-                        value=float(item["value"]) if item.get("value") is not None else None,
-                        repeat=bool(item.get("repeat", False)),
-                        hysteresis_pct=float(item.get("hysteresis_pct", 0.5)),
-                        armed=bool(item.get("armed", True)),
-                    )
-                )
-            except (AlertRuleError, ValueError, TypeError) as e:
+                engine.add(_rule_from_json(item, problems))
+            except (AlertRuleError, ValueError, TypeError, OverflowError) as e:
                 problems.append(f"skipped alert {item.get('symbol')!r}: {e}")
         return engine, problems
+
+    @classmethod
+    def load(cls, path: Path) -> tuple[AlertEngine, list[str]]:
+        """Rules from ``path`` and messages for the user. Damage (see :mod:`monitor.core.persist`):
+
+        * unusable (not JSON, too big or deep, NaN/Infinity, not an array): renamed to
+          ``alerts.json.corrupt-<time>``; no rules and one message;
+        * some rules or fields bad (see :meth:`from_json`): the good rules are used and
+          the file is *copied* to ``alerts.json.corrupt-<time>``, so the next save
+          (an edit, or a rule firing) loses nothing the user had.
+        """
+        return load_state(path, cls.from_json, cls, array_shape)
+
+
+def _rule_from_json(item: dict[str, object], problems: list[str]) -> AlertRule:
+    """One saved rule; raises for a rule that cannot be used, reports and defaults the rest."""
+    symbol, kind, value = item.get("symbol"), item.get("kind"), item.get("value")
+    if not isinstance(symbol, str) or not isinstance(kind, str):
+        raise TypeError("symbol and kind must be text")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise TypeError("threshold must be a number")
+    rule = AlertRule(
+        symbol=symbol,
+        kind=AlertKind(kind),
+        value=None if value is None else float(value),
+    )
+    for name in ("repeat", "armed"):
+        flag = item.get(name, getattr(rule, name))
+        if isinstance(flag, bool):
+            setattr(rule, name, flag)
+        else:
+            problems.append(f"alert {symbol!r}: {name!r} is not true or false; default used")
+    h = item.get("hysteresis_pct", rule.hysteresis_pct)
+    if isinstance(h, int | float) and not isinstance(h, bool) and 0 <= h <= 20:
+        rule.hysteresis_pct = float(h)
+    else:
+        problems.append(f"alert {symbol!r}: hysteresis is not a number from 0 to 20; default used")
+    return rule
 
 
 def _message(rule: AlertRule, price: float, pct: float | None) -> str:

@@ -2,10 +2,16 @@
 
 Feed messages only touch this book; the UI reads it on its own timer. Columns (one
 array per field, one row per symbol) make a sort one ``argsort``, an export a slice,
-and history a 2-D ring buffer. Stale and duplicate ticks (older ``seq``, or older time
-when the provider sends no seq) are ignored, so a reconnect replay cannot move a
-price backwards. Rows touched since the last :meth:`QuoteBook.take_dirty` are in the
-dirty set.
+and history a 2-D ring buffer. Rows touched since the last
+:meth:`QuoteBook.take_dirty` are in the dirty set.
+
+Freshness is scoped. A provider's ``seq`` is only comparable within the connection
+that issued it (servers commonly number per connection), so each tick arrives with
+the *scope* of its connection and a new scope starts a new seq watermark. Within a
+scope a tick is dropped as a duplicate only when both its seq and its exchange time
+say it is old, so one absurd seq cannot pin a symbol; a tick with a time that cannot
+be real (minutes in the future, before 2000) is rejected and never becomes a
+watermark, so one absurd time cannot either.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from monitor.core.master import SymbolMaster
+from monitor.core.master import SymbolInfo, SymbolMaster
 from monitor.core.quotes import Quote, Tick
 from monitor.core.symbols import LimitRule, board_of, limit_pct, limit_prices
 
@@ -28,6 +34,8 @@ __all__ = ["Applied", "BookStats", "History", "QuoteBook"]
 _DAY_MS = 86_400_000
 _CST_MS = 8 * 3_600_000
 MAX_PRICE = 1_000_000.0  # no A-share trades anywhere near this; larger is a bad frame
+MIN_TIME_MS = 946_656_000_000  # 2000-01-01 CST: no tick of this market's feeds is older
+FUTURE_MS = 300_000  # a tick stamped more than 5 minutes ahead of its arrival is not real
 
 
 class Applied(enum.IntEnum):
@@ -35,14 +43,45 @@ class Applied(enum.IntEnum):
     DUPLICATE = 1
     OUT_OF_ORDER = 2
     INVALID = 3
+    BAD_TIME = 4
+    UNSUBSCRIBED = 5
 
 
 @dataclass(slots=True)
 class BookStats:
+    """What happened to every tick offered to the book, by outcome."""
+
     applied: int = 0
     duplicates: int = 0
     out_of_order: int = 0
-    invalid: int = 0
+    invalid: int = 0  # price or volume that cannot be real
+    bad_time: int = 0  # time in the future or before 2000
+    unsubscribed: int = 0  # a code nobody asked for
+
+    def dropped(self) -> int:
+        return (
+            self.duplicates + self.out_of_order + self.invalid + self.bad_time + self.unsubscribed
+        )
+
+    def main_drop(self, since: BookStats | None = None) -> str:
+        """The commonest reason ticks were dropped since ``since``: a field name, or ""."""
+        base = since or BookStats()
+        counts = {
+            name: getattr(self, name) - getattr(base, name)
+            for name in ("duplicates", "out_of_order", "invalid", "bad_time", "unsubscribed")
+        }
+        name, n = max(counts.items(), key=lambda kv: kv[1])
+        return name if n > 0 else ""
+
+    def copy(self) -> BookStats:
+        return BookStats(
+            self.applied,
+            self.duplicates,
+            self.out_of_order,
+            self.invalid,
+            self.bad_time,
+            self.unsubscribed,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +116,7 @@ class QuoteBook:
         "limit_pct",
     )
     _FLOAT_ZERO = ("volume", "turnover", "received_ms")
-    _INT = ("time_ms", "seq", "ticks", "hist_count")
+    _INT = ("time_ms", "seq", "scope", "ticks", "hist_count")
 
     def __init__(
         self,
@@ -92,6 +131,10 @@ class QuoteBook:
         self.rule = rule or LimitRule()
         self.history_points = history_points
         self.bucket_ms = max(1, int(bucket_seconds * 1000))
+        self.accept_new = True  # False: ticks for symbols without a row are dropped
+        self._init_rows(max(16, capacity))
+
+    def _init_rows(self, capacity: int) -> None:
         self.stats = BookStats()
         self.symbols: list[str] = []
         self.names: list[str] = []
@@ -111,15 +154,46 @@ class QuoteBook:
         self.received_ms: list[float] = []
         self.time_ms: list[int] = []
         self.seq: list[int] = []
+        self.scope: list[int] = []  # the connection session that set ``seq``
         self.ticks: list[int] = []
         self.hist_count: list[int] = []
         self.day: list[int] = []
         self.hist_bucket: list[int] = []
-        self.hist_price: npt.NDArray[np.float32] = np.empty((0, history_points), np.float32)
-        self.hist_volume: npt.NDArray[np.float32] = np.empty((0, history_points), np.float32)
-        self.hist_time: npt.NDArray[np.float64] = np.empty((0, history_points), np.float64)
+        self.hist_price: npt.NDArray[np.float32] = np.empty((0, self.history_points), np.float32)
+        self.hist_volume: npt.NDArray[np.float32] = np.empty((0, self.history_points), np.float32)
+        self.hist_time: npt.NDArray[np.float64] = np.empty((0, self.history_points), np.float64)
         self._cap = 0
-        self._alloc(max(16, capacity))
+        self._alloc(capacity)
+
+    def reset(self) -> None:
+        """Forget every quote, reference, history and counter: a new provider session.
+
+        Nothing a previous provider said (prices, previous close, limits, day OHLC,
+        volume, history) may survive into the next one. Rows and their symbols stay,
+        so views that hold row numbers keep working and simply show empty cells.
+        """
+        n = len(self.symbols)
+        nan = math.nan
+        for name in self._FLOAT_NAN:
+            getattr(self, name)[:] = [nan] * n
+        for name in self._FLOAT_ZERO:
+            getattr(self, name)[:] = [0.0] * n
+        for name in self._INT:
+            getattr(self, name)[:] = [0] * n
+        self.day[:] = [-1] * n
+        self.hist_bucket[:] = [-1] * n
+        self._hist_i[:] = [0] * n
+        self.hist_price[:n].fill(nan)
+        self.hist_volume[:n].fill(0.0)
+        self.hist_time[:n].fill(0.0)
+        self.stats = BookStats()
+        for r, sym in enumerate(self.symbols):
+            info = self.master.get(sym)
+            self.names[r] = info.name if info else ""
+            self.limit_pct[r] = self._limit_pct(sym, info)
+            if info is not None and info.prev_close:
+                self._set_prev_close(r, info.prev_close)
+        self._dirty = set(range(n))
 
     # --- storage -----------------------------------------------------------------
     def _alloc(self, cap: int) -> None:
@@ -187,14 +261,17 @@ class QuoteBook:
         self.symbols.append(symbol)
         info = self.master.get(symbol)
         self.names.append(info.name if info else "")
+        self.limit_pct[r] = self._limit_pct(symbol, info)
+        if info is not None and info.prev_close:
+            self._set_prev_close(r, info.prev_close)
+        return r
+
+    def _limit_pct(self, symbol: str, info: SymbolInfo | None) -> float:
         try:
             pct = limit_pct(board_of(symbol), st=bool(info and info.st), rule=self.rule)
         except ValueError:
             pct = None
-        self.limit_pct[r] = math.nan if pct is None else pct
-        if info is not None and info.prev_close:
-            self._set_prev_close(r, info.prev_close)
-        return r
+        return math.nan if pct is None else pct
 
     def ensure_all(self, symbols: Iterable[str]) -> None:
         for s in symbols:
@@ -251,27 +328,36 @@ class QuoteBook:
         r = self.ensure(symbol)
         self.names[r] = name
 
-    def apply(self, t: Tick, received_ms: float = 0.0) -> Applied:
+    def apply(self, t: Tick, received_ms: float = 0.0, scope: int = 0) -> Applied:
         """Fold one tick into the book; returns whether it was applied and why not."""
-        st = self.stats
-        dup, ooo = st.duplicates, st.out_of_order
-        if self.apply_many((t,), received_ms):
+        before = self.stats.copy()
+        if self.apply_many((t,), received_ms, scope):
             return Applied.APPLIED
-        if st.duplicates != dup:
+        st = self.stats
+        if st.duplicates != before.duplicates:
             return Applied.DUPLICATE
-        if st.out_of_order != ooo:
+        if st.out_of_order != before.out_of_order:
             return Applied.OUT_OF_ORDER
+        if st.bad_time != before.bad_time:
+            return Applied.BAD_TIME
+        if st.unsubscribed != before.unsubscribed:
+            return Applied.UNSUBSCRIBED
         return Applied.INVALID
 
-    def apply_many(self, ticks: Iterable[Tick], received_ms: float = 0.0) -> int:
+    def apply_many(self, ticks: Iterable[Tick], received_ms: float = 0.0, scope: int = 0) -> int:
         """Apply ticks in order; returns how many were applied.
+
+        ``received_ms`` is the wall time the frame arrived (0: unknown, no future
+        check); ``scope`` identifies the connection session the ticks came from.
 
         The one implementation of a tick's effect. It is the hot path (every tick of
         every frame), so columns are bound to locals once per frame instead of being
         looked up on ``self`` for each of their ~30 uses per tick.
         """
-        row_of, ensure = self._row.get, self.ensure
+        row_of, ensure, accept_new = self._row.get, self.ensure, self.accept_new
         last, seq_col, time_col, recv = self.last, self.seq, self.time_ms, self.received_ms
+        scope_col = self.scope
+        latest_ok = received_ms + FUTURE_MS if received_ms > 0 else float("inf")
         n_ticks, day_col, prev_col = self.ticks, self.day, self.prev_close
         open_col, high_col, low_col = self.open, self.high, self.low
         vol_col, turn_col, names = self.volume, self.turnover, self.names
@@ -279,15 +365,21 @@ class QuoteBook:
         hist_price, hist_volume, hist_time = self.hist_price, self.hist_volume, self.hist_time
         bucket_ms, points = self.bucket_ms, self.history_points
         dirty_add = self._dirty.add
-        applied = invalid = duplicates = out_of_order = 0
+        applied = invalid = duplicates = out_of_order = bad_time = unsubscribed = 0
         for t in ticks:
             price = t.price
             time_ms = t.time_ms
-            if not (0.0 < price < MAX_PRICE) or t.volume < 0 or time_ms <= 0:
+            if not (0.0 < price < MAX_PRICE) or t.volume < 0:
                 invalid += 1
+                continue
+            if not MIN_TIME_MS < time_ms <= latest_ok:
+                bad_time += 1
                 continue
             r = row_of(t.symbol)
             if r is None:
+                if not accept_new:
+                    unsubscribed += 1
+                    continue
                 r = ensure(t.symbol)
                 hist_price, hist_volume, hist_time = (
                     self.hist_price,
@@ -295,10 +387,14 @@ class QuoteBook:
                     self.hist_time,
                 )  # may have grown
             seq = t.seq
-            if seq and seq <= seq_col[r]:
+            if scope_col[r] != scope:
+                scope_col[r] = scope  # a new connection: its seq starts a new watermark
+                seq_col[r] = 0
+            last_time = time_col[r]
+            if seq and seq <= seq_col[r] and time_ms <= last_time:
                 duplicates += 1
                 continue
-            if time_ms < time_col[r]:
+            if time_ms < last_time:
                 out_of_order += 1
                 continue
             day = (time_ms + _CST_MS) // _DAY_MS
@@ -361,6 +457,8 @@ class QuoteBook:
         st.invalid += invalid
         st.duplicates += duplicates
         st.out_of_order += out_of_order
+        st.bad_time += bad_time
+        st.unsubscribed += unsubscribed
         return applied
 
     def _new_day(self, r: int, day: int) -> None:

@@ -8,6 +8,7 @@ example one exported from their broker (often GBK-encoded, with Chinese headers)
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -68,6 +69,12 @@ class SymbolMaster:
 
     def symbols(self) -> list[str]:
         return list(self._by_symbol)
+
+    def forget_reference_prices(self) -> None:
+        """Drop every previous close: it belongs to the provider that served it."""
+        for sym, info in self._by_symbol.items():
+            if info.prev_close is not None:
+                self._by_symbol[sym] = dataclasses.replace(info, prev_close=None)
 
     def merge(self, other: SymbolMaster) -> None:
         """Add or replace entries from ``other``."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-__all__ = ["SHANGHAI", "Quote", "Tick", "ms_to_iso", "normalize_epoch_ms"]
+__all__ = ["MAX_SEQ", "SHANGHAI", "Quote", "Tick", "ms_to_iso", "normalize_epoch_ms"]
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8), "CST")
 
@@ -36,16 +36,36 @@ class Tick(msgspec.Struct, frozen=True, gc=False):
     name: str | None = None
 
 
+MAX_SEQ = (1 << 63) - 1  # a provider sequence number beyond int64 cannot be real
+
+
 def normalize_epoch_ms(value: float) -> int:
-    """Epoch seconds or milliseconds -> milliseconds (values below 1e11 are seconds)."""
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"bad timestamp {value!r}")
-    return int(value * 1000) if value < 1e11 else int(value)
+    """Epoch seconds, milliseconds, microseconds or nanoseconds -> milliseconds.
+
+    The unit is told by magnitude (providers document milliseconds but send seconds
+    too, and some servers microseconds): below 1e11 seconds, below 1e14 ms, below
+    1e17 µs, below 1e20 ns. Anything else raises ``ValueError``: it cannot be a time.
+    """
+    if value.__class__ is int:
+        if not 0 < value < 10**20:
+            raise ValueError(f"bad timestamp {str(value)[:24]}")
+    elif not (math.isfinite(value) and 0 < value < 1e20):
+        raise ValueError(f"bad timestamp {str(value)[:24]}")
+    if value < 1e11:
+        return int(value * 1000)
+    if value < 1e14:
+        return int(value)
+    if value < 1e17:
+        return int(value // 1000)
+    return int(value // 1_000_000)
 
 
 def ms_to_iso(ms: int) -> str:
     """ISO 8601 in China time with an explicit +08:00 offset, to the millisecond."""
-    t = dt.datetime.fromtimestamp(ms / 1000, SHANGHAI)
+    try:
+        t = dt.datetime.fromtimestamp(ms / 1000, SHANGHAI)
+    except (ValueError, OverflowError, OSError):
+        return ""  # not a representable time: an empty cell, never a crash
     return t.isoformat(timespec="milliseconds")
 
 

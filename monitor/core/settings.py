@@ -1,24 +1,43 @@
 """User settings: provider, colours, theme, refresh rate, language, alert sound; validated.
 
 The token is not stored here: it lives in the OS keyring, or where none exists in a
-separate file created with mode 0600 (see :mod:`monitor.ui.secrets`).
+separate file created with mode 0600 (see :mod:`monitor.secrets`).
+
+Every field has its own check (type, range, finite, length), used by
+:meth:`Settings.validate` and by :meth:`Settings.from_json`, so a bad value in the file
+resets only itself. Damage in ``settings.json`` (see :mod:`monitor.core.persist`):
+
+* unusable (not JSON, too big or deep, NaN/Infinity, not an object): renamed to
+  ``settings.json.corrupt-<time>``; defaults and one message;
+* a setting of the wrong type or out of range, or a provider URL that does not work:
+  that setting is reported and defaulted (a bad URL resets the provider to the
+  simulator and keeps the URL), the rest is used, and the file is *copied* to
+  ``settings.json.corrupt-<time>`` so the next save loses nothing the user had.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from monitor.core.errors import UserError
-from monitor.core.persist import load_json, save_json
+from monitor.core.persist import json_problem, load_state, object_shape, save_json
 
 __all__ = ["PROVIDERS", "THEMES", "Settings", "SettingsError"]
 
 PROVIDERS = ("simulator", "alltick", "generic")
 THEMES = ("auto", "light", "dark")
+LANGUAGES = ("auto", "zh", "en")
 ALLTICK_URL = "wss://quote.alltick.co/quote-stock-b-ws-api"
+MAX_TEXT = 4096  # URLs and paths
+UI_DEPTH = 8  # the window's own state: flat today
+
+Check = Callable[[object], None]  # raises SettingsError for a value that cannot work
 
 
 class SettingsError(UserError):
@@ -45,30 +64,17 @@ class Settings:
     ui: dict[str, Any] = field(default_factory=dict)  # geometry, header state, current list
 
     def validate(self) -> Settings:
-        """Return self or raise :class:`SettingsError` naming the bad setting."""
-        if self.provider not in PROVIDERS:
-            raise SettingsError("provider must be one of {0}", ", ".join(PROVIDERS))
+        """Return self or raise :class:`SettingsError` naming the bad setting.
+
+        Checks every field (type, range, NaN/Infinity, length), then the URL of the
+        chosen provider.
+        """
+        for f in fields(self):
+            _CHECKS[f.name](getattr(self, f.name))
         if self.provider == "alltick":
             _check_ws_url("AllTick URL", self.alltick_url)
         if self.provider == "generic":
             _check_ws_url("batch-subscribe URL", self.generic_url)
-        if not 1 <= self.max_codes <= 100_000:
-            raise SettingsError("codes per connection must be between 1 and 100000")
-        if not 5 <= self.refresh_hz <= 30:
-            raise SettingsError("refresh rate must be between 5 and 30 per second")
-        if self.language not in ("auto", "zh", "en"):
-            raise SettingsError("language must be auto, zh or en")
-        if self.theme not in THEMES:
-            raise SettingsError("theme must be auto, light or dark")
-        if self.alert_sound not in ("beep", "none"):
-            if not self.alert_sound.lower().endswith(".wav"):
-                raise SettingsError("alert sound must be a .wav file: {0}", self.alert_sound)
-            if not Path(self.alert_sound).is_file():
-                raise SettingsError("alert sound file not found: {0}", self.alert_sound)
-        if not 5 <= self.stale_seconds <= 3600:
-            raise SettingsError("stale after must be between 5 and 3600 seconds")
-        if self.ca_file and not Path(self.ca_file).is_file():
-            raise SettingsError("CA file not found: {0}", self.ca_file)
         return self
 
     def with_(self, **changes: Any) -> Settings:
@@ -79,7 +85,11 @@ class Settings:
 
     @classmethod
     def from_json(cls, data: object) -> tuple[Settings, list[str]]:
-        """Known keys of the right type are taken; the rest are reported and defaulted."""
+        """Known keys with a valid value are taken; the rest are reported and defaulted.
+
+        Unknown keys are ignored. A provider whose URL does not work is reset to the
+        simulator (its URL is kept, for the user to fix).
+        """
         if not isinstance(data, dict):
             return cls(), ["settings file is not an object; defaults used"]
         defaults = cls()
@@ -89,28 +99,14 @@ class Settings:
             if f.name not in data:
                 continue
             value, default = data[f.name], getattr(defaults, f.name)
-            if isinstance(default, bool) and not isinstance(value, bool):
-                problems.append(f"setting {f.name!r} ignored: expected true or false")
-            elif (
-                isinstance(default, float)
-                and isinstance(value, int | float)
-                and not isinstance(value, bool)
-            ):
-                kw[f.name] = float(value)
-            elif type(value) is not type(default):
-                problems.append(f"setting {f.name!r} ignored: wrong type")
-            else:
-                kw[f.name] = value
-        s = cls(**kw)
-        # A bad cosmetic setting resets only itself (a deleted sound file must not
-        # cost the user their provider settings).
-        cosmetic: dict[str, Any] = {"theme": "auto", "language": "auto", "alert_sound": "beep"}
-        for name, default in cosmetic.items():
             try:
-                replace(cls(), **{name: getattr(s, name)}).validate()
+                _CHECKS[f.name](value)
             except SettingsError as e:
-                problems.append(f"{e}; {default!r} used")
-                s = replace(s, **{name: default})
+                shown = json.dumps(default, ensure_ascii=False)
+                problems.append(f"setting {f.name!r} ignored: {e}; {shown} used")
+                continue
+            kw[f.name] = float(value) if isinstance(default, float) else value
+        s = cls(**kw)
         try:
             s.validate()
         except SettingsError as e:
@@ -118,20 +114,130 @@ class Settings:
             s = replace(s, provider="simulator")
             try:
                 s.validate()
-            except SettingsError as e2:
+            except SettingsError as e2:  # pragma: no cover - every field passed its check
                 problems.append(f"{e2}; all settings reset")
                 s = cls(ui=s.ui)
         return s, problems
 
     @classmethod
     def load(cls, path: Path) -> tuple[Settings, list[str]]:
-        data, problem = load_json(path)
-        if data is None:
-            return cls(), [problem] if problem else []
-        return cls.from_json(data)
+        """Settings from ``path`` and messages for the user; damage handled as the module says."""
+        return load_state(path, cls.from_json, cls, object_shape)
 
     def save(self, path: Path) -> None:
         save_json(path, self.to_json())
+
+
+# --- one check per field -------------------------------------------------------------
+# Each raises SettingsError for a value of any type that cannot work. The reasons the
+# dialog can produce keep their own templates (translated in the UI).
+def _one_of(choices: tuple[str, ...], error: Callable[[], SettingsError]) -> Check:
+    def check(v: object) -> None:
+        if not isinstance(v, str) or v not in choices:
+            raise error()
+
+    return check
+
+
+def _text(label: str) -> Check:
+    def check(v: object) -> None:
+        if not isinstance(v, str) or len(v) > MAX_TEXT:
+            raise SettingsError("{0} must be text, at most {1} characters", label, MAX_TEXT)
+
+    return check
+
+
+def _flag(label: str) -> Check:
+    def check(v: object) -> None:
+        if not isinstance(v, bool):
+            raise SettingsError("{0} must be true or false", label)
+
+    return check
+
+
+def _whole(label: str, lo: int, hi: int, error: Callable[[], SettingsError] | None = None) -> Check:
+    def check(v: object) -> None:
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise SettingsError("{0} must be a whole number", label)
+        if not lo <= v <= hi:
+            raise (
+                error()
+                if error
+                else SettingsError("{0} must be between {1} and {2}", label, lo, hi)
+            )
+
+    return check
+
+
+def _number(label: str, lo: float, hi: float) -> Check:
+    def check(v: object) -> None:
+        if not isinstance(v, int | float) or isinstance(v, bool):
+            raise SettingsError("{0} must be a finite number", label)
+        if isinstance(v, float) and not math.isfinite(v):
+            raise SettingsError("{0} must be a finite number", label)
+        if not lo <= v <= hi:  # exact for any int, however large
+            raise SettingsError("{0} must be between {1} and {2}", label, f"{lo:g}", f"{hi:g}")
+
+    return check
+
+
+def _check_ca_file(v: object) -> None:
+    _text("CA file")(v)
+    if v and not Path(str(v)).is_file():
+        raise SettingsError("CA file not found: {0}", v)
+
+
+def _check_alert_sound(v: object) -> None:
+    _text("alert sound")(v)
+    v = str(v)
+    if v in ("beep", "none"):
+        return
+    if not v.lower().endswith(".wav"):
+        raise SettingsError("alert sound must be a .wav file: {0}", v)
+    if not Path(v).is_file():
+        raise SettingsError("alert sound file not found: {0}", v)
+
+
+def _check_ui(v: object) -> None:
+    if not isinstance(v, dict) or json_problem(v, UI_DEPTH) is not None:
+        raise SettingsError("{0} must be an object of plain values", "window state")
+
+
+_CHECKS: dict[str, Check] = {
+    "provider": _one_of(
+        PROVIDERS, lambda: SettingsError("provider must be one of {0}", ", ".join(PROVIDERS))
+    ),
+    "alltick_url": _text("AllTick URL"),
+    "generic_url": _text("batch-subscribe URL"),
+    "max_codes": _whole(
+        "codes per connection",
+        1,
+        100_000,
+        lambda: SettingsError("codes per connection must be between 1 and 100000"),
+    ),
+    "ca_file": _check_ca_file,
+    "red_up": _flag("red for up"),
+    "refresh_hz": _whole(
+        "refresh rate",
+        5,
+        30,
+        lambda: SettingsError("refresh rate must be between 5 and 30 per second"),
+    ),
+    "language": _one_of(LANGUAGES, lambda: SettingsError("language must be auto, zh or en")),
+    "theme": _one_of(THEMES, lambda: SettingsError("theme must be auto, light or dark")),
+    "discreet_compact": _flag("discreet mode shrinks the window"),
+    "alert_sound": _check_alert_sound,
+    "stale_seconds": _whole(
+        "stale after",
+        5,
+        3600,
+        lambda: SettingsError("stale after must be between 5 and 3600 seconds"),
+    ),
+    "sim_symbols": _whole("simulated symbols", 1, 10_000),
+    "sim_rate": _number("simulated ticks per second", 1, 100_000),
+    "export_dir": _text("export folder"),
+    "ui": _check_ui,
+}
 
 
 _WS_URL = re.compile(

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from monitor.core.errors import UserError
-from monitor.core.persist import load_json, save_json
+from monitor.core.persist import load_state, save_json
 from monitor.core.symbols import SymbolError, normalize
 
 __all__ = ["DEFAULT_LIST", "WatchlistError", "Watchlists"]
@@ -31,6 +31,14 @@ DEFAULT_SYMBOLS = (  # the seed article's ten names
 )
 MAX_NAME = 40
 MAX_SYMBOLS = 20_000
+
+
+def _shape(data: object) -> str | None:
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    if not isinstance(data.get("lists"), list):
+        return "no 'lists' array"
+    return None
 
 
 class WatchlistError(UserError):
@@ -149,35 +157,63 @@ class Watchlists:
 
     @classmethod
     def from_json(cls, data: object) -> tuple[Watchlists, list[str]]:
-        """Rebuild from saved JSON; bad entries are dropped and reported, never fatal."""
+        """Rebuild from saved JSON; bad entries are dropped and reported, never fatal.
+
+        Kept: every list with a text name (cut to :data:`MAX_NAME` characters, a
+        duplicate name gets a ``'``), its valid symbols (at most :data:`MAX_SYMBOLS`).
+        Reported: lists without a name, a ``symbols`` that is not an array, symbols
+        that are not A-share codes, names cut short, symbols beyond the cap.
+        """
         problems: list[str] = []
         lists: dict[str, list[str]] = {}
-        items = data.get("lists") if isinstance(data, dict) else None
-        if not isinstance(items, list):
+        if _shape(data) is not None:
             return cls(), ["watchlists file has no 'lists' array; started with the default list"]
-        for item in items:
+        assert isinstance(data, dict)
+        for item in data["lists"]:
             if not isinstance(item, dict) or not isinstance(item.get("name"), str):
                 problems.append("skipped a list without a name")
                 continue
+            raw_name: str = item["name"]
+            name = raw_name.strip()[:MAX_NAME] or "list"
+            if len(raw_name.strip()) > MAX_NAME:
+                problems.append(f"list {raw_name!r}: name shortened to {name!r}")
+            raw_syms = item.get("symbols", [])
+            if not isinstance(raw_syms, list):
+                problems.append(f"list {raw_name!r}: its symbols are not an array; list left empty")
+                raw_syms = []
             syms: list[str] = []
-            for s in item.get("symbols") or []:
+            for s in raw_syms:
+                if isinstance(s, bool) or not isinstance(s, str | int):
+                    problems.append(f"list {raw_name!r}: dropped a symbol that is not text")
+                    continue
                 try:
                     syms.append(normalize(str(s)))
                 except SymbolError as e:
-                    problems.append(f"list {item['name']!r}: dropped {e}")
-            name = item["name"].strip()[:MAX_NAME] or "list"
+                    problems.append(f"list {raw_name!r}: dropped {e}")
+            syms = list(dict.fromkeys(syms))
+            if len(syms) > MAX_SYMBOLS:
+                problems.append(
+                    f"list {raw_name!r}: {len(syms) - MAX_SYMBOLS} symbols beyond "
+                    f"{MAX_SYMBOLS} dropped"
+                )
+                syms = syms[:MAX_SYMBOLS]
             while name in lists:
                 name += "'"
-            lists[name] = list(dict.fromkeys(syms))
+            lists[name] = syms
         return (cls(lists) if lists else cls()), problems
 
     @classmethod
     def load(cls, path: Path) -> tuple[Watchlists, list[str]]:
-        data, problem = load_json(path)
-        if data is None:
-            return cls(), [problem] if problem else []
-        wl, problems = cls.from_json(data)
-        return wl, problems
+        """Lists from ``path`` and messages for the user. Damage (see :mod:`monitor.core.persist`):
+
+        * unusable (not JSON, too big or deep, NaN/Infinity, not an object with a
+          ``lists`` array): renamed to ``watchlists.json.corrupt-<time>``; the default
+          list and one message;
+        * some entries bad (see :meth:`from_json`): the good lists are used and the file
+          is *copied* to ``watchlists.json.corrupt-<time>``, so the next save (the
+          first edit) loses nothing the user had.
+        """
+        return load_state(path, cls.from_json, cls, _shape)
 
     def save(self, path: Path) -> None:
         save_json(path, self.to_json())

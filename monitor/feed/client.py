@@ -59,7 +59,11 @@ _YIELD_EVERY = 128  # frames read back-to-back before the reader lets other work
 _ws_log = logging.getLogger("monitor.feed.ws")
 _ws_log.addFilter(RedactFilter())
 
-TickSink = Callable[[list[Tick], float], None]
+# (ticks, received wall ms, connection scope) -> how many the consumer applied.
+TickSink = Callable[[list[Tick], float, int], int]
+# Every connection session gets a scope no other has had in this process: a provider's
+# seq is only comparable within the connection that issued it.
+_SCOPES = itertools.count(1)
 _STABLE_AFTER = 5.0  # seconds live before an outage counts as new (backoff restarts)
 
 
@@ -101,9 +105,11 @@ class PoolState:
 class FeedStats:
     """Cumulative counters; rates are computed by whoever samples them."""
 
-    ticks: int = 0
+    ticks: int = 0  # decoded from frames
+    applied: int = 0  # taken by the consumer (the book): what the status counts
     frames: int = 0
     bad_frames: int = 0
+    bad_by_kind: dict[str, int] = field(default_factory=dict)
     reconnects: int = 0
     requests: int = 0
     rate_limited: int = 0
@@ -152,6 +158,7 @@ class _Connection:
         self.task: asyncio.Task[None] | None = None
         self.sent_order: list[str] = []  # the list as last sent, for truncation checks
         self.sent_at = 0.0
+        self.scope = 0
 
     # --- lifecycle ---------------------------------------------------------------
     def start(self) -> None:
@@ -251,6 +258,7 @@ class _Connection:
             raise _Fatal("certificate verification failed: {0}", e.verify_message) from None
         async with ws:
             self.ws = ws
+            self.scope = next(_SCOPES)
             self.sent, self.sent_wildcard = set(), False  # a new connection has nothing
             self._last_rx = asyncio.get_running_loop().time()
             self._live_since = time.monotonic()
@@ -280,6 +288,7 @@ class _Connection:
         loop = asyncio.get_running_loop()
         is_alltick = self.cfg.protocol is Protocol.ALLTICK
         last_tick = stats.last_tick
+        scope = self.scope
         burst = 0
         try:
             async for frame in ws:
@@ -302,16 +311,17 @@ class _Connection:
                         ticks, notice = generic.decode(frame, int(now * 1000))
                         if notice is not None:
                             self._on_notice(notice)
-                except ProtocolError as e:
-                    stats.bad_frames += 1
-                    pool._log_bad_frame(self.number, e, frame)
+                except _Fatal:
+                    raise
+                except Exception as e:  # one bad frame costs one frame, never the connection
+                    pool._bad_frame(self.number, e, frame)
                     continue
                 if ticks:
                     stats.ticks += len(ticks)
                     for t in ticks:
                         last_tick[t.symbol] = now
                     try:
-                        pool.sink(ticks, now * 1000.0)
+                        stats.applied += pool.sink(ticks, now * 1000.0, scope)
                     except Exception:  # a consumer bug must not kill the feed
                         log.exception("tick sink failed")
         except ConnectionClosed as e:
@@ -335,6 +345,7 @@ class _Connection:
             self._last_request = asyncio.get_running_loop().time() + max(
                 0.0, 1.0 - self.cfg.min_request_interval
             )
+            self.pool._last_slot = max(self.pool._last_slot, self._last_request)
             self._resend = True
             self._wake.set()
             return
@@ -348,20 +359,24 @@ class _Connection:
     # --- writing -----------------------------------------------------------------
     async def _writer(self, ws: ClientConnection) -> None:
         cfg = self.cfg
+        pool = self.pool
         loop = asyncio.get_running_loop()
         while True:
             await self._wake.wait()
             if cfg.debounce > 0:
                 await asyncio.sleep(cfg.debounce)
-            wait = self._last_request + cfg.min_request_interval - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
             self._wake.clear()
-            for frame in self._frames():
+            frames = self._frames()
+            for frame in frames:
+                # The provider's spacing: on this connection, and across the token's
+                # connections (AllTick: ≥ 1 s and ≥ 2–3 s). Re-checked after each sleep:
+                # another connection may have taken the slot meanwhile.
+                while (wait := pool._next_slot(self) - loop.time()) > 0:
+                    await asyncio.sleep(wait)
+                pool._took_slot(self, loop.time())  # before the await: the slot is ours
                 await ws.send(frame)
-                self._last_request = loop.time()
-                self.pool.stats.requests += 1
-                self.pool._request_sent(self.number, frame)
+                pool.stats.requests += 1
+                pool._request_sent(self.number, frame)
 
     def _frames(self) -> list[str]:
         """Frames that bring the server from ``sent`` to ``desired``; updates ``sent``."""
@@ -413,6 +428,17 @@ class _Connection:
                 raise _Lost("no reply for {0} s (heartbeat timeout)", f"{silent:.0f}")
 
 
+def _frame_error_kind(err: Exception) -> str:
+    """A short, stable name for why a frame was refused (the counters' keys).
+
+    Codec errors start with what was wrong ("seq out of range: …", "tick_time: …",
+    "not an AllTick message: …"); anything else is named by its exception type.
+    """
+    if isinstance(err, ProtocolError):
+        return str(err).split(":", 1)[0][:40]
+    return type(err).__name__
+
+
 def _describe(e: BaseException) -> Reason:
     if isinstance(e, _Ended):
         return e.why
@@ -457,11 +483,12 @@ class FeedPool:
         self.wildcard = False
         self.overflow: list[str] = []  # symbols beyond max_connections * max_codes
         self._started = False
-        self._bad_logged = 0
         self._stopping: set[asyncio.Task[None]] = set()
         self.cap = config.max_codes  # lowered if the provider turns out to cap lower
         self.truncation_check_after = 15.0  # seconds after a subscription
         self._checker: asyncio.Task[None] | None = None
+        self._last_slot = float("-inf")  # loop time of the pool's last request
+        self._last_slot_scope = 0  # the WebSocket it went on (a reconnect is another one)
 
     # --- public API --------------------------------------------------------------
     async def start(self) -> None:
@@ -638,22 +665,42 @@ class FeedPool:
             except Exception:
                 log.exception("state callback failed")
 
+    def _next_slot(self, conn: _Connection) -> float:
+        """Loop time from which ``conn`` may send its next request."""
+        own = conn._last_request + self.config.min_request_interval
+        if self._last_slot_scope in (0, conn.scope):
+            return own
+        return max(own, self._last_slot + self.config.cross_request_interval)
+
+    def _took_slot(self, conn: _Connection, at: float) -> None:
+        conn._last_request = at
+        self._last_slot = at
+        self._last_slot_scope = conn.scope
+
     def _request_sent(self, number: int, frame: str) -> None:
         log.debug("connection %d sent %.200s", number, frame)
         if self.on_request is not None:
             self.on_request(number, frame)
 
-    def _log_bad_frame(self, number: int, err: Exception, frame: str | bytes) -> None:
-        # Log the first few in full, then one line per thousand, so a flood of garbage
-        # cannot fill the disk.
-        self._bad_logged += 1
-        if self._bad_logged <= 10 or self._bad_logged % 1000 == 0:
+    def _bad_frame(self, number: int, err: Exception, frame: str | bytes) -> None:
+        """Count a frame that could not be used, by kind; log each kind once.
+
+        Then one line per thousand, so a flood of garbage cannot fill the disk. The
+        sample is cut short and has the token removed.
+        """
+        stats = self.stats
+        stats.bad_frames += 1
+        kind = _frame_error_kind(err)
+        n = stats.bad_by_kind[kind] = stats.bad_by_kind.get(kind, 0) + 1
+        stats.last_error = f"bad frame ({kind}): {str(err)[:120]}"
+        if n == 1 or stats.bad_frames % 1000 == 0:
             shown = frame[:200] if isinstance(frame, str) else repr(frame[:200])
             log.warning(
-                "connection %d: bad frame #%d: %s: %s",
+                "connection %d: bad frame #%d (%s): %s: %s",
                 number,
-                self._bad_logged,
-                err,
+                stats.bad_frames,
+                kind,
+                str(err)[:200],
                 redact(shown, self.config.token),
             )
 

@@ -47,6 +47,9 @@ class FeedConfig:
     max_codes: int | None = None  # per connection; None = no cap
     max_connections: int = 10
     min_request_interval: float = 0.0  # seconds between subscription requests, per connection
+    # Seconds between two requests on *different* connections of the token (AllTick's
+    # docs say 2 s in English and 3 s in Chinese since 2025-04; 3 s satisfies both).
+    cross_request_interval: float = 0.0
     debounce: float = 0.05  # coalesce edits arriving within this window
     heartbeat_interval: float = 10.0
     heartbeat_timeout: float = 30.0
@@ -57,6 +60,10 @@ class FeedConfig:
     code_style: CodeStyle = "suffixed"  # generic: "suffixed" (600519.SH) or "bare" (600519)
     backoff: BackoffFactory = field(default=exponential_backoff)
     http_base: str | None = None  # AllTick HTTP API base for previous closes
+    kline_interval: float = 1.0  # seconds between batch K-line requests (the plan's spacing)
+    kline_batch: int = 500  # items per batch K-line request (the plan's cap; All-CN: 500)
+    http_deadline: float = 30.0  # seconds for one side-channel request, body included
+    http_max_body: int = 32 << 20  # bytes; the whole-market symbol list is ~0.5 MB
 
     @classmethod
     def for_url(
@@ -90,7 +97,11 @@ class FeedConfig:
             token = qs["token"][0]
         defaults: dict[str, object] = {}
         if proto is Protocol.ALLTICK:
-            defaults = {"max_codes": 3000, "min_request_interval": 1.0}
+            defaults = {
+                "max_codes": 3000,
+                "min_request_interval": 1.0,
+                "cross_request_interval": 3.0,
+            }
         defaults.update(kw)
         register_secret(token)
         cfg = cls(url=url, protocol=proto, token=token, **defaults)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import ssl
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -34,7 +35,16 @@ _GET_BATCH = 50
 
 
 class HttpError(Exception):
-    """An HTTP side-channel request failed; the message is safe to show (no token)."""
+    """An HTTP side-channel request failed; the message is safe to show (no token).
+
+    ``status`` is the HTTP status where there was one (404: the provider does not
+    serve this at all, so asking again will not help); ``ret`` the provider's code.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, ret: int | None = None):
+        super().__init__(message)
+        self.status = status
+        self.ret = ret
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,22 +71,48 @@ def _opener(cfg: FeedConfig) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(*handlers)
 
 
-def _get(cfg: FeedConfig, url: str, data: bytes | None = None, timeout: float = 10.0) -> Any:
+def _get(
+    cfg: FeedConfig,
+    url: str,
+    data: bytes | None = None,
+    timeout: float = 10.0,
+) -> Any:
+    """One request, its whole body within the config's deadline and size cap, as JSON.
+
+    Every failure — unreachable, HTTP error, a body that trickles or never ends,
+    truncated or deeply nested JSON — is one :class:`HttpError` with a short reason.
+    """
+    shown = redact(url, cfg.token)[:120]
     req = urllib.request.Request(url, data=data, method="POST" if data else "GET")
     if data:
         req.add_header("Content-Type", "application/json")
+    deadline, max_body = cfg.http_deadline, cfg.http_max_body
+    end = time.monotonic() + deadline
     try:
-        with _opener(cfg).open(req, timeout=timeout) as resp:
-            body = resp.read()
+        with _opener(cfg).open(req, timeout=min(timeout, deadline)) as resp:
+            chunks: list[bytes] = []
+            size = 0
+            while chunk := resp.read1(65536):
+                size += len(chunk)
+                if size > max_body:
+                    raise HttpError(f"reply from {shown} is larger than {max_body:,} bytes")
+                if time.monotonic() > end:
+                    raise HttpError(f"reply from {shown} took longer than {deadline:g} s")
+                chunks.append(chunk)
+            body = b"".join(chunks)
+    except HttpError:
+        raise
     except urllib.error.HTTPError as e:
-        raise HttpError(f"HTTP {e.code} from {redact(url, cfg.token)}") from None
+        raise HttpError(f"HTTP {e.code} from {shown}", status=e.code) from None
     except (urllib.error.URLError, OSError, TimeoutError) as e:
         reason = getattr(e, "reason", e)
-        raise HttpError(f"cannot reach {redact(url, cfg.token)}: {reason}") from None
+        raise HttpError(f"cannot reach {shown}: {reason}") from None
+    except Exception as e:  # http.client's IncompleteRead, a bad status line …
+        raise HttpError(f"bad reply from {shown}: {type(e).__name__}") from None
     try:
         return json.loads(body)
-    except ValueError:
-        raise HttpError(f"not JSON from {redact(url, cfg.token)}") from None
+    except (ValueError, RecursionError):
+        raise HttpError(f"not JSON from {shown}") from None
 
 
 async def fetch_master(cfg: FeedConfig) -> SymbolMaster:
@@ -84,8 +120,8 @@ async def fetch_master(cfg: FeedConfig) -> SymbolMaster:
     data = await asyncio.to_thread(_get, cfg, cfg.http_url("/symbols"))
     try:
         return SymbolMaster.from_records(data)
-    except MasterError as e:
-        raise HttpError(f"bad symbol master: {e}") from None
+    except (MasterError, ValueError, TypeError, OverflowError) as e:
+        raise HttpError(f"bad symbol list: {str(e)[:160]}") from None
 
 
 def _f(value: object) -> float | None:
@@ -166,7 +202,12 @@ def _batch(cfg: FeedConfig, symbols: Sequence[str], *, as_get: bool = False) -> 
         url += "?" + urllib.parse.urlencode({"token": cfg.token or ""})
         reply = _get(cfg, url, data=body.encode())
     if not isinstance(reply, dict) or reply.get("ret") != 200:
-        raise HttpError(f"batch-kline: ret {reply.get('ret') if isinstance(reply, dict) else '?'}")
+        ret = reply.get("ret") if isinstance(reply, dict) else None
+        msg = str(reply.get("msg", ""))[:80] if isinstance(reply, dict) else ""
+        raise HttpError(
+            f"batch-kline: ret {ret if ret is not None else '?'} {msg}".rstrip(),
+            ret=ret if isinstance(ret, int) else None,
+        )
     out = []
     for item in (reply.get("data") or {}).get("kline_list") or []:
         if isinstance(item, dict) and isinstance(item.get("code"), str):
@@ -179,9 +220,9 @@ async def fetch_daily(
     symbols: Sequence[str],
     on_bar: Callable[[DayBar], None],
     *,
-    batch_size: int = 100,
+    batch_size: int | None = None,
     concurrency: int = 8,
-    batch_interval: float = 1.0,
+    batch_interval: float | None = None,
     stop: asyncio.Event | None = None,
 ) -> int:
     """Fetch daily bars for ``symbols``, calling ``on_bar`` as each arrives; returns the count.
@@ -196,6 +237,8 @@ async def fetch_daily(
     symbols = list(symbols)
     if not symbols:
         return 0
+    interval = cfg.kline_interval if batch_interval is None else batch_interval
+    batch_size = cfg.kline_batch if batch_size is None else batch_size
     for as_get in (False, True):
         if batch_size <= 1:
             break
@@ -203,14 +246,22 @@ async def fetch_daily(
         size = min(batch_size, _GET_BATCH) if as_get else batch_size
         try:
             for i in range(0, len(symbols), size):
-                if stop is not None and stop.is_set():
-                    return done
                 chunk = symbols[i : i + size]
-                for bar in await asyncio.to_thread(_batch, cfg, chunk, as_get=as_get):
+                for attempt in range(6):
+                    if stop is not None and stop.is_set():
+                        return done
+                    if i or attempt:  # the provider's spacing between batch requests
+                        await asyncio.sleep(interval * (attempt + 1))
+                    try:
+                        bars = await asyncio.to_thread(_batch, cfg, chunk, as_get=as_get)
+                        break
+                    except HttpError as e:
+                        if e.ret not in (429, 605) or attempt == 5:
+                            raise
+                        log.info("batch K-lines: %s; the same request again later", e)
+                for bar in bars:
                     on_bar(bar)
                     done += 1
-                if i + size < len(symbols) and not cfg.is_loopback:
-                    await asyncio.sleep(batch_interval)
             return done
         except HttpError as e:
             log.info("batch K-lines (%s) unavailable: %s", "GET" if as_get else "POST", e)

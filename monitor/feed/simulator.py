@@ -3,8 +3,11 @@
 It speaks AllTick's stock protocol on ``/quote-stock-b-ws-api`` (token in ``?token=``,
 the 3,000-code cap, the 1 s request spacing with 605/606, the 30 s heartbeat timeout,
 a new 22004 replacing the list) and the seed article's batch protocol on every other
-path. Over plain HTTP on the same port it serves AllTick's daily K-line endpoint (for
-previous closes) and ``/symbols`` (the symbol master). One shared market moves at
+path. Over plain HTTP it serves AllTick's K-line API — ``/quote-stock-b-api/kline`` and
+the batch ``/quote-stock-b-api/batch-kline`` (POST, up to 500 items, as on the real
+provider) — and ``/symbols`` (the symbol master), on its own HTTP port (``http_base``;
+AllTick's HTTP API is on another host than its WebSocket too). The WebSocket port
+also answers the GET forms, for clients that only know one address. One shared market moves at
 ``rate`` ticks/s (Level-1 like by default: each symbol about every 3 s); every client
 gets the ticks of the symbols it subscribes. It binds to loopback unless told otherwise.
 """
@@ -63,6 +66,7 @@ class SimConfig:
     legacy_strings: bool = False  # AllTick seq/tick_time as strings (pre-2026-06 docs)
     step_hz: float = 50.0
     max_backlog: int = 200_000  # frames queued for one client before it is dropped as slow
+    http_port: int | None = 0  # the HTTP API's port (0: any free one; None: none)
 
 
 @dataclass(eq=False)
@@ -101,6 +105,8 @@ class Simulator:
         self._names_json = [json.dumps(i.name, ensure_ascii=False) for i in self.market.master]
         self._codes = self.market.symbols
         self._records = self.market.master.to_records()
+        self.http_server: asyncio.Server | None = None
+        self.http_port = 0
 
     # --- lifecycle ---------------------------------------------------------------
     async def start(self) -> None:
@@ -116,6 +122,11 @@ class Simulator:
         )
         sock = next(iter(self.server.sockets))
         self.port = sock.getsockname()[1]
+        if self.cfg.http_port is not None:
+            self.http_server = await asyncio.start_server(
+                self._serve_http, self.cfg.host, self.cfg.http_port
+            )
+            self.http_port = self.http_server.sockets[0].getsockname()[1]
         self._ticker = asyncio.get_running_loop().create_task(self._tick_loop())
         log.info(
             "simulator on %s:%d: %d symbols, %.0f ticks/s, AllTick cap %d codes/connection",
@@ -131,6 +142,8 @@ class Simulator:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ticker
+        if self.http_server is not None:
+            self.http_server.close()
         if self.server is not None:
             self.server.close()
             await self.server.wait_closed()
@@ -148,7 +161,59 @@ class Simulator:
             return f"ws://{host}:{self.port}{alltick.PATH}" + (f"?token={token}" if token else "")
         return f"ws://{host}:{self.port}/ws"
 
+    @property
+    def http_base(self) -> str:
+        """The HTTP API's base URL (K-lines, symbol list)."""
+        host = self.cfg.host if self.cfg.host not in ("0.0.0.0", "::") else "127.0.0.1"
+        return f"http://{host}:{self.http_port or self.port}"
+
     # --- HTTP side ---------------------------------------------------------------
+    async def _serve_http(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """A minimal HTTP/1.1 server for the API: one request per connection."""
+        try:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+            lines = head.decode("latin-1").split("\r\n")
+            method, target, _ = lines[0].split(" ", 2)
+            headers = {
+                k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:])
+            }
+            length = int(headers.get("content-length", "0") or 0)
+            if length > 4 << 20:
+                raise ValueError("body too large")
+            body = await asyncio.wait_for(reader.readexactly(length), 10) if length else b""
+            status, payload = self._api(method, target, body)
+            data = msgspec.json.encode(payload) if status == 200 else b"not found\n"
+            writer.write(
+                f"HTTP/1.1 {status} {'OK' if status == 200 else 'Not Found'}\r\n"
+                f"Content-Type: application/json; charset=utf-8\r\n"
+                f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
+                + data
+            )
+            await writer.drain()
+        except (ValueError, TimeoutError, asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    def _api(self, method: str, target: str, body: bytes) -> tuple[int, object]:
+        parts = urllib.parse.urlsplit(target)
+        if method == "GET" and parts.path == "/symbols":
+            return 200, self._symbols()
+        if parts.path == "/quote-stock-b-api/kline" and method == "GET":
+            return 200, self._kline_reply(*self._query(parts.query))
+        if parts.path == "/quote-stock-b-api/batch-kline":
+            if method == "POST":
+                q, error = self._query(parts.query, body)
+            else:
+                q, error = self._query(parts.query)
+            return 200, self._batch_reply(q, error)
+        return 404, None
+
+    def _symbols(self) -> list[dict[str, Any]]:
+        # Names and boards only: previous closes come from the K-line endpoint, as on
+        # AllTick, so that path is exercised for real.
+        return [{k: v for k, v in r.items() if k != "prev_close"} for r in self._records]
+
     def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
         parts = urllib.parse.urlsplit(request.path)
         if request.headers.get("Upgrade", "").lower() == "websocket":
@@ -158,15 +223,11 @@ class Simulator:
                     return conn.respond(http.HTTPStatus.UNAUTHORIZED, "token invalid\n")
             return None
         if parts.path == "/symbols":
-            # Names and boards only: previous closes come from the K-line endpoint, as on
-            # AllTick, so that path is exercised for real.
-            return _json_response(
-                [{k: v for k, v in r.items() if k != "prev_close"} for r in self._records]
-            )
+            return _json_response(self._symbols())
         if parts.path == "/quote-stock-b-api/kline":
-            return self._kline(parts.query)
+            return _json_response(self._kline_reply(*self._query(parts.query)))
         if parts.path == "/quote-stock-b-api/batch-kline":
-            return self._batch_kline(parts.query)
+            return _json_response(self._batch_reply(*self._query(parts.query)))
         if parts.path == "/health":
             return _json_response(
                 {"ok": True, "clients": len(self.clients), "ticks_sent": self.ticks_sent}
@@ -176,31 +237,28 @@ class Simulator:
     def _token_ok(self, token: str) -> bool:
         return bool(token) and (self.cfg.token is None or token == self.cfg.token)
 
-    def _query(self, query: str) -> tuple[dict[str, Any] | None, Response | None]:
+    def _query(
+        self, query: str, body: bytes | None = None
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The request's JSON (from ``query=`` or the POST body), or the error reply."""
         qs = urllib.parse.parse_qs(query)
         if not self._token_ok(qs.get("token", [""])[0]):
-            return None, _json_response(
-                {"ret": 401, "msg": "token invalid", "trace": "", "data": {}}
-            )
+            return None, {"ret": 401, "msg": "token invalid", "trace": "", "data": {}}
         try:
-            q = json.loads(qs["query"][0])
+            q = json.loads(body if body is not None else qs["query"][0])
             if not isinstance(q, dict) or not isinstance(q.get("data"), dict):
                 raise ValueError("data")
-        except (KeyError, ValueError):
-            return None, _json_response(
-                {"ret": 400, "msg": "request data param invalid", "trace": "", "data": {}}
-            )
+        except (KeyError, ValueError, RecursionError):
+            return None, {"ret": 400, "msg": "request data param invalid", "trace": "", "data": {}}
         return q, None
 
-    def _batch_kline(self, query: str) -> Response:
-        """AllTick's batch-kline, taken as GET with ``query=`` (this port takes no bodies)."""
-        q, error = self._query(query)
+    def _batch_reply(self, q: dict[str, Any] | None, error: dict[str, Any] | None) -> object:
+        """AllTick's batch-kline: at most 500 items (the All-CN plan's cap)."""
         if q is None:
-            assert error is not None
             return error
         items = q["data"].get("data_list")
         if not isinstance(items, list) or len(items) > 500:
-            return _json_response({"ret": 603, "msg": "token level not enough", "data": {}})
+            return {"ret": 603, "msg": "token level not enough", "data": {}}
         out = []
         for item in items:
             code = item.get("code") if isinstance(item, dict) else None
@@ -209,31 +267,30 @@ class Simulator:
             except (KeyError, SymbolError):
                 continue
             out.append({"code": code, "kline_type": 8, "kline_data": self._klines(row)})
-        return _json_response(
-            {"ret": 200, "msg": "ok", "trace": str(q.get("trace", "")), "data": {"kline_list": out}}
-        )
+        return {
+            "ret": 200,
+            "msg": "ok",
+            "trace": str(q.get("trace", "")),
+            "data": {"kline_list": out},
+        }
 
-    def _kline(self, query: str) -> Response:
+    def _kline_reply(self, q: dict[str, Any] | None, error: dict[str, Any] | None) -> object:
         """AllTick's daily K-line (kline_type 8): the previous session's and today's."""
-        q, error = self._query(query)
         if q is None:
-            assert error is not None
             return error
         data = q["data"]
         try:
             sym = normalize(str(data["code"]))
             row = self.market.index[sym]
-        except (KeyError, SymbolError):
-            return _json_response({"ret": 600, "msg": "code invalid", "trace": "", "data": {}})
-        n = int(data.get("query_kline_num", 2) or 2)
-        return _json_response(
-            {
-                "ret": 200,
-                "msg": "ok",
-                "trace": str(q.get("trace", "")),
-                "data": {"code": sym, "kline_type": 8, "kline_list": self._klines(row)[-n:]},
-            }
-        )
+            n = int(data.get("query_kline_num", 2) or 2)
+        except (KeyError, SymbolError, ValueError, TypeError):
+            return {"ret": 600, "msg": "code invalid", "trace": "", "data": {}}
+        return {
+            "ret": 200,
+            "msg": "ok",
+            "trace": str(q.get("trace", "")),
+            "data": {"code": sym, "kline_type": 8, "kline_list": self._klines(row)[-n:]},
+        }
 
     def _klines(self, row: int) -> list[dict[str, str]]:
         m = self.market

@@ -88,6 +88,7 @@ from monitor.ui.texts import (
     error_text,
     reason_text,
     session_text,
+    why_text,
 )
 from monitor.ui.theme import Look, apply_app_palette, resolve_theme
 
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(500)
         self.status_timer.timeout.connect(self._update_status)
-        self._last_ticks = (time.monotonic(), 0)
+        self._master_seen = 0
         self._tick_rate = 0.0
         self.first_row_painted = asyncio.get_event_loop().create_future()
         self.calendar: TradingCalendar | None = None
@@ -500,6 +501,7 @@ class MainWindow(QMainWindow):
             self._notify(self.tr("Could not start the feed"), redact(str(e)))
         self.sim_badge.setVisible(self.core.simulated)
         self.model.sparkline_span = 0 if self.core.simulated else self.core.book.history_points
+        self._master_seen = self.core.master_generation
         self._refresh_completer()
         self._reload_lists(self.core.settings.ui.get("current_list"))
         self._index_task = asyncio.get_event_loop().create_task(self._build_index())
@@ -592,34 +594,41 @@ class MainWindow(QMainWindow):
         core = self.core
         pool = core.pool
         state = core.state
+        health = core.health()
         dot = {
             Phase.LIVE: "#16a34a",
             Phase.BACKOFF: "#d97706",
             Phase.FAILED: "#dc2626",
         }.get(state.phase if state else Phase.CONNECTING, "#9ca3af")
+        if health is not None and health.dropping is not None:
+            dot = "#d97706"  # frames arrive but no price moves: never shown as plain live
         if self.discreet:
             dot = "#9ca3af" if dot != "#16a34a" else "#6b7280"
         text = connection_text(
-            state if pool is not None else None, pool.stats.bad_frames if pool else 0
+            state if pool is not None else None,
+            pool.stats.bad_frames if pool else 0,
+            dropping=health.dropping if health else None,
         )
         self.st_conn.setText(f"<span style='color:{dot}'>●</span> {html.escape(text)}")
-        self.st_conn.setToolTip(html.escape(pool.stats.last_error) if pool else "")
-        now = time.monotonic()
-        ticks = pool.stats.ticks if pool else 0
-        t0, n0 = self._last_ticks
-        if now - t0 > 0.2:
-            self._tick_rate = max(0.0, (ticks - n0) / (now - t0))
-            self._last_ticks = (now, ticks)
-        self.st_rate.setText(self.tr("%1 ticks/s").replace("%1", f"{self._tick_rate:,.0f}"))
-        if pool is not None:
+        tips = [pool.stats.last_error] if pool and pool.stats.last_error else []
+        if health is not None:
+            tips += [why_text(n) for n in health.notes]
+        self.st_conn.setToolTip(html.escape("\n".join(tips)))
+        rate = health.applied_per_s if health else 0.0
+        self.st_rate.setText(self.tr("%1 ticks/s").replace("%1", f"{rate:,.0f}"))
+        if health is not None:
             self.st_subs.setText(
                 self.tr("subscribed %1 / receiving %2")
-                .replace("%1", f"{len(pool.symbols):,}")
-                .replace("%2", f"{pool.receiving():,}")
+                .replace("%1", f"{health.subscribed:,}")
+                .replace("%2", f"{health.receiving:,}")
             )
-            newest = max(pool.stats.last_tick.values(), default=0.0)
-            age = f"{time.time() - newest:.1f} s" if newest else "—"
+            age = f"{health.newest_age:.1f} s" if health.newest_age is not None else "—"
             self.st_age.setText(self.tr("newest tick %1").replace("%1", age))
+        if core.master_generation != self._master_seen:
+            self._master_seen = core.master_generation
+            self._refresh_completer()
+            if self.current_list() is None:
+                self._reload_lists("*all*")
         self.alerts_panel.refresh_if_changed()
         self.st_session.setText(
             session_text(

@@ -28,15 +28,28 @@ __all__ = [
     "connection_text",
     "error_text",
     "session_text",
+    "why_text",
 ]
 
 translate = QCoreApplication.translate
 
 
-def connection_text(state: PoolState | None, bad_frames: int = 0, now: float | None = None) -> str:
-    """``Live ×2``, ``Reconnecting in 3 s: <reason>``, ``Failed: <reason>`` …"""
+def connection_text(
+    state: PoolState | None,
+    bad_frames: int = 0,
+    now: float | None = None,
+    *,
+    dropping: Reason | None = None,
+) -> str:
+    """``Live ×2``, ``Reconnecting in 3 s: <reason>``, ``Failed: <reason>`` …
+
+    ``dropping`` (frames arrive but no price is applied) replaces "Live": a feed that
+    moves no number is not live.
+    """
     if state is None or state.phase in (Phase.CONNECTING, Phase.IDLE):
         text = translate("Status", "Connecting")
+    elif state.phase is Phase.LIVE and dropping is not None:
+        text = why_text(dropping)
     elif state.phase is Phase.LIVE:
         n = len(state.connections)
         text = translate("Status", "Live") + (f" ×{n}" if n > 1 else "")
@@ -126,6 +139,12 @@ ERROR_TEMPLATES = (
     QT_TRANSLATE_NOOP("Errors", "alert sound file not found: {0}"),
     QT_TRANSLATE_NOOP("Errors", "stale after must be between 5 and 3600 seconds"),
     QT_TRANSLATE_NOOP("Errors", "CA file not found: {0}"),
+    QT_TRANSLATE_NOOP("Errors", "{0} must be text, at most {1} characters"),
+    QT_TRANSLATE_NOOP("Errors", "{0} must be true or false"),
+    QT_TRANSLATE_NOOP("Errors", "{0} must be a whole number"),
+    QT_TRANSLATE_NOOP("Errors", "{0} must be a finite number"),
+    QT_TRANSLATE_NOOP("Errors", "{0} must be between {1} and {2}"),
+    QT_TRANSLATE_NOOP("Errors", "{0} must be an object of plain values"),
     QT_TRANSLATE_NOOP("Errors", "{0} must start with ws:// or wss://"),
     QT_TRANSLATE_NOOP("Errors", "{0} has no host"),
     QT_TRANSLATE_NOOP("Errors", "{0} has an invalid port: {1}"),
@@ -193,7 +212,24 @@ REASON_TEMPLATES = (
     QT_TRANSLATE_NOOP("Reasons", "handshake failed: {0}"),
     QT_TRANSLATE_NOOP("Reasons", "network error: {0}"),
     QT_TRANSLATE_NOOP("Reasons", "{0}: {1}"),
+    QT_TRANSLATE_NOOP("Reasons", "receiving but not updating: duplicate or older sequence numbers"),
+    QT_TRANSLATE_NOOP("Reasons", "receiving but not updating: ticks older than the last price"),
+    QT_TRANSLATE_NOOP("Reasons", "receiving but not updating: impossible prices"),
+    QT_TRANSLATE_NOOP(
+        "Reasons", "receiving but not updating: impossible tick times (clock or unit)"
+    ),
+    QT_TRANSLATE_NOOP("Reasons", "receiving but not updating: codes that were not subscribed"),
+    QT_TRANSLATE_NOOP("Reasons", "receiving but not updating: every frame refused ({0})"),
+    QT_TRANSLATE_NOOP("Reasons", "symbol list unavailable: {0}"),
+    QT_TRANSLATE_NOOP("Reasons", "previous close unavailable: {0}"),
+    QT_TRANSLATE_NOOP("Reasons", "no symbol list from this provider"),
+    QT_TRANSLATE_NOOP("Reasons", "no previous close from this provider"),
 )
+
+
+def why_text(why: Reason) -> str:
+    """A feed or session reason (why a connection ended, what is missing) translated."""
+    return _translated("Reasons", why.template, why.params)
 
 
 def _why(why: Reason | None, english: str) -> str:

@@ -270,6 +270,30 @@
         <translation>找不到 CA 证书文件：{0}</translation>
     </message>
     <message>
+        <source>{0} must be text, at most {1} characters</source>
+        <translation>{0} 必须是文本，最多 {1} 个字符</translation>
+    </message>
+    <message>
+        <source>{0} must be true or false</source>
+        <translation>{0} 必须是 true 或 false</translation>
+    </message>
+    <message>
+        <source>{0} must be a whole number</source>
+        <translation>{0} 必须是整数</translation>
+    </message>
+    <message>
+        <source>{0} must be a finite number</source>
+        <translation>{0} 必须是有限的数字</translation>
+    </message>
+    <message>
+        <source>{0} must be between {1} and {2}</source>
+        <translation>{0} 必须在 {1} 到 {2} 之间</translation>
+    </message>
+    <message>
+        <source>{0} must be an object of plain values</source>
+        <translation>{0} 必须是只含简单值的对象</translation>
+    </message>
+    <message>
         <source>{0} must start with ws:// or wss://</source>
         <translation>{0} 必须以 ws:// 或 wss:// 开头</translation>
     </message>
@@ -861,6 +885,46 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>receiving but not updating: duplicate or older sequence numbers</source>
+        <translation>在接收但未更新：序号重复或更旧</translation>
+    </message>
+    <message>
+        <source>receiving but not updating: ticks older than the last price</source>
+        <translation>在接收但未更新：成交时间早于最新价</translation>
+    </message>
+    <message>
+        <source>receiving but not updating: impossible prices</source>
+        <translation>在接收但未更新：价格不可能</translation>
+    </message>
+    <message>
+        <source>receiving but not updating: impossible tick times (clock or unit)</source>
+        <translation>在接收但未更新：成交时间不可能（时钟或单位错误）</translation>
+    </message>
+    <message>
+        <source>receiving but not updating: codes that were not subscribed</source>
+        <translation>在接收但未更新：代码未订阅</translation>
+    </message>
+    <message>
+        <source>receiving but not updating: every frame refused ({0})</source>
+        <translation>在接收但未更新：所有消息均被拒绝（{0}）</translation>
+    </message>
+    <message>
+        <source>symbol list unavailable: {0}</source>
+        <translation>代码表不可用：{0}</translation>
+    </message>
+    <message>
+        <source>previous close unavailable: {0}</source>
+        <translation>昨收价不可用：{0}</translation>
+    </message>
+    <message>
+        <source>no symbol list from this provider</source>
+        <translation>此数据源不提供代码表</translation>
+    </message>
+    <message>
+        <source>no previous close from this provider</source>
+        <translation>此数据源不提供昨收价</translation>
     </message>
 </context>
 <context>

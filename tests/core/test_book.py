@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from monitor.core.book import Applied, QuoteBook
 from monitor.core.master import SymbolInfo, SymbolMaster
@@ -134,3 +135,72 @@ def test_grows_past_initial_capacity() -> None:
     assert len(b) == 100 and b.ticked() == 100
     assert b.quote(syms[57]).last == 58  # type: ignore[union-attr]
     assert b.history(57).prices.tolist() == [58.0]
+
+
+# --- freshness is scoped (a server's seq is only comparable within one connection) ---
+
+
+def test_a_new_connection_starts_a_new_seq_scope() -> None:
+    b = QuoteBook()
+    assert b.apply(tick(price=10, t=T0, seq=90_000), scope=1) is Applied.APPLIED
+    # The server restarted (or numbers per connection): seq 1 again, same second.
+    assert b.apply(tick(price=11, t=T0, seq=1), scope=2) is Applied.APPLIED
+    assert b.apply(tick(price=12, t=T0, seq=1), scope=2) is Applied.DUPLICATE
+    assert b.apply(tick(price=13, t=T0 + 1, seq=2), scope=2) is Applied.APPLIED
+    assert b.quote("600519.SH").last == 13  # type: ignore[union-attr]
+
+
+def test_one_absurd_seq_does_not_pin_a_symbol_within_a_connection() -> None:
+    b = QuoteBook()
+    b.apply(tick(price=10, t=T0, seq=2**62), scope=1)
+    # Later trades with ordinary seqs are newer in time: they win.
+    assert b.apply(tick(price=11, t=T0 + 3000, seq=5), scope=1) is Applied.APPLIED
+    assert b.quote("600519.SH").last == 11  # type: ignore[union-attr]
+
+
+def test_a_tick_from_the_future_is_rejected_and_never_a_watermark() -> None:
+    b = QuoteBook()
+    now = T0 + 10_000
+    year_2100 = 4_102_444_800_000
+    assert b.apply(tick(price=99, t=year_2100, seq=1), received_ms=now) is Applied.BAD_TIME
+    assert b.apply(tick(price=99, t=now + 600_000, seq=2), received_ms=now) is Applied.BAD_TIME
+    assert b.apply(tick(price=10, t=T0, seq=3), received_ms=now) is Applied.APPLIED
+    assert b.apply(tick(price=11, t=100, seq=4), received_ms=now) is Applied.BAD_TIME  # 1970
+    assert b.quote("600519.SH").last == 10 and b.stats.bad_time == 3  # type: ignore[union-attr]
+
+
+def test_codes_nobody_subscribed_are_counted_and_dropped() -> None:
+    b = QuoteBook()
+    b.ensure("600519.SH")
+    b.accept_new = False
+    assert b.apply(tick(sym="000002.SZ")) is Applied.UNSUBSCRIBED
+    assert b.row_of("000002.SZ") is None and b.stats.unsubscribed == 1
+    assert b.apply(tick()) is Applied.APPLIED
+
+
+def test_reset_forgets_every_number_but_keeps_rows() -> None:
+    b = QuoteBook()
+    b.apply(tick(price=10, seq=5, volume=100, prev_close=9.5))
+    r = b.row_of("600519.SH")
+    b.reset()
+    assert b.row_of("600519.SH") == r
+    q = b.quote("600519.SH")
+    assert q is not None and q.last is None and q.prev_close is None and q.limit_up is None
+    assert q.volume == 0 and q.ticks == 0 and len(b.history(r or 0).prices) == 0
+    assert b.stats.applied == 0
+    # A new session's first tick is applied whatever the old seq was.
+    assert b.apply(tick(price=20, seq=1)) is Applied.APPLIED
+
+
+def test_time_units_and_impossible_times() -> None:
+    from monitor.core.quotes import ms_to_iso, normalize_epoch_ms
+
+    ms = 1_795_570_200_000
+    assert normalize_epoch_ms(ms // 1000) == ms
+    assert normalize_epoch_ms(ms) == ms
+    assert normalize_epoch_ms(ms * 1000) == ms  # microseconds
+    assert normalize_epoch_ms(ms * 1_000_000) == ms  # nanoseconds
+    for bad in (0, -1, 10**400, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="bad timestamp"):
+            normalize_epoch_ms(bad)
+    assert ms_to_iso(58886 * 365 * 86_400_000) == ""  # unrepresentable: empty, no crash

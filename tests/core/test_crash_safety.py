@@ -100,7 +100,7 @@ def test_kill_during_save_never_corrupts(kind: str, tmp_path: Path) -> None:
             True,
             None,
             "—",
-            corrupt == 0,
+            {"no corrupt or empty file": corrupt == 0},
             f"corrupt or empty files: {corrupt}; stray temp files: {len(leftovers)}",
         )
     )

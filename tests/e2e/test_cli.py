@@ -60,6 +60,13 @@ def sim(tmp_path: Path) -> Iterator[tuple[int, Path]]:
         proc.wait(10)
 
 
+def _http_url(log: Path) -> str:
+    """The simulator's HTTP API, as it printed it when ready."""
+    m = re.search(r"HTTP API (http://127\.0\.0\.1:\d+)", log.read_text())
+    assert m, log.read_text()
+    return m.group(1)
+
+
 def _export(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "monitor", "export", *args],
@@ -79,6 +86,8 @@ def test_full_market_export_over_two_alltick_connections(
     r = _export(
         "--url",
         f"ws://127.0.0.1:{port}/quote-stock-b-ws-api",
+        "--http-url",
+        _http_url(log),
         "--token",
         "T",
         "--all",

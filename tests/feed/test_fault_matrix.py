@@ -27,7 +27,7 @@ from tests.feed.scripted import Conn, ScriptedAllTick
 from tests.reliability import REPORT, Row
 
 N = 40
-CASES = 19 + 3  # + the three crash-safety rows (tests/core/test_crash_safety.py)
+CASES = 20 + 3  # + the three crash-safety rows (tests/core/test_crash_safety.py)
 REPORT.expected = CASES
 
 
@@ -40,10 +40,11 @@ class Watch:
         kw.setdefault("backoff", fast_backoff)
         kw.setdefault("debounce", 0.01)
         kw.setdefault("min_request_interval", 0.05)
+        kw.setdefault("cross_request_interval", 0.05)
         self.pool = FeedPool(FeedConfig.for_url(url, **kw), self._sink, on_state=self._state)  # type: ignore[arg-type]
 
-    def _sink(self, ticks: list[Tick], received_ms: float) -> None:
-        self.book.apply_many(ticks, received_ms)
+    def _sink(self, ticks: list[Tick], received_ms: float, scope: int) -> int:
+        return self.book.apply_many(ticks, received_ms, scope)
 
     def _state(self, state: PoolState) -> None:
         text = describe(state)
@@ -58,14 +59,22 @@ class Watch:
         return text
 
     async def verify(self, symbols: list[str], timeout: float = 10.0) -> float:
-        """Seconds until every subscribed symbol has ticked again."""
+        """Seconds until every subscribed symbol has a new price *applied* to the book.
+
+        Frames received prove nothing: a book that drops every tick as a duplicate
+        shows frozen prices while frames keep arriving.
+        """
         t0 = time.monotonic()
         await wait_until(lambda: self.pool.state.phase is Phase.LIVE, timeout, "live again")
-        self.pool.stats.last_tick.clear()
+        since_ms = time.time() * 1000.0
+        book = self.book
         await wait_until(
-            lambda: all(s in self.pool.stats.last_tick for s in symbols),
+            lambda: all(
+                (r := book.row_of(s)) is not None and book.received_ms[r] >= since_ms
+                for s in symbols
+            ),
             timeout,
-            "every symbol updating again",
+            "every symbol's price applied again",
         )
         return time.monotonic() - t0
 
@@ -88,13 +97,22 @@ def record(
     recovered: float | None,
     n: int,
     figures: str = "",
-    kept: bool = True,
-) -> None:
+    checks: dict[str, bool] | None = None,
+) -> Row:
+    """A row from what was measured; the test fails if any of its checks failed.
+
+    "Kept running": no connection task of the pool died with an exception (a refused
+    token ends a connection on purpose, without one). ``recovered`` is the time
+    :meth:`Watch.verify` measured until every one of ``n`` symbols had a new price
+    applied to the book.
+    """
     REPORT.count("faults injected")
     if recovered is not None:
         REPORT.count("recoveries")
         REPORT.count("symbols re-verified", n)
-    REPORT.add(
+    tasks = [c.task for c in w.pool.connections if c.task is not None and c.task.done()]
+    kept = all(t.cancelled() or t.exception() is None for t in tasks)
+    row = REPORT.add(
         Row(
             group,
             fault,
@@ -102,10 +120,12 @@ def record(
             kept,
             recovered,
             f"{n}/{n}" if recovered is not None else "—",
-            passed=True,
+            checks=dict(checks or {}, **{"prices applied again": recovered is not None}),
             figures=figures,
         )
     )
+    assert row.passed, (fault, row.failed_checks, row.kept_running)
+    return row
 
 
 def sim(**kw: object) -> Simulator:
@@ -316,7 +336,7 @@ async def test_frame_larger_than_the_maximum() -> None:
 # --- bad data: the connection stays up, bad frames are counted -----------------------
 
 BAD_FRAMES: list[tuple[str, list[str | bytes]]] = [
-    ("invalid UTF-8", [b"\xff\xfe\xfa garbage"]),
+    ("binary frame of garbage bytes", [b"\xff\xfe\xfa garbage"]),
     ("invalid JSON", ["{not json", "", "[1,2"]),
     ("JSON of the wrong shape", ["[]", "{}", '{"cmd_id":"x"}', '{"cmd_id":22998,"data":[1]}']),
     (
@@ -368,6 +388,33 @@ async def test_bad_frames(label: str, frames: list[str | bytes]) -> None:
             )
 
 
+async def test_invalid_utf8_in_a_text_frame_closes_as_rfc_6455_says() -> None:
+    """RFC 6455 §8.1: invalid UTF-8 in a text frame fails the connection (1007)."""
+
+    async def bad_text(conn: Conn) -> None:
+        if conn.number == 1:
+            await asyncio.sleep(0.2)
+            payload = b'{"cmd_id":22998,"data":{"code":"\xff\xfe"}}'
+            conn.ws.transport.write(bytes([0x81, len(payload)]) + payload)  # FIN + text
+
+    async with ScriptedAllTick(fault=bad_text) as srv:
+        syms = ["600519.SH", "000001.SZ"]
+        async with watching(srv.url, syms) as w:
+            await wait_until(lambda: w.pool.stats.reconnects >= 1)
+            took = await w.verify(syms)
+            closed_1007 = any("1007" in x for x in w.seen)
+            row = record(
+                "data",
+                "invalid UTF-8 in a text frame",
+                w,
+                took,
+                len(syms),
+                "the client closes with 1007 (RFC 6455) and reconnects",
+                {"closed with 1007": closed_1007},
+            )
+            assert row.passed, row.failed_checks
+
+
 async def test_duplicate_and_out_of_order_ticks() -> None:
     async def replay(conn: Conn) -> None:
         await asyncio.sleep(0.2)
@@ -397,18 +444,19 @@ async def test_duplicate_and_out_of_order_ticks() -> None:
             assert q is not None and q.last == 20.0 and q.volume == 100
             REPORT.count("bad inputs tried", 2)
             REPORT.count("faults injected")
-            REPORT.add(
+            row = REPORT.add(
                 Row(
                     "data",
                     "duplicate and out-of-order ticks (same and older seq)",
-                    w.worst() + " · price stays 20.00",
-                    True,
+                    f"{w.worst()} · price {q.last:.2f}",
+                    w.pool.state.phase is Phase.LIVE,
                     None,
                     "—",
-                    True,
+                    {"first price kept": q.last == 20.0, "volume counted once": q.volume == 100},
                     f"{w.book.stats.duplicates} ignored, volume not double-counted",
                 )
             )
+            assert row.passed
 
 
 async def test_flood_faster_than_the_ui() -> None:

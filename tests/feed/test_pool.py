@@ -21,10 +21,11 @@ def make_pool(url: str, **kw: object) -> tuple[FeedPool, QuoteBook]:
     book = QuoteBook()
     kw.setdefault("backoff", fast_backoff)
     kw.setdefault("debounce", 0.01)
+    kw.setdefault("cross_request_interval", 0.05)  # AllTick's 3 s, made small for tests
     cfg = FeedConfig.for_url(url, **kw)  # type: ignore[arg-type]
 
-    def sink(ticks: list[Tick], received_ms: float) -> None:
-        book.apply_many(ticks, received_ms)
+    def sink(ticks: list[Tick], received_ms: float, scope: int) -> int:
+        return book.apply_many(ticks, received_ms, scope)
 
     return FeedPool(cfg, sink), book
 

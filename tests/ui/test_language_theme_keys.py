@@ -76,7 +76,9 @@ def window_texts(w: MainWindow) -> dict[str, str]:
 
 
 def test_switching_to_chinese_changes_every_visible_string(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
-    qloop.run_until_complete(until(lambda: window.core.pool.receiving() > 0))  # type: ignore[union-attr]
+    qloop.run_until_complete(
+        until(lambda: (h := window.core.health()) is not None and h.receiving > 0)
+    )
     window.alerts_panel.add_rule("600519.SH", "limit_up", None)
     window._update_status()
     en = window_texts(window)

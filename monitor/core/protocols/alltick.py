@@ -23,7 +23,7 @@ from monitor.core.protocols.errors import (
     UnknownSymbolError,
     error_for_ret,
 )
-from monitor.core.quotes import Tick, normalize_epoch_ms
+from monitor.core.quotes import MAX_SEQ, Tick, normalize_epoch_ms
 from monitor.core.symbols import SymbolError, normalize
 
 __all__ = [
@@ -108,10 +108,12 @@ def _num(value: str | float, field: str) -> float:
 def _int(value: int | str | float, field: str) -> int:
     if isinstance(value, int):
         return value
+    if isinstance(value, str) and len(value) > 30:  # int() of a huge digit string is slow
+        raise ProtocolError(f"{field} is too long to be a number: {value[:30]!r}…")
     try:
         return int(value) if isinstance(value, str) and value.isdigit() else int(float(value))
     except (TypeError, ValueError, OverflowError):
-        raise ProtocolError(f"{field} is not an integer: {value!r}") from None
+        raise ProtocolError(f"{field} is not an integer: {str(value)[:30]!r}") from None
 
 
 def decode(frame: str | bytes) -> tuple[list[Tick], Reply | None]:
@@ -122,13 +124,13 @@ def decode(frame: str | bytes) -> tuple[list[Tick], Reply | None]:
     """
     try:
         env = _env_decoder.decode(frame)
-    except (msgspec.DecodeError, UnicodeDecodeError) as e:
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as e:
         raise ProtocolError(f"not an AllTick message: {e}") from None
     cmd = env.cmd_id
     if cmd == TRADE_PUSH:
         try:
             d = _trade_decoder.decode(env.data)
-        except msgspec.DecodeError as e:
+        except (msgspec.DecodeError, RecursionError) as e:
             raise ProtocolError(f"bad 22998 data: {e}") from None
         try:
             symbol = _canonical(d.code)
@@ -138,14 +140,17 @@ def decode(frame: str | bytes) -> tuple[list[Tick], Reply | None]:
         try:
             time_ms = normalize_epoch_ms(_int(d.tick_time, "tick_time"))
         except ValueError as e:
-            raise ProtocolError(str(e)) from None
+            raise ProtocolError(f"tick_time: {e}") from None
+        seq = _int(d.seq, "seq")
+        if not 0 <= seq <= MAX_SEQ:
+            raise ProtocolError(f"seq out of range: {str(seq)[:30]}")
         tick = Tick(
             symbol=symbol,
             price=price,
             time_ms=time_ms,
             volume=_num(d.volume, "volume"),
             turnover=_num(d.turnover, "turnover"),
-            seq=_int(d.seq, "seq"),
+            seq=seq,
         )
         return [tick], None
     if cmd in _REPLIES or env.ret is not None:

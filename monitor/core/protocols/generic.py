@@ -20,7 +20,7 @@ from typing import Literal
 import msgspec
 
 from monitor.core.protocols.errors import ProtocolError, ProviderError, UnknownSymbolError
-from monitor.core.quotes import SHANGHAI, Tick, normalize_epoch_ms
+from monitor.core.quotes import MAX_SEQ, SHANGHAI, Tick, normalize_epoch_ms
 from monitor.core.symbols import SymbolError, normalize
 
 __all__ = ["WILDCARD", "Notice", "decode", "encode_ticks", "subscribe", "unsubscribe"]
@@ -149,16 +149,22 @@ def _tick(t: _Tick, now_ms: int) -> Tick:
     seq = t.seq
     if seq is None:
         seq = 0
-    elif seq.__class__ is not int:
+    elif isinstance(seq, str):
+        if len(seq) > 30:
+            raise ProtocolError("seq is too long to be a number")
         try:
             seq = int(seq)
         except ValueError:
-            raise ProtocolError(f"seq is not an integer: {t.seq!r}") from None
+            raise ProtocolError(f"seq is not an integer: {str(t.seq)[:30]!r}") from None
+    if not 0 <= seq <= MAX_SEQ:
+        raise ProtocolError(f"seq out of range: {str(seq)[:30]}")
     tm = t.time
     if not tm:
         time_ms = now_ms
     elif tm.__class__ is float and 0 < tm < 1e14:
         time_ms = int(tm * 1000) if tm < 1e11 else int(tm)
+    elif isinstance(tm, str) and len(tm) > 40:
+        raise ProtocolError("time is too long to be a timestamp")
     else:
         time_ms = parse_time(tm, now_ms)
     # Trade pushes rarely carry day fields: one test instead of six conversions.
@@ -198,7 +204,7 @@ def decode(frame: str | bytes, now_ms: int = 0) -> tuple[list[Tick], Notice | No
     """
     try:
         m = _decoder.decode(frame)
-    except (msgspec.DecodeError, UnicodeDecodeError) as e:
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as e:
         raise ProtocolError(f"not a batch-protocol message: {e}") from None
     if m.ticks is not None:
         out: list[Tick] = []
@@ -214,7 +220,7 @@ def decode(frame: str | bytes, now_ms: int = 0) -> tuple[list[Tick], Notice | No
     if m.code is not None and m.price is not None:
         try:
             single = _tick_decoder.decode(frame)
-        except msgspec.DecodeError as e:
+        except (msgspec.DecodeError, RecursionError) as e:
             raise ProtocolError(f"bad tick: {e}") from None
         return [_tick(single, now_ms)], None
     kind = m.event or m.action or m.type

@@ -1,0 +1,1 @@
+"""The application, Qt-free: provider sessions and the use cases built on them."""

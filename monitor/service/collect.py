@@ -1,0 +1,108 @@
+"""Headless collection: subscribe, listen for N seconds, return the filled quote book.
+
+This is the engine of ``ashare-monitor export``: the same provider session (pool,
+book, side channels) as the window, with no Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+
+from monitor.core.book import QuoteBook
+from monitor.core.master import SymbolMaster
+from monitor.feed.client import FeedPool, Phase
+from monitor.feed.config import FeedConfig
+from monitor.feed.http import HttpError, fetch_master
+from monitor.service.session import DROP_REASONS, FeedSession
+
+__all__ = ["CollectError", "Collection", "collect"]
+
+log = logging.getLogger(__name__)
+
+
+class CollectError(Exception):
+    """Collection could not produce anything; the message says why."""
+
+
+@dataclass
+class Collection:
+    book: QuoteBook
+    symbols: list[str]
+    pool: FeedPool
+    with_quotes: int
+
+
+async def collect(
+    cfg: FeedConfig,
+    symbols: list[str] | None,
+    seconds: float,
+    *,
+    master: SymbolMaster | None = None,
+    wildcard: bool = False,
+) -> Collection:
+    """Subscribe ``symbols`` (``None`` = the whole market) and collect for ``seconds``.
+
+    The feed starts at once; the provider's symbol list (when ``symbols`` is
+    ``None`` and no wildcard is asked) and the previous closes are fetched beside it.
+    """
+    listing = master if master is not None else SymbolMaster()
+    fetched = False
+    if symbols is None and not wildcard:
+        # The whole market needs the list before it can subscribe.
+        try:
+            remote = await fetch_master(cfg)
+        except HttpError as e:
+            log.info("no symbol list from the server: %s", e)
+        else:
+            remote.merge(listing)
+            listing.merge(remote)
+            fetched = True
+        if not len(listing):
+            raise CollectError(
+                "--all needs the symbol list: the server does not serve /symbols; "
+                "pass --master FILE.csv (for example exported from your broker), "
+                "or --wildcard on the batch protocol"
+            )
+        symbols = listing.symbols()
+    book = QuoteBook(listing)
+    session = FeedSession(cfg, book, listing, want_master=not fetched)
+    subscribe = symbols or []
+    session.set_symbols(subscribe, wildcard=wildcard)
+    await session.start()
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            await asyncio.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+            if session.pool.state.phase is Phase.FAILED:
+                break
+        if session.pool.state.phase is not Phase.FAILED and not session.closes_idle.is_set():
+            # Previous closes still coming (paced by the provider's plan): give them a
+            # bounded extra while, then export what there is — empty, never wrong.
+            log.info("waiting up to %.0f s for the remaining previous closes", max(2, seconds))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(session.closes_idle.wait(), max(2.0, seconds))
+    finally:
+        state = session.pool.state
+        await session.stop()
+    for note in session.notes.values():
+        log.warning("%s", note)
+    if wildcard and not symbols:
+        subscribe = [s for s in book.symbols if book.ticks[book.row_of(s) or 0]]
+    with_quotes = sum(1 for s in subscribe if (q := book.quote(s)) is not None and q.ticks)
+    stats = session.pool.stats
+    if with_quotes == 0:
+        reason = state.reason or stats.last_error
+        if state.phase is Phase.FAILED or stats.frames == 0:
+            raise CollectError(
+                f"could not connect to {cfg.public_url()}: {reason or 'no data received'}"
+            )
+        dropped = DROP_REASONS.get(book.stats.main_drop())
+        raise CollectError(
+            f"connected to {cfg.public_url()} but no quotes arrived in {seconds:g} s"
+            + (f" ({dropped})" if dropped else f" ({reason})" if reason else "")
+        )
+    return Collection(book, subscribe, session.pool, with_quotes)

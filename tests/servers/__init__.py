@@ -1,0 +1,1 @@
+"""Independent test servers written from the providers' public documentation."""
