@@ -63,7 +63,7 @@ def child(variant: str, symbols: int, points: int) -> dict[str, float]:
         # The naive app keeps its own lists instead of the ring buffers: drop ours.
         book.hist_price = book.hist_price[:0]
         book.hist_volume = book.hist_volume[:0]
-        book.hist_time = book.hist_time[:0]
+        book.hist_slot = book.hist_slot[:0]
     import gc
 
     gc.collect()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import ingest, memory, search, startup, ui_load
+from bench import ingest, memory, search, startup, ui_load, window_memory
 
 
 def main() -> int:
@@ -26,12 +26,14 @@ def main() -> int:
         memory.run(300, 20, write=False)
         startup.run(1, write=False)
         search.run(500, 2, write=False)
+        window_memory.run(3.0, write=False)
         return 0
     ingest.run(400_000)
     ui_load.run([1700, 20000], args.seconds)
     memory.run(5500, 240)
     startup.run(5)
     search.run(5500, 20)
+    window_memory.run(30.0)
     return 0
 
 

@@ -24,15 +24,18 @@ from monitor.core.alerts import AlertEngine, AlertEvent
 from monitor.core.book import QuoteBook
 from monitor.core.master import SymbolMaster
 from monitor.core.persist import save_json
+from monitor.core.plans import plan_named
 from monitor.core.quotes import Tick
 from monitor.core.redact import RedactFilter
 from monitor.core.settings import Settings
 from monitor.core.watchlist import Watchlists
+from monitor.display_check import display_problem
 from monitor.feed.client import FeedPool, Phase, PoolState
 from monitor.feed.config import FeedConfig
 from monitor.feed.simulator import SimConfig, Simulator
 from monitor.paths import Paths
-from monitor.secrets import TokenStore
+from monitor.resources_path import shipped_listing
+from monitor.secrets import TokenStore, move_url_tokens, url_with_token
 from monitor.service.session import FeedSession, Health
 
 if TYPE_CHECKING:
@@ -61,11 +64,18 @@ class AppCore:
         self.watchlists, wl_problems = Watchlists.load(paths.watchlists)
         self.notes = StartupNotes(problems + wl_problems)
         self.tokens = TokenStore(paths.secrets)
+        if settings is None and (moved := move_url_tokens(loaded, self.tokens)) is not loaded:
+            self.settings = moved  # a token saved inside a URL by an older version
+            with contextlib.suppress(OSError):
+                moved.save(paths.settings)
         self.alerts, alert_problems = AlertEngine.load(paths.alerts)
         self.notes.messages += alert_problems + self.tokens.check()
         self.on_alert: Callable[[AlertEvent], None] | None = None
         self.trading: Callable[[], bool] = lambda: True
-        self.master = SymbolMaster()
+        listing = shipped_listing()
+        self.listing_as_of = listing.as_of
+        self.listed_stocks = listing.stocks()
+        self.master = SymbolMaster(listing.master)  # names for every provider
         self.master_generation = 0  # bumped when a provider's symbol list arrives
         self.book = QuoteBook(self.master, bucket_seconds=self._bucket_seconds())
         self.session: FeedSession | None = None
@@ -101,15 +111,21 @@ class AppCore:
                 http_base=self.sim.http_base,
             )
         if s.provider == "alltick":
+            limits = (
+                {"max_codes": s.max_codes}
+                if s.plan == "custom"
+                else FeedConfig.plan_limits(plan_named(s.plan))
+            )
             return FeedConfig.for_url(
                 s.alltick_url,
                 "alltick",
                 self.tokens.get("alltick"),
-                max_codes=s.max_codes,
                 ca_file=s.ca_file or None,
+                **limits,
             )
+        token = self.tokens.get("generic")  # moved out of the URL on save: put it back
         return FeedConfig.for_url(
-            s.generic_url, "generic", self.tokens.get("generic"), ca_file=s.ca_file or None
+            url_with_token(s.generic_url, token), "generic", token, ca_file=s.ca_file or None
         )
 
     async def start(self, master_wait: float = 3.0) -> None:
@@ -153,9 +169,10 @@ class AppCore:
         """Save and apply new settings live: reconnect without a restart."""
         new.validate()
         old = self.settings
+        new = move_url_tokens(new, self.tokens, old)  # a token never goes to settings.json
         self.settings = new
         new.save(self.paths.settings)
-        feed_keys = ("provider", "alltick_url", "generic_url", "max_codes", "ca_file")
+        feed_keys = ("provider", "alltick_url", "generic_url", "plan", "max_codes", "ca_file")
         if any(getattr(old, k) != getattr(new, k) for k in feed_keys) or (
             new.provider == "simulator"
             and (old.sim_symbols != new.sim_symbols or old.sim_rate != new.sim_rate)
@@ -207,11 +224,17 @@ class AppCore:
         self.state = state
 
     # --- subscription --------------------------------------------------------------
+    def market(self) -> list[str]:
+        """The whole market: the provider's own list where it serves one, else the
+        shipped listing's stocks."""
+        served = self.session.provider_symbols if self.session is not None else None
+        return served or self.listed_stocks
+
     def wanted(self) -> list[str]:
         syms = self.watchlists.union()
-        if self.all_market and len(self.master):
+        if self.all_market:
             have = set(syms)
-            syms += [s for s in self.master.symbols() if s not in have]
+            syms += [s for s in self.market() if s not in have]
         return syms
 
     def resubscribe(self) -> None:
@@ -266,9 +289,15 @@ def run_app(args: argparse.Namespace) -> int:
     from monitor.ui.errors import ErrorReporter
     from monitor.ui.loop import make_loop  # imports qasync, bound to PySide6 via QT_API
     from monitor.ui.main_window import MainWindow
+    from monitor.ui.single_instance import SingleInstance
 
     paths = Paths.default()
     logfile = _setup_logging(paths, getattr(args, "verbose", 0))
+    if QApplication.instance() is None and (problem := display_problem()) is not None:
+        log.info("%s", problem)  # to the log file; the console gets it once, below
+        if sys.stderr is not None:
+            print(problem, file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("A-Share Monitor")
@@ -276,9 +305,24 @@ def run_app(args: argparse.Namespace) -> int:
     app.setDesktopFileName("ashare-monitor")
     with contextlib.suppress(FileNotFoundError):
         app.setWindowIcon(QIcon(str(resource_path("icons/ashare-monitor.svg"))))
+    instance = SingleInstance(paths.config)
+    if not instance.acquire():
+        log.info("already running: asked the running window to come to the front")
+        _say("A-Share Monitor is already running: its window was brought to the front.")
+        return 0
     loop = make_loop(app)
     core = AppCore(paths)
     window = MainWindow(core, logfile=logfile)
+
+    def bring_to_front() -> None:
+        log.info("a second launch asked for the window")
+        if window.isMinimized():
+            window.showNormal()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    instance.raise_requested.connect(bring_to_front)
     reporter = ErrorReporter(logfile, window)
     reporter.install(loop)
 
@@ -305,8 +349,11 @@ def run_app(args: argparse.Namespace) -> int:
         await window.wait_background()
         await core.stop()
 
-    with loop:
-        loop.run_until_complete(main())
+    try:
+        with loop:
+            loop.run_until_complete(main())
+    finally:
+        instance.release()
     return result
 
 

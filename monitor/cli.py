@@ -130,7 +130,19 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="default: alltick if the path is /quote-stock-b-ws-api, else generic",
     )
-    e.add_argument("--token", default=None, help="provider token (AllTick)")
+    e.add_argument(
+        "--token",
+        default=None,
+        help="provider token; visible to other users of this machine in `ps`: prefer "
+        "--token-file, ASHARE_MONITOR_TOKEN or the token saved in the app's Settings "
+        "(used in that order when --token is not given)",
+    )
+    e.add_argument(
+        "--token-file",
+        type=Path,
+        default=None,
+        help="read the token from the first line of this file (mode 0600 on POSIX)",
+    )
     which = e.add_mutually_exclusive_group(required=True)
     which.add_argument("--symbols", help="codes, comma- or space-separated, any common form")
     which.add_argument(
@@ -141,16 +153,24 @@ def _build_parser() -> argparse.ArgumentParser:
         "--master",
         type=Path,
         default=None,
-        help="symbol master CSV (code,name[,prev_close]); default: from the server",
+        help="symbol master CSV (code,name[,prev_close]): names, and the whole market for "
+        "--all when the server serves no list (default: the shipped A-share listing)",
     )
     e.add_argument("--seconds", type=float, default=10.0, help="how long to collect (default 10)")
     e.add_argument("--out", type=Path, required=True, help="CSV file to write")
     e.add_argument("--lang", choices=("en", "zh"), default="en", help="header language")
     e.add_argument(
+        "--plan",
+        choices=("free", "basic", "premium", "professional", "all-cn"),
+        default=None,
+        help="AllTick plan whose limits to keep: connections, codes per connection, K-line "
+        "batch size and pace (default for AllTick: all-cn)",
+    )
+    e.add_argument(
         "--max-codes",
         type=int,
         default=None,
-        help="codes per connection (default: 3000 for AllTick, no cap otherwise)",
+        help="codes per connection (default: the plan's; no cap for the batch protocol)",
     )
     e.add_argument("--ca-file", default=None, help="extra CA bundle for wss:// (self-signed)")
     e.add_argument(
@@ -167,34 +187,178 @@ def _build_parser() -> argparse.ArgumentParser:
     return p
 
 
+TOKEN_ENV = "ASHARE_MONITOR_TOKEN"
+
+
+def _check_out(out: Path) -> str | None:
+    """Why ``--out`` cannot be written (checked before connecting), or ``None``."""
+    import tempfile
+
+    parent = out.parent
+    if out.is_dir():
+        return f"--out {out} is a directory"
+    if not parent.is_dir():
+        what = "is not a directory" if parent.exists() else "does not exist"
+        return f"--out: {parent} {what}"
+    try:  # the export is written next to the file, then renamed over it
+        fd, probe = tempfile.mkstemp(dir=parent, prefix=f".{out.name}.", suffix=".probe")
+    except OSError as e:
+        return f"--out: cannot write in {parent}: {e.strerror or e}"
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+    return None
+
+
+def _stored_token(protocol: str, url: str) -> str | None:
+    """The token the window saved (keyring or secrets file). A batch-protocol token is
+    used only with the batch URL it was saved for: it is never sent to another server."""
+    import json
+
+    from monitor.paths import Paths
+    from monitor.secrets import TokenStore, same_origin
+
+    paths = Paths.default()
+    if protocol == "generic":
+        try:
+            saved = json.loads(paths.settings.read_text(encoding="utf-8")).get("generic_url")
+        except (OSError, ValueError, AttributeError):
+            return None
+        if not isinstance(saved, str) or not same_origin(url, saved):
+            return None
+    try:
+        return TokenStore(paths.secrets).get(protocol)
+    except Exception as e:  # a damaged store must not stop an export
+        logging.getLogger(__name__).info("no stored token: %s", e)
+        return None
+
+
+def _resolve_token(args: argparse.Namespace, protocol: str) -> str | None:
+    """--token (or ``?token=`` in --url) > --token-file > $ASHARE_MONITOR_TOKEN > the
+    token saved by the app. Raises ``TokenFileError`` for an unusable --token-file."""
+    from monitor.core.redact import register_secret
+    from monitor.secrets import read_token_file, split_url_token
+
+    explicit = args.token or split_url_token(args.url)[1]
+    if explicit:
+        return str(explicit)
+    if args.token_file is not None:
+        return read_token_file(args.token_file)
+    env = os.environ.get(TOKEN_ENV, "").strip()
+    if env:
+        register_secret(env)
+        return env
+    return _stored_token(protocol, args.url)
+
+
+def _app_with_token(protocol: str, url: str, token: str | None) -> int | None:
+    """The desktop app's process id if it is running with this same token, else None.
+
+    Read from its single-instance lock file (first line: the pid); the token compared is
+    the one the window saved. Two users of one token share its connection limit.
+    """
+    from monitor.paths import Paths
+
+    lock = Paths.default().config / "ashare-monitor.lock"
+    try:
+        pid = int(lock.read_text(encoding="utf-8", errors="replace").split()[0])
+        os.kill(pid, 0)
+    except (OSError, ValueError, IndexError):
+        return None
+    return pid if token and _stored_token(protocol, url) == token else None
+
+
+def _skipped(errors: list[tuple[str, str]], limit: int = 20) -> str:
+    """One line naming every skipped code and why: ``skipped 2 codes: X (why), Y (why)``."""
+    shown = ", ".join(f"{code} ({why})" for code, why in errors[:limit])
+    more = f", and {len(errors) - limit} more" if len(errors) > limit else ""
+    return f"skipped {len(errors)} code{'s' if len(errors) != 1 else ''}: {shown}{more}"
+
+
+def _known_codes(
+    cfg: object, symbols: list[str], mine: list[str] | None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """``symbols`` the provider lists, and the others with why. A provider may refuse a
+    whole subscription for one code it does not know (AllTick's ret 600 names none), so
+    codes are checked against its own list where its HTTP API serves one, else against
+    --master; with neither, all are kept."""
+    from monitor.feed.config import FeedConfig
+    from monitor.feed.http import HttpError, fetch_master
+
+    assert isinstance(cfg, FeedConfig)
+    quick = cfg.with_(http_deadline=min(cfg.http_deadline, 5.0))
+    try:
+        known: set[str] = set(asyncio.run(fetch_master(quick)).symbols())
+        why = "not in the provider's symbol list"
+    except HttpError as e:
+        logging.getLogger(__name__).info("no symbol list to check the codes against: %s", e)
+        known, why = set(mine or ()), "not in --master"
+    if not known:
+        return symbols, []
+    return [s for s in symbols if s in known], [(s, why) for s in symbols if s not in known]
+
+
 def _export(args: argparse.Namespace) -> int:
-    from monitor.feed.config import ConfigError, FeedConfig
+    from monitor.core.plans import plan_named
+    from monitor.feed.config import ConfigError, FeedConfig, Protocol
+    from monitor.secrets import TokenFileError, url_with_token
     from monitor.service.collect import CollectError, collect
 
     if args.seconds <= 0:
         _err("--seconds must be greater than 0")
         return 2
+    problem = _check_out(args.out)
+    if problem:
+        _err(problem)
+        return 2
     try:
         kw: dict[str, object] = {}
-        if args.max_codes is not None:
-            kw["max_codes"] = args.max_codes
         if args.ca_file:
             kw["ca_file"] = args.ca_file
         if args.http_url:
             kw["http_base"] = args.http_url
         cfg = FeedConfig.for_url(args.url, args.protocol, args.token, **kw)
+        if cfg.protocol is Protocol.ALLTICK or args.plan is not None:
+            cfg = cfg.with_(**FeedConfig.plan_limits(plan_named(args.plan or "all-cn")))
+        if args.max_codes is not None:
+            if args.max_codes < 1:
+                raise ConfigError(f"--max-codes must be at least 1, got {args.max_codes}")
+            cfg = cfg.with_(max_codes=args.max_codes)
     except ConfigError as e:
         _err(str(e))
         return 2
-    master = None
+    try:
+        token = _resolve_token(args, cfg.protocol.value)
+    except TokenFileError as e:
+        _err(f"--token-file: {e}")
+        return 2
+    if cfg.protocol is Protocol.ALLTICK and not token:
+        _err(f"no token given: use --token-file, {TOKEN_ENV} or save one in the app's Settings")
+        return 2
+    if token != cfg.token:
+        cfg = cfg.with_(token=token)
+    if (pid := _app_with_token(cfg.protocol.value, args.url, token)) is not None:
+        _err(
+            f"warning: the desktop app is running (pid {pid}) with the same token; the "
+            f"provider limits connections per token ({cfg.max_connections} here) and cuts "
+            "the extras — this export may take some of the window's"
+        )
+    if cfg.protocol is Protocol.GENERIC:
+        cfg = cfg.with_(url=url_with_token(cfg.url, token))  # a batch server reads ?token=
+    from monitor.resources_path import shipped_listing
+
+    master = SymbolMaster(shipped_listing().master)  # names for every provider
+    market: list[str] | None = None  # --all without a provider list: the listing's stocks
     if args.master is not None:
         try:
-            master, skipped = SymbolMaster.from_csv(args.master)
+            mine, skipped = SymbolMaster.from_csv(args.master)
         except MasterError as e:
             _err(f"--master: {e}")
             return 2
         for line in skipped[:5]:
             _err(f"--master: skipped {line}")
+        master.merge(mine)
+        market = mine.symbols()
     symbols: list[str] | None
     if args.all:
         symbols = None
@@ -208,18 +372,32 @@ def _export(args: argparse.Namespace) -> int:
             report = parse_many(tokens)
         else:
             report = parse_many(args.symbols)
-        for err in report.errors[:10]:
-            _err(f"skipped {err}")
-        if not report.symbols:
-            _err("no valid symbols to subscribe")
-            return 2
+        dropped = [(e.token, e.reason) for e in report.errors]
         symbols = list(report.symbols)
+        if symbols:
+            symbols, unknown = _known_codes(cfg, symbols, market)
+            dropped += unknown
+        if dropped:  # one line naming every skipped code
+            line = _skipped(dropped)
+            _err(line if symbols else f"no valid symbols to subscribe ({line})")
+        if not symbols:
+            if not dropped:
+                _err("no valid symbols to subscribe")
+            return 2
     try:
         result = asyncio.run(
-            collect(cfg, symbols, args.seconds, master=master, wildcard=args.wildcard)
+            collect(
+                cfg, symbols, args.seconds, master=master, market=market, wildcard=args.wildcard
+            )
         )
     except CollectError as e:
-        _err(str(e))
+        hint = ""
+        if "(code 600)" in str(e) and symbols is not None:
+            hint = (
+                "; the provider refuses a whole request for one code it does not know: "
+                "pass --master FILE.csv listing the market to skip such codes"
+            )
+        _err(f"{e}{hint}")
         return 1
     quotes = [q for s in result.symbols if (q := result.book.quote(s)) is not None]
     try:

@@ -7,11 +7,14 @@ In a checkout and an (editable) install the top-level ``resources/`` folder is t
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["resource_path"]
+from monitor.core.listing import Listing, parse_listing
+
+__all__ = ["char_initials", "resource_path", "shipped_listing"]
 
 
 def _roots() -> list[Path]:
@@ -32,3 +35,17 @@ def resource_path(relative: str) -> Path:
         if p.exists():
             return p
     raise FileNotFoundError(f"resource not found: {relative}")
+
+
+@functools.cache
+def shipped_listing() -> Listing:
+    """The A-share listing shipped in ``resources/listing`` (parsed once per process)."""
+    text = resource_path("listing/a_shares.csv").read_text(encoding="utf-8")
+    return parse_listing(text)
+
+
+@functools.cache
+def char_initials() -> dict[str, str]:
+    """Chinese character -> the initials of all its readings (shipped, built with pypinyin)."""
+    text = resource_path("listing/char_initials.txt").read_text(encoding="utf-8")
+    return {line[0]: line[1:] for line in text.splitlines() if len(line) > 1}

@@ -9,6 +9,11 @@ unusable (not JSON, too big or deep, NaN/Infinity, not an object) -> renamed to
 -> the text tokens are used and the file is *copied* (mode 0600) to such a name before
 anything is written, so :meth:`TokenStore.set` never loses what the file held. Messages
 name the file and providers, never a token.
+
+The keyring is optional: without the ``keyring`` package (or with no usable backend,
+as on a headless Linux box) the 0600 file is used. A token pasted inside a provider URL
+(``wss://host/path?token=XYZ``) is moved here by :func:`move_url_tokens` before the
+settings are saved; :func:`url_with_token` puts it back for the connection.
 """
 
 from __future__ import annotations
@@ -16,13 +21,26 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import stat
+import urllib.parse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.core.persist import load_state, object_shape, save_json
 from monitor.core.redact import register_secret
 
-__all__ = ["TokenStore"]
+if TYPE_CHECKING:
+    from monitor.core.settings import Settings
+
+__all__ = [
+    "TokenFileError",
+    "TokenStore",
+    "move_url_tokens",
+    "read_token_file",
+    "same_origin",
+    "split_url_token",
+    "url_with_token",
+]
 
 log = logging.getLogger(__name__)
 SERVICE = "ashare-monitor"
@@ -109,3 +127,114 @@ def _tokens_from_json(data: object) -> tuple[dict[str, str], list[str]]:
         else:
             problems.append(f"the token for {provider!r} is not text; ignored")
     return tokens, problems
+
+
+# --- tokens inside URLs -------------------------------------------------------------
+def _is_token_param(piece: str) -> bool:
+    return urllib.parse.unquote_plus(piece.split("=", 1)[0]).strip().lower() == "token"
+
+
+def split_url_token(url: str) -> tuple[str, str | None]:
+    """``url`` without its ``token=`` query parameter(s), and the token (``None`` if none).
+
+    The rest of the URL is kept as written (other parameters are not re-encoded).
+    """
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+    except ValueError:
+        return url, None
+    pieces = parts.query.split("&") if parts.query else []
+    found = [p for p in pieces if _is_token_param(p)]
+    if not found:
+        return url, None
+    rest = "&".join(p for p in pieces if p and not _is_token_param(p))
+    token = urllib.parse.unquote_plus(found[0].partition("=")[2]).strip() or None
+    register_secret(token)
+    return urllib.parse.urlunsplit(parts._replace(query=rest)), token
+
+
+def url_with_token(url: str, token: str | None) -> str:
+    """``url`` carrying ``token`` as ``?token=`` (unchanged if it already has one)."""
+    if not token or not url or split_url_token(url)[1] is not None:
+        return url
+    sep = "&" if urllib.parse.urlsplit(url).query else "?"
+    base, hash_, fragment = url.partition("#")
+    return f"{base}{sep}token={urllib.parse.quote(token, safe='')}{hash_}{fragment}"
+
+
+def same_origin(a: str, b: str) -> bool:
+    """Same scheme, host and port (userinfo, path and query aside)."""
+    try:
+        pa, pb = urllib.parse.urlsplit(a.strip()), urllib.parse.urlsplit(b.strip())
+        return bool(pa.hostname) and (pa.scheme.lower(), pa.hostname, pa.port) == (
+            pb.scheme.lower(),
+            pb.hostname,
+            pb.port,
+        )
+    except ValueError:
+        return False
+
+
+_URL_FIELDS = (("alltick_url", "alltick"), ("generic_url", "generic"))
+
+
+def move_url_tokens(new: Settings, store: TokenStore, old: Settings | None = None) -> Settings:
+    """``new`` with any ``token=`` stripped from its provider URLs, the tokens saved in
+    ``store`` (AllTick URL -> ``"alltick"``, batch URL -> ``"generic"``).
+
+    A batch-URL token belongs to that server: when the batch URL moves to another
+    origin (compared with ``old``) without a token of its own, the stored one is
+    forgotten, so it is never sent to a different server. Call before saving ``new``.
+    """
+    changes: dict[str, str] = {}
+    for field, provider in _URL_FIELDS:
+        url: str = getattr(new, field)
+        clean, token = split_url_token(url)
+        if clean != url:
+            changes[field] = clean
+            if token:
+                store.set(provider, token)
+        elif (
+            provider == "generic"
+            and old is not None
+            and not same_origin(url, old.generic_url)
+            and store.get(provider)
+        ):
+            store.set(provider, None)
+    return new.with_(**changes) if changes else new
+
+
+# --- the CLI's --token-file -------------------------------------------------------------
+class TokenFileError(Exception):
+    """A token file that cannot be used; the message names the file, never the token."""
+
+
+def read_token_file(path: Path) -> str:
+    """The token on the first line of ``path`` (stripped).
+
+    On POSIX a regular file readable by group or others is refused (like ssh does with
+    keys): the token would be readable by other users of the machine.
+    """
+    try:
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if (
+                os.name == "posix"
+                and stat.S_ISREG(st.st_mode)
+                and st.st_mode & (stat.S_IRGRP | stat.S_IROTH)
+            ):
+                raise TokenFileError(
+                    f"{path} is readable by other users (mode {stat.S_IMODE(st.st_mode):04o}): "
+                    f"run chmod 600 {path}"
+                )
+            first = f.readline(64 * 1024)
+    except OSError as e:
+        raise TokenFileError(f"cannot read {path}: {e.strerror or e}") from None
+    try:
+        token = first.decode("utf-8-sig").strip()
+    except UnicodeDecodeError:
+        raise TokenFileError(f"{path} is not UTF-8 text") from None
+    if not token:
+        raise TokenFileError(f"{path}: the first line is empty")
+    register_secret(token)
+    return token

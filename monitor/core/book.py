@@ -161,7 +161,7 @@ class QuoteBook:
         self.hist_bucket: list[int] = []
         self.hist_price: npt.NDArray[np.float32] = np.empty((0, self.history_points), np.float32)
         self.hist_volume: npt.NDArray[np.float32] = np.empty((0, self.history_points), np.float32)
-        self.hist_time: npt.NDArray[np.float64] = np.empty((0, self.history_points), np.float64)
+        self.hist_slot: npt.NDArray[np.int32] = np.empty((0, self.history_points), np.int32)
         self._cap = 0
         self._alloc(capacity)
 
@@ -185,7 +185,7 @@ class QuoteBook:
         self._hist_i[:] = [0] * n
         self.hist_price[:n].fill(nan)
         self.hist_volume[:n].fill(0.0)
-        self.hist_time[:n].fill(0.0)
+        self.hist_slot[:n].fill(0)
         self.stats = BookStats()
         for r, sym in enumerate(self.symbols):
             info = self.master.get(sym)
@@ -202,7 +202,7 @@ class QuoteBook:
         for name, fill, dtype in (
             ("hist_price", np.nan, np.float32),
             ("hist_volume", 0.0, np.float32),
-            ("hist_time", 0.0, np.float64),
+            ("hist_slot", 0, np.int32),
         ):
             # np.full writes every page now (np.zeros would leave them to fault in over
             # the day), so the day's history memory is taken up front and RSS stays flat.
@@ -274,7 +274,11 @@ class QuoteBook:
         return math.nan if pct is None else pct
 
     def ensure_all(self, symbols: Iterable[str]) -> None:
-        for s in symbols:
+        wanted = list(symbols)
+        need = len(self.symbols) + sum(1 for s in wanted if s not in self._row)
+        if need > self._cap:  # one allocation of the right size, not repeated doubling
+            self._alloc(need + need // 32)
+        for s in wanted:
             self.ensure(s)
 
     # --- updates -----------------------------------------------------------------
@@ -362,7 +366,7 @@ class QuoteBook:
         open_col, high_col, low_col = self.open, self.high, self.low
         vol_col, turn_col, names = self.volume, self.turnover, self.names
         hist_bucket, hist_i, hist_count = self.hist_bucket, self._hist_i, self.hist_count
-        hist_price, hist_volume, hist_time = self.hist_price, self.hist_volume, self.hist_time
+        hist_price, hist_volume, hist_slot = self.hist_price, self.hist_volume, self.hist_slot
         bucket_ms, points = self.bucket_ms, self.history_points
         dirty_add = self._dirty.add
         applied = invalid = duplicates = out_of_order = bad_time = unsubscribed = 0
@@ -381,10 +385,10 @@ class QuoteBook:
                     unsubscribed += 1
                     continue
                 r = ensure(t.symbol)
-                hist_price, hist_volume, hist_time = (
+                hist_price, hist_volume, hist_slot = (
                     self.hist_price,
                     self.hist_volume,
-                    self.hist_time,
+                    self.hist_slot,
                 )  # may have grown
             seq = t.seq
             if scope_col[r] != scope:
@@ -444,7 +448,7 @@ class QuoteBook:
                 i = hist_i[r] = hist_count[r] % points
                 hist_count[r] += 1
                 hist_volume[r, i] = vol
-                hist_time[r, i] = bucket * bucket_ms / 1000.0  # bucket start: even spacing
+                hist_slot[r, i] = bucket  # the bucket number: its start is bucket * bucket_ms
             else:
                 i = hist_i[r]
                 if vol:
@@ -482,6 +486,10 @@ class QuoteBook:
         self._dirty = set()
         return d
 
+    def _bucket_starts(self, slots: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
+        """Epoch seconds of the buckets' starts (even spacing for charts)."""
+        return slots.astype(np.float64) * (self.bucket_ms / 1000.0)
+
     def history(self, row: int) -> History:
         """Intraday points of ``row`` in time order (at most ``history_points``)."""
         n = self.history_points
@@ -489,12 +497,16 @@ class QuoteBook:
         if count <= n:
             sl = slice(0, count)
             return History(
-                self.hist_time[row, sl], self.hist_price[row, sl], self.hist_volume[row, sl]
+                self._bucket_starts(self.hist_slot[row, sl]),
+                self.hist_price[row, sl],
+                self.hist_volume[row, sl],
             )
         start = count % n
         order = np.r_[start:n, 0:start]
         return History(
-            self.hist_time[row, order], self.hist_price[row, order], self.hist_volume[row, order]
+            self._bucket_starts(self.hist_slot[row, order]),
+            self.hist_price[row, order],
+            self.hist_volume[row, order],
         )
 
     def quote(self, symbol: str) -> Quote | None:

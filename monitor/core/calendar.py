@@ -1,16 +1,17 @@
 """The SSE/SZSE trading calendar: holidays, the session phase and the next open.
 
-Holidays come from ``exchange-calendars`` (XSHG, maintained upstream) rather than a
-hand-written list. Its data ends at a fixed date (the exchanges publish each year's
-holidays in December); past that date weekdays count as trading days and
-:attr:`TradingCalendar.covered_until` says so. Loading pandas takes ~0.5 s, so the
-calendar is loaded lazily (the window does it in a worker thread).
+Closures come from :mod:`monitor.core.calendar_data`, generated at build time by
+``packaging/build_calendar.py`` from the maintained ``holidays`` package (XSHG) rather
+than a hand-written list; nothing is computed or downloaded at run time. Years up to
+``PUBLISHED_THROUGH`` are the announced schedules; the following years are estimated
+from the statutory rules (:meth:`TradingCalendar.is_estimated`). Past ``LAST_YEAR``
+weekdays count as trading days and :attr:`MarketStatus.known` says so. The exchanges
+never open on a weekend, make-up working days (调休) included.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from monitor.core.quotes import SHANGHAI
@@ -18,7 +19,6 @@ from monitor.core.session import Phase, phase_at
 
 __all__ = ["MarketStatus", "TradingCalendar"]
 
-log = logging.getLogger(__name__)
 _OPEN = dt.time(9, 30)
 
 
@@ -28,26 +28,26 @@ class MarketStatus:
     holiday: bool  # a weekday the exchanges are closed
     next_open: dt.datetime | None  # when the market is closed now
     known: bool  # False past the end of the holiday data (weekday rule used)
+    # the holiday, or a closure between now and next_open, is estimated, not announced
+    estimated: bool = False
 
 
 class TradingCalendar:
     def __init__(self, load: bool = True) -> None:
-        self._sessions: set[dt.date] = set()
+        self._closed: frozenset[dt.date] = frozenset()
         self.covered_from: dt.date | None = None
         self.covered_until: dt.date | None = None
+        self.published_until: dt.date | None = None  # announced closures end; estimates after
         if load:
             self._load()
 
     def _load(self) -> None:
-        try:
-            import exchange_calendars as xc
+        from monitor.core import calendar_data as data
 
-            cal = xc.get_calendar("XSHG")
-            self._sessions = {ts.date() for ts in cal.sessions}
-            self.covered_from = cal.first_session.date()
-            self.covered_until = cal.last_session.date()
-        except Exception as e:  # no package, or a broken one: weekdays only
-            log.warning("trading calendar unavailable (%s); using weekdays only", e)
+        self._closed = frozenset(map(dt.date.fromisoformat, data.PUBLISHED + data.ESTIMATED))
+        self.covered_from = dt.date(data.FIRST_YEAR, 1, 1)
+        self.covered_until = dt.date(data.LAST_YEAR, 12, 31)
+        self.published_until = dt.date(data.PUBLISHED_THROUGH, 12, 31)
 
     def knows(self, day: dt.date) -> bool:
         return (
@@ -56,17 +56,26 @@ class TradingCalendar:
             and self.covered_from <= day <= self.covered_until
         )
 
+    def is_estimated(self, day: dt.date) -> bool:
+        """Whether ``day``'s closures are estimated (known, but not announced yet)."""
+        return self.knows(day) and self.published_until is not None and day > self.published_until
+
     def is_trading_day(self, day: dt.date) -> bool:
-        if self.knows(day):
-            return day in self._sessions
-        return day.weekday() < 5
+        if day.weekday() >= 5:
+            return False
+        return day not in self._closed if self.knows(day) else True
+
+    def is_holiday(self, day: dt.date) -> bool:
+        """A weekday the exchanges are closed."""
+        return day.weekday() < 5 and not self.is_trading_day(day)
 
     def status(self, now: dt.datetime | None = None) -> MarketStatus:
         local = (now or dt.datetime.now(SHANGHAI)).astimezone(SHANGHAI)
         day = local.date()
         trading = self.is_trading_day(day)
         phase = phase_at(local, trading_day=trading)
-        holiday = not trading and day.weekday() < 5
+        holiday = self.is_holiday(day)
+        estimated = holiday and self.is_estimated(day)
         next_open = None
         if phase in (Phase.CLOSED, Phase.PRE_OPEN) or not trading:
             d = day if (trading and local.time() < _OPEN) else day + dt.timedelta(days=1)
@@ -74,5 +83,6 @@ class TradingCalendar:
                 if self.is_trading_day(d):
                     next_open = dt.datetime.combine(d, _OPEN, SHANGHAI)
                     break
+                estimated = estimated or (self.is_holiday(d) and self.is_estimated(d))
                 d += dt.timedelta(days=1)
-        return MarketStatus(phase, holiday, next_open, self.knows(day))
+        return MarketStatus(phase, holiday, next_open, self.knows(day), estimated)

@@ -1,7 +1,9 @@
 """CSV snapshot export that opens cleanly in Excel and cannot inject formulas.
 
 UTF-8 with a BOM (Excel then shows Chinese names intact), one header row, ISO times
-with +08:00, plain numbers (no thousands separators), text cells that could start a
+with +08:00, plain numbers (no thousands separators), unknown values empty (never 0:
+a symbol with no tick yet has no time, and no volume or turnover unless today's daily bar
+gave them), text cells that could start a
 formula (``= + - @``, tab, CR) prefixed with an apostrophe, written atomically.
 Used by the CLI (``ashare-monitor export``) and the window alike.
 """
@@ -49,6 +51,12 @@ def _price(v: float | None) -> str:
     return "" if v is None or math.isnan(v) else f"{v:.2f}"
 
 
+def _amount(q: Quote, v: float, fmt: str) -> str:
+    """Volume/turnover: known once a tick arrived, or when seeded from today's daily bar
+    (then > 0); a symbol with no tick and no bar has 0 in the book, which is unknown."""
+    return format(v, fmt) if math.isfinite(v) and (q.ticks or v > 0) else ""
+
+
 def _row(q: Quote) -> list[str]:
     return [
         safe_text(q.symbol),
@@ -60,11 +68,11 @@ def _row(q: Quote) -> list[str]:
         _price(q.high),
         _price(q.low),
         _price(q.prev_close),
-        f"{q.volume:.0f}" if q.ticks else "",
-        f"{q.turnover:.2f}" if q.ticks else "",
+        _amount(q, q.volume, ".0f"),
+        _amount(q, q.turnover, ".2f"),
         _price(q.limit_up),
         _price(q.limit_down),
-        ms_to_iso(q.time_ms) if q.time_ms > 0 else "",
+        ms_to_iso(q.time_ms) if q.ticks and q.time_ms > 0 else "",
     ]
 
 

@@ -31,6 +31,7 @@ class SymbolInfo:
     board: Board
     st: bool = False
     prev_close: float | None = None
+    initials: tuple[str, ...] = ()  # pinyin initials of the name, when known in advance
 
 
 _CODE_HEADERS = ("code", "symbol", "ts_code", "代码", "证券代码", "股票代码")
@@ -38,7 +39,8 @@ _NAME_HEADERS = ("name", "名称", "证券名称", "股票名称", "证券简称
 _PREV_HEADERS = ("prev_close", "pre_close", "昨收", "昨收价", "前收盘")
 
 
-def _is_st(name: str) -> bool:
+def is_st(name: str) -> bool:
+    """Risk-warning names: ST, *ST, S*ST, SST."""
     n = name.upper().replace(" ", "")
     return n.startswith(("ST", "*ST", "S*ST", "SST"))
 
@@ -77,8 +79,13 @@ class SymbolMaster:
                 self._by_symbol[sym] = dataclasses.replace(info, prev_close=None)
 
     def merge(self, other: SymbolMaster) -> None:
-        """Add or replace entries from ``other``."""
-        self._by_symbol.update(other._by_symbol)
+        """Add or replace entries from ``other``; known pinyin initials are kept."""
+        mine = self._by_symbol
+        for sym, new in other._by_symbol.items():
+            old = mine.get(sym)
+            if old is not None and old.initials and not new.initials and old.name == new.name:
+                new = dataclasses.replace(new, initials=old.initials)  # noqa: PLW2901
+            mine[sym] = new
 
     # --- serialisation -------------------------------------------------------------
     def to_records(self) -> list[dict[str, Any]]:
@@ -113,7 +120,7 @@ class SymbolMaster:
                     sym,
                     name,
                     board_of(sym),
-                    bool(rec.get("st", _is_st(name))),
+                    bool(rec.get("st", is_st(name))),
                     float(prev) if isinstance(prev, int | float) and prev > 0 else None,
                 )
             )
@@ -160,7 +167,7 @@ class SymbolMaster:
                     prev = float(row[prev_col]) if float(row[prev_col]) > 0 else None
                 except ValueError:
                     prev = None
-            infos.append(SymbolInfo(sym, name, board_of(sym), _is_st(name), prev))
+            infos.append(SymbolInfo(sym, name, board_of(sym), is_st(name), prev))
         if not infos:
             detail = f" ({skipped[0]})" if skipped else ""
             raise MasterError(f"no valid A-share codes found{detail}")

@@ -2,6 +2,9 @@
 
 The provider token travels in the handshake URL (``?token=``), which websockets logs
 at debug level; every log record of ours passes through :class:`RedactFilter`.
+Credentials in a URL (``ws://user:password@host``) and ``Authorization`` header values
+(websockets sends userinfo as HTTP Basic and logs request headers at debug level) are
+masked too.
 """
 
 from __future__ import annotations
@@ -12,6 +15,11 @@ import re
 __all__ = ["RedactFilter", "redact", "register_secret"]
 
 _TOKEN_QS = re.compile(r"((?:\?|&)token=)[^&\s'\"]+")
+# scheme://userinfo@ — greedy up to the authority's last "@" (a raw "@" in a password).
+_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.\-]*://)[^/?#\s'\"<>@]*(?:@[^/?#\s'\"<>@]*)*@", re.I)
+_AUTH_HEADER = re.compile(
+    r"((?:proxy-)?authorization['\"]?\s*[:=,]\s*['\"]?(?:[a-z]+\s+)?)[^\s'\",}]+", re.I
+)
 _SECRETS: set[str] = set()
 
 
@@ -22,11 +30,14 @@ def register_secret(secret: str | None) -> None:
 
 
 def redact(text: str, token: str | None = None) -> str:
-    """``text`` with the token, known secrets and any ``token=`` value replaced by ``***``."""
+    """``text`` with the token, known secrets, any ``token=`` value, URL userinfo
+    (``user:password@``) and ``Authorization`` header values replaced by ``***``."""
     for s in (token, *_SECRETS):
         # Shorter strings are no real secret, and masking them would mangle the text.
         if s and len(s) >= 4:
             text = text.replace(s, "***")
+    text = _USERINFO.sub(r"\1***@", text)
+    text = _AUTH_HEADER.sub(r"\1***", text)
     return _TOKEN_QS.sub(r"\1***", text)
 
 

@@ -9,9 +9,8 @@ prefix, name prefix, then substring matches.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
-
-from pypinyin import Style, pinyin
 
 from monitor.core.master import SymbolMaster
 
@@ -20,13 +19,31 @@ __all__ = ["Match", "SymbolIndex", "initials"]
 _MAX_READINGS = 16  # cap the product of readings for names full of polyphonic characters
 
 
-def initials(name: str) -> list[str]:
-    """All pinyin-initial spellings of ``name`` (lower case), e.g. 重庆 -> ['cq', 'zq']."""
+def initials(name: str, table: Mapping[str, str] | None = None) -> list[str]:
+    """All pinyin-initial spellings of ``name`` (lower case), e.g. 重庆 -> ['cq', 'zq'].
+
+    ``table`` maps each Chinese character to the initials of all its readings (the
+    app ships one, built with pypinyin); without it pypinyin itself is asked, and
+    without that names are found by code and name only.
+    """
+    if table is None:
+        try:
+            from pypinyin import Style, pinyin
+        except ImportError:
+            return []
+
+        def letters(ch: str) -> list[str]:
+            readings = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True)[0]
+            return sorted({r.lower() for r in readings if r}) or [ch]
+    else:
+
+        def letters(ch: str) -> list[str]:
+            return list(table.get(ch, ch))
+
     per_char: list[list[str]] = []
     for ch in name:
         if "\u4e00" <= ch <= "\u9fff":
-            readings = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True)[0]
-            per_char.append(sorted({r.lower() for r in readings if r}) or [ch])
+            per_char.append(letters(ch))
         elif ch.isalnum():
             per_char.append([ch.lower()])
     out = ["".join(p) for p in itertools.islice(itertools.product(*per_char), _MAX_READINGS)]
@@ -41,11 +58,14 @@ class Match:
 
 
 class SymbolIndex:
-    def __init__(self, master: SymbolMaster) -> None:
+    """Search over a symbol master; ``table`` as for :func:`initials`."""
+
+    def __init__(self, master: SymbolMaster, table: Mapping[str, str] | None = None) -> None:
         # Readings joined as "\0cq\0zq": a prefix test is one substring search in C.
         self._entries: list[tuple[str, str, str, str, str]] = []
         for info in sorted(master, key=lambda i: i.symbol):  # results come out in code order
-            joined = "".join("\0" + i for i in initials(info.name))
+            readings = info.initials or initials(info.name, table)
+            joined = "".join("\0" + i for i in readings)
             self._entries.append(
                 (info.symbol, info.symbol[:6], info.name, info.name.lower(), joined)
             )

@@ -27,10 +27,12 @@ from typing import Any
 
 from monitor.core.errors import UserError
 from monitor.core.persist import json_problem, load_state, object_shape, save_json
+from monitor.core.plans import PLANS
 
-__all__ = ["PROVIDERS", "THEMES", "Settings", "SettingsError"]
+__all__ = ["PLAN_NAMES", "PROVIDERS", "THEMES", "Settings", "SettingsError"]
 
 PROVIDERS = ("simulator", "alltick", "generic")
+PLAN_NAMES = (*PLANS, "custom")
 THEMES = ("auto", "light", "dark")
 LANGUAGES = ("auto", "zh", "en")
 ALLTICK_URL = "wss://quote.alltick.co/quote-stock-b-ws-api"
@@ -49,7 +51,8 @@ class Settings:
     provider: str = "simulator"
     alltick_url: str = ALLTICK_URL
     generic_url: str = ""
-    max_codes: int = 3000  # AllTick codes per connection for the user's plan
+    plan: str = "all-cn"  # the AllTick plan whose limits the feed keeps (or "custom")
+    max_codes: int = 3000  # AllTick codes per connection with the "custom" plan
     ca_file: str = ""
     red_up: bool = True  # China convention: red up, green down
     refresh_hz: int = 20
@@ -208,6 +211,9 @@ _CHECKS: dict[str, Check] = {
         PROVIDERS, lambda: SettingsError("provider must be one of {0}", ", ".join(PROVIDERS))
     ),
     "alltick_url": _text("AllTick URL"),
+    "plan": _one_of(
+        PLAN_NAMES, lambda: SettingsError("plan must be one of {0}", ", ".join(PLAN_NAMES))
+    ),
     "generic_url": _text("batch-subscribe URL"),
     "max_codes": _whole(
         "codes per connection",

@@ -1,8 +1,9 @@
 """A model of the whole A-share market for the simulator (pure, numpy, seeded).
 
-About 5,400 valid codes across SSE main/STAR, SZSE main/ChiNext and BSE (920xxx), in
-the boards' real proportions, with well-known large caps under their real names and
-generated names for the rest, a few ST names (±5 %), and a handful of indices (which
+The real listing's codes and names (the one the app ships), with well-known large
+caps at plausible price levels; beyond the listing's size, or without it, valid codes
+across SSE main/STAR, SZSE main/ChiNext and BSE (920xxx) in the boards' real
+proportions with generated names, a few ST names (±5 %), and a handful of indices (which
 exercise the 000001.SH / 000001.SZ collision). Prices walk in 0.01 steps inside each
 board's daily limits; a few names trend to a limit and stick there, as they do.
 """
@@ -100,8 +101,14 @@ def _code_suffix(prefix: str) -> str:
     return _SUFFIX.get(prefix, "SZ")
 
 
-def build_universe(n_symbols: int, rng: np.random.Generator) -> list[tuple[SymbolInfo, float]]:
-    """``n_symbols`` instruments (indices and famous names first) with a previous close."""
+def build_universe(
+    n_symbols: int, rng: np.random.Generator, listing: SymbolMaster | None = None
+) -> list[tuple[SymbolInfo, float]]:
+    """``n_symbols`` instruments (indices and famous names first) with a previous close.
+
+    With a ``listing`` (the real one the app ships) the rest are real codes and names
+    drawn from it; codes beyond it, or without one, are generated.
+    """
     out: list[tuple[SymbolInfo, float]] = []
     used: set[str] = set()
 
@@ -110,17 +117,28 @@ def build_universe(n_symbols: int, rng: np.random.Generator) -> list[tuple[Symbo
         st = name.startswith(("ST", "*ST"))
         out.append((SymbolInfo(symbol, name, board_of(symbol), st, prev), prev))
 
+    def price() -> float:
+        return float(np.clip(np.round(rng.lognormal(2.6, 0.8), 2), 1.5, 400.0))
+
     for sym, name, prev in INDICES + FAMOUS:
         if len(out) >= n_symbols:
             return out
         add(sym, name, prev)
+    if listing is not None:
+        real = [i for i in listing if i.symbol not in used and i.board.value != "index"]
+        want = min(n_symbols - len(out), len(real))
+        picks: list[int] = []
+        if want:
+            picks = sorted(int(i) for i in rng.choice(len(real), size=want, replace=False))
+        for i in picks:
+            add(real[i].symbol, real[i].name, price())
     remaining = n_symbols - len(out)
     names: set[str] = {name for _, name, _ in FAMOUS}
     for prefixes, share in _LAYOUT:
         want = round(remaining * share)
         candidates = [f"{p}{i:03d}" for p in prefixes for i in range(1000)]
-        picks = rng.choice(len(candidates), size=min(want, len(candidates)), replace=False)
-        for i in sorted(picks.tolist()):
+        chosen = rng.choice(len(candidates), size=min(want, len(candidates)), replace=False)
+        for i in sorted(chosen.tolist()):
             code = candidates[i]
             symbol = f"{code}.{_code_suffix(code[:3])}"
             if symbol in used or len(out) >= n_symbols:
@@ -136,8 +154,7 @@ def build_universe(n_symbols: int, rng: np.random.Generator) -> list[tuple[Symbo
             names.add(name)
             if code[:3] in ("600", "601", "603", "000", "002") and rng.random() < 0.025:
                 name = ("*ST" if rng.random() < 0.4 else "ST") + name[:2]
-            prev = float(np.clip(np.round(rng.lognormal(2.6, 0.8), 2), 1.5, 400.0))
-            add(symbol, name, prev)
+            add(symbol, name, price())
     # Rounding of the shares may leave a few slots: fill them from the SZ main board.
     i = 0
     while len(out) < n_symbols and i < 4000:
@@ -161,10 +178,16 @@ class _Prices:
 class SimMarket:
     """The simulated market: one shared price path that every client sees."""
 
-    def __init__(self, n_symbols: int = 5500, seed: int = 1, rule: LimitRule | None = None) -> None:
+    def __init__(
+        self,
+        n_symbols: int = 5500,
+        seed: int = 1,
+        rule: LimitRule | None = None,
+        listing: SymbolMaster | None = None,
+    ) -> None:
         self.rng = np.random.default_rng(seed)
         rule = rule or LimitRule()
-        universe = build_universe(n_symbols, self.rng)
+        universe = build_universe(n_symbols, self.rng, listing)
         self.master = SymbolMaster(info for info, _ in universe)
         self.symbols = [info.symbol for info, _ in universe]
         self.index = {s: i for i, s in enumerate(self.symbols)}

@@ -64,6 +64,7 @@ TickSink = Callable[[list[Tick], float, int], int]
 # Every connection session gets a scope no other has had in this process: a provider's
 # seq is only comparable within the connection that issued it.
 _SCOPES = itertools.count(1)
+_SPACING_MARGIN = 1.05  # requests go at least 5 % later than the provider's minimum
 _STABLE_AFTER = 5.0  # seconds live before an outage counts as new (backoff restarts)
 
 
@@ -207,6 +208,15 @@ class _Connection:
                 raise
             except Exception as e:  # every other failure is retried
                 why = _redacted(_describe(e), self.cfg.token)
+                if _policy_close(e) and not self._rate_limited_close:
+                    # 1008 with no rate-limit reply before it: providers cut connections
+                    # past the token's limit this way (AllTick: "immediately disconnected").
+                    why = Reason(
+                        "cut by the provider (code 1008{0}): more connections than the plan "
+                        "allows? Another app or device may be using this token",
+                        (why.params[1] if len(why.params) > 1 else "",),
+                    )
+            self._rate_limited_close = False
             reason = str(why)
             if self._live_since and time.monotonic() - self._live_since > _STABLE_AFTER:
                 delays = None  # it worked for a while: start backoff from the bottom again
@@ -223,6 +233,7 @@ class _Connection:
             await asyncio.sleep(delay)
 
     _live_since = 0.0
+    _rate_limited_close = False  # a 606 came before the close: not a connection-limit cut
 
     async def _connect_once(self) -> None:
         cfg = self.cfg
@@ -332,12 +343,20 @@ class _Connection:
 
     def _on_reply(self, reply: alltick.Reply) -> None:
         err = reply.error
+        if reply.cmd_id in (alltick.SUBSCRIBE_TRADE_ACK, alltick.CANCEL_ACK):
+            # The server has the request now: count its spacing from here. Timed from
+            # our send, a request that reached a busy server late would make the next
+            # one look early to it.
+            now = asyncio.get_running_loop().time()
+            self._last_request = max(self._last_request, now)
+            self.pool._acked(self, now)
         if err is None:
             return
         self.pool.stats.last_error = str(err)
         if err.fatal:
             raise _Fatal("provider refused: {0}", err)
         if isinstance(err, RateLimitError):
+            self._rate_limited_close = err.code == 606
             # The request was dropped: send the current list again, no sooner than the
             # provider's spacing (at least a second) from now.
             self.pool.stats.rate_limited += 1
@@ -426,6 +445,19 @@ class _Connection:
             silent = loop.time() - self._last_rx
             if silent > cfg.heartbeat_timeout:
                 raise _Lost("no reply for {0} s (heartbeat timeout)", f"{silent:.0f}")
+
+
+def _policy_close(e: BaseException) -> bool:
+    """The server closed with 1008 (policy violation)."""
+    if isinstance(e, _Lost):
+        closed_by_server = e.why.template in (
+            "server closed the connection (code {0}{1})",
+            "connection closed (code {0}{1})",
+        )
+        return closed_by_server and e.why.params[:1] == ("1008",)
+    if isinstance(e, ConnectionClosed):
+        return e.rcvd is not None and e.rcvd.code == 1008
+    return False
 
 
 def _frame_error_kind(err: Exception) -> str:
@@ -667,10 +699,17 @@ class FeedPool:
 
     def _next_slot(self, conn: _Connection) -> float:
         """Loop time from which ``conn`` may send its next request."""
-        own = conn._last_request + self.config.min_request_interval
+        cfg = self.config
+        # A margin over the provider's spacing: the server times arrivals, not sends, and
+        # the previous request may have reached it later than this one will.
+        own = conn._last_request + cfg.min_request_interval * _SPACING_MARGIN
         if self._last_slot_scope in (0, conn.scope):
             return own
-        return max(own, self._last_slot + self.config.cross_request_interval)
+        return max(own, self._last_slot + cfg.cross_request_interval * _SPACING_MARGIN)
+
+    def _acked(self, conn: _Connection, at: float) -> None:
+        if self._last_slot_scope == conn.scope:
+            self._last_slot = max(self._last_slot, at)
 
     def _took_slot(self, conn: _Connection, at: float) -> None:
         conn._last_request = at

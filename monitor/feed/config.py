@@ -12,6 +12,7 @@ import urllib.parse
 from dataclasses import dataclass, field, replace
 
 from monitor.core.backoff import BackoffFactory, exponential_backoff
+from monitor.core.plans import Plan
 from monitor.core.protocols import alltick
 from monitor.core.protocols.generic import CodeStyle, ListForm
 from monitor.core.redact import redact, register_secret
@@ -62,6 +63,7 @@ class FeedConfig:
     http_base: str | None = None  # AllTick HTTP API base for previous closes
     kline_interval: float = 1.0  # seconds between batch K-line requests (the plan's spacing)
     kline_batch: int = 500  # items per batch K-line request (the plan's cap; All-CN: 500)
+    http_interval: float = 0.05  # seconds between any two HTTP requests (the plan's per-minute cap)
     http_deadline: float = 30.0  # seconds for one side-channel request, body included
     http_max_body: int = 32 << 20  # bytes; the whole-market symbol list is ~0.5 MB
 
@@ -112,6 +114,17 @@ class FeedConfig:
         if cfg.code_style not in ("suffixed", "bare"):
             raise ConfigError(f"code_style must be 'suffixed' or 'bare', got {cfg.code_style!r}")
         return cfg
+
+    @staticmethod
+    def plan_limits(plan: Plan) -> dict[str, object]:
+        """``for_url`` keywords that keep a connection pool and its HTTP inside ``plan``."""
+        return {
+            "max_connections": plan.connections,
+            "max_codes": plan.codes_per_connection,
+            "kline_batch": plan.kline_batch,
+            "kline_interval": plan.kline_interval,
+            "http_interval": 60.0 / plan.http_per_minute,
+        }
 
     def with_(self, **changes: object) -> FeedConfig:
         return replace(self, **changes)  # type: ignore[arg-type]

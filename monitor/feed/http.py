@@ -268,6 +268,8 @@ async def fetch_daily(
             if done:
                 return done  # it worked for some chunks: a real failure, not a missing endpoint
     log.info("using one K-line request per code")
+    if cfg.http_interval >= 0.2:
+        concurrency = 1  # the plan's per-minute cap: one at a time, spaced
     sem = asyncio.Semaphore(concurrency)
     failures = 0
 
@@ -278,6 +280,8 @@ async def fetch_daily(
                 return
             try:
                 bar = await asyncio.to_thread(_single, cfg, sym)
+                if concurrency == 1:
+                    await asyncio.sleep(cfg.http_interval)
             except HttpError as e:
                 failures += 1
                 if failures <= 3:

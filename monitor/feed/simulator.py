@@ -39,6 +39,7 @@ from monitor.core.redact import RedactFilter
 from monitor.core.session import is_trading, phase_at
 from monitor.core.simmarket import SimMarket
 from monitor.core.symbols import SymbolError, normalize
+from monitor.resources_path import shipped_listing
 
 __all__ = ["SimConfig", "Simulator"]
 
@@ -92,7 +93,9 @@ class Simulator:
 
     def __init__(self, config: SimConfig | None = None) -> None:
         self.cfg = config or SimConfig()
-        self.market = SimMarket(self.cfg.symbols, seed=self.cfg.seed)
+        self.market = SimMarket(
+            self.cfg.symbols, seed=self.cfg.seed, listing=shipped_listing().master
+        )
         self.clients: set[_Client] = set()
         self.server: Server | None = None
         self.port = 0

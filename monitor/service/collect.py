@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from monitor.core.book import QuoteBook
 from monitor.core.master import SymbolMaster
+from monitor.core.symbols import Board
 from monitor.feed.client import FeedPool, Phase
 from monitor.feed.config import FeedConfig
 from monitor.feed.http import HttpError, fetch_master
@@ -42,34 +43,37 @@ async def collect(
     seconds: float,
     *,
     master: SymbolMaster | None = None,
+    market: list[str] | None = None,
     wildcard: bool = False,
 ) -> Collection:
     """Subscribe ``symbols`` (``None`` = the whole market) and collect for ``seconds``.
 
-    The feed starts at once; the provider's symbol list (when ``symbols`` is
-    ``None`` and no wildcard is asked) and the previous closes are fetched beside it.
+    ``master`` names the symbols (the shipped listing, a user's CSV). The whole market
+    is the provider's own symbol list where it serves one, else ``market``, else every
+    stock in ``master``. The feed starts at once; previous closes are fetched beside it.
     """
     listing = master if master is not None else SymbolMaster()
-    fetched = False
+    asked = False  # the provider's list was asked for already: once is enough
     if symbols is None and not wildcard:
+        asked = True
         # The whole market needs the list before it can subscribe.
         try:
             remote = await fetch_master(cfg)
         except HttpError as e:
-            log.info("no symbol list from the server: %s", e)
+            log.info("no symbol list from the server (%s): the shipped listing is used", e)
         else:
-            remote.merge(listing)
             listing.merge(remote)
-            fetched = True
-        if not len(listing):
+            symbols = remote.symbols()
+        if symbols is None:
+            symbols = market or [i.symbol for i in listing if i.board is not Board.INDEX]
+        if not symbols:
             raise CollectError(
-                "--all needs the symbol list: the server does not serve /symbols; "
+                "--all needs a symbol list: the server serves none and no listing is known; "
                 "pass --master FILE.csv (for example exported from your broker), "
                 "or --wildcard on the batch protocol"
             )
-        symbols = listing.symbols()
     book = QuoteBook(listing)
-    session = FeedSession(cfg, book, listing, want_master=not fetched)
+    session = FeedSession(cfg, book, listing, want_master=not asked)
     subscribe = symbols or []
     session.set_symbols(subscribe, wildcard=wildcard)
     await session.start()

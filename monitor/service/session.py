@@ -115,6 +115,7 @@ class FeedSession:
         book.reset()
         self.pool = FeedPool(config, self._sink, on_state=on_state)
         self.notes: dict[str, Reason] = {}
+        self.provider_symbols: list[str] | None = None  # the provider's own list, if served
         self.master_loaded = asyncio.Event()
         self._want_master = want_master
         self._stop = asyncio.Event()
@@ -223,6 +224,7 @@ class FeedSession:
         async def attempt() -> None:
             remote = await fetch_master(self.config)
             self.master.merge(remote)
+            self.provider_symbols = remote.symbols()
             book = self.book
             for sym in remote.symbols():
                 r = book.row_of(sym)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from monitor.core.alerts import AlertKind, AlertRule, AlertRuleError
 from monitor.core.settings import Settings, SettingsError
+from monitor.secrets import split_url_token
 from monitor.ui.texts import alert_kind_text, error_text
 
 __all__ = ["AlertDialog", "PasteDialog", "SettingsDialog", "ShortcutsDialog"]
@@ -157,6 +158,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Data provider"), self.provider)
         self.alltick_url = QLineEdit(settings.alltick_url, self)
         form.addRow(self.tr("AllTick URL"), self.alltick_url)
+        self._token0 = token or ""
         self.token = QLineEdit(token or "", self)
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setPlaceholderText(self.tr("stored in %s") % where)
@@ -250,11 +252,20 @@ class SettingsDialog(QDialog):
         except SettingsError as e:
             self.error.setText(error_text(e))
             return
-        if s.provider == "alltick" and not self.token.text().strip():
+        token = self.token.text().strip()
+        if s.provider == "alltick":
+            # A token pasted inside the AllTick URL becomes the token (stored by the
+            # window, never in settings.json) unless one was typed into the token field.
+            # Other URL tokens are moved to the token store by AppCore.apply_settings.
+            url, url_token = split_url_token(s.alltick_url)
+            if url_token and (not token or token == self._token0):
+                token = url_token
+            s = s.with_(alltick_url=url)
+        if s.provider == "alltick" and not token:
             self.error.setText(self.tr("AllTick needs a token"))
             return
         self.result_settings = s
-        self.result_token = self.token.text().strip() or None
+        self.result_token = token or None
         self.accept()
 
 

@@ -624,9 +624,20 @@ class MainWindow(QMainWindow):
             )
             age = f"{health.newest_age:.1f} s" if health.newest_age is not None else "—"
             self.st_age.setText(self.tr("newest tick %1").replace("%1", age))
+            served = core.session.provider_symbols if core.session is not None else None
+            self.st_subs.setToolTip(
+                self.tr("Whole market: the provider's list, %1 symbols").replace(
+                    "%1", f"{len(served):,}"
+                )
+                if served
+                else self.tr("Whole market: the A-share listing as of %1, %2 stocks")
+                .replace("%1", core.listing_as_of)
+                .replace("%2", f"{len(core.listed_stocks):,}")
+            )
         if core.master_generation != self._master_seen:
             self._master_seen = core.master_generation
             self._refresh_completer()
+            self._index_task = asyncio.get_event_loop().create_task(self._build_index())
             if self.current_list() is None:
                 self._reload_lists("*all*")
         self.alerts_panel.refresh_if_changed()
@@ -679,7 +690,7 @@ class MainWindow(QMainWindow):
 
     def _show_symbols(self) -> None:
         name = self.current_list()
-        syms = self.core.master.symbols() if name is None else self.core.watchlists.get(name)
+        syms = self.core.market() if name is None else self.core.watchlists.get(name)
         if name is None and not syms:
             syms = self.core.wanted()
         self.model.allow_reorder = name is not None
@@ -719,11 +730,13 @@ class MainWindow(QMainWindow):
 
     async def _build_index(self) -> None:
         """Build the pinyin index off the event loop's critical path (~0.4 s for 5,500)."""
+        from monitor.core.master import SymbolMaster
         from monitor.core.search import SymbolIndex
+        from monitor.resources_path import char_initials
 
         await self._after_first_paint()
-        master = self.core.master
-        index = await asyncio.to_thread(SymbolIndex, master)
+        master = SymbolMaster(list(self.core.master))  # a snapshot: merges happen on the loop
+        index = await asyncio.to_thread(lambda: SymbolIndex(master, char_initials()))
         if not self._closed:
             self.quick.index = index
 
@@ -1073,7 +1086,7 @@ class MainWindow(QMainWindow):
         )
 
     def export_market(self) -> None:
-        self._export(self.core.master.symbols() or self.core.wanted(), "market")
+        self._export(self.core.market(), "market")
 
     def _export(self, symbols: list[str], label: str) -> None:
         stamp = dt.datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M%S")

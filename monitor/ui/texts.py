@@ -87,6 +87,8 @@ def session_text(ms: MarketStatus, *, simulated: bool, calendar_loaded: bool) ->
         text += " · " + translate("Session", "next open %1").replace("%1", when)
     if not ms.known and calendar_loaded:
         text += " " + translate("Session", "(holiday data ended; weekdays assumed)")
+    if ms.estimated:  # closures from the statutory rules: the exchanges have not announced them
+        text += " " + translate("Session", "(holiday dates estimated)")
     if simulated:
         text += " " + translate("Session", "(simulator: always open)")
     return text
@@ -131,6 +133,7 @@ ERROR_TEMPLATES = (
     QT_TRANSLATE_NOOP("Errors", "a price threshold must be above 0"),
     QT_TRANSLATE_NOOP("Errors", "hysteresis must be between 0 and 20"),
     QT_TRANSLATE_NOOP("Errors", "provider must be one of {0}"),
+    QT_TRANSLATE_NOOP("Errors", "plan must be one of {0}"),
     QT_TRANSLATE_NOOP("Errors", "codes per connection must be between 1 and 100000"),
     QT_TRANSLATE_NOOP("Errors", "refresh rate must be between 5 and 30 per second"),
     QT_TRANSLATE_NOOP("Errors", "language must be auto, zh or en"),
@@ -212,6 +215,11 @@ REASON_TEMPLATES = (
     QT_TRANSLATE_NOOP("Reasons", "handshake failed: {0}"),
     QT_TRANSLATE_NOOP("Reasons", "network error: {0}"),
     QT_TRANSLATE_NOOP("Reasons", "{0}: {1}"),
+    QT_TRANSLATE_NOOP(
+        "Reasons",
+        "cut by the provider (code 1008{0}): more connections than the plan allows? "
+        "Another app or device may be using this token",
+    ),
     QT_TRANSLATE_NOOP("Reasons", "receiving but not updating: duplicate or older sequence numbers"),
     QT_TRANSLATE_NOOP("Reasons", "receiving but not updating: ticks older than the last price"),
     QT_TRANSLATE_NOOP("Reasons", "receiving but not updating: impossible prices"),

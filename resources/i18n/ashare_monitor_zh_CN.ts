@@ -238,6 +238,10 @@
         <translation>行情源必须是以下之一：{0}</translation>
     </message>
     <message>
+        <source>plan must be one of {0}</source>
+        <translation>套餐必须是以下之一：{0}</translation>
+    </message>
+    <message>
         <source>codes per connection must be between 1 and 100000</source>
         <translation>每个连接的代码数必须在 1 到 100000 之间</translation>
     </message>
@@ -583,6 +587,14 @@ Type a code or name above, or paste a block of codes.</source>
         <translation>最新成交 %1</translation>
     </message>
     <message>
+        <source>Whole market: the provider&apos;s list, %1 symbols</source>
+        <translation>全部A股：数据源提供的代码表，共 %1 个</translation>
+    </message>
+    <message>
+        <source>Whole market: the A-share listing as of %1, %2 stocks</source>
+        <translation>全部A股：截至 %1 的A股上市名单，共 %2 只</translation>
+    </message>
+    <message>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
@@ -887,6 +899,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
+        <source>cut by the provider (code 1008{0}): more connections than the plan allows? Another app or device may be using this token</source>
+        <translation>被数据源断开（代码 1008{0}）：连接数超过套餐上限？可能有其他程序或设备在使用此令牌</translation>
+    </message>
+    <message>
         <source>receiving but not updating: duplicate or older sequence numbers</source>
         <translation>在接收但未更新：序号重复或更旧</translation>
     </message>
@@ -972,6 +988,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>(holiday data ended; weekdays assumed)</source>
         <translation>（节假日数据已到期，按工作日计）</translation>
+    </message>
+    <message>
+        <source>(holiday dates estimated)</source>
+        <translation>（休市日期为推算）</translation>
     </message>
     <message>
         <source>(simulator: always open)</source>

@@ -104,3 +104,43 @@ def test_redaction_masks_real_tokens_but_not_short_strings() -> None:
 
     assert redact("HTTP 401 for ws://x/?token=abcdef123", "T") == "HTTP 401 for ws://x/?token=***"
     assert redact("token abcdef123 refused", "abcdef123") == "token *** refused"
+
+
+def _rows(quotes: list[Quote]) -> list[dict[str, str]]:
+    text = render_csv(quotes).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_a_symbol_without_a_tick_has_no_volume_turnover_or_time() -> None:
+    """Unknown is empty, never 0: the book holds 0 volume for a symbol with no tick."""
+    b = QuoteBook(SymbolMaster([SymbolInfo("600519.SH", "贵州茅台", Board.MAIN, False, 1440.0)]))
+    b.ensure("600519.SH")
+    q = b.quote("600519.SH")
+    assert q is not None and q.ticks == 0 and q.volume == 0.0
+    row = _rows([q])[0]
+    assert row["prev_close"] == "1440.00"  # known from the master
+    for key in ("last", "change", "change_pct", "open", "high", "low", "volume", "turnover"):
+        assert row[key] == "", key
+    assert row["time"] == ""
+
+
+def test_volume_from_todays_daily_bar_is_known_without_a_tick() -> None:
+    b = QuoteBook(SymbolMaster())
+    b.set_day("000001.SZ", 11.0, open=11.1, high=11.3, low=10.9, volume=12345, turnover=1.5e5)
+    row = _rows([b.quote("000001.SZ")])[0]  # type: ignore[list-item]
+    assert row["volume"] == "12345" and row["turnover"] == "150000.00"
+    assert row["time"] == "" and row["last"] == ""
+
+
+def test_a_real_zero_volume_after_a_tick_is_written() -> None:
+    b = QuoteBook(SymbolMaster())
+    b.apply(Tick("600000.SH", 10.0, T0))  # a snapshot tick without a traded volume
+    row = _rows([b.quote("600000.SH")])[0]  # type: ignore[list-item]
+    assert row["volume"] == "0" and row["turnover"] == "0.00"
+    assert row["time"] == "2026-11-25T09:30:00.000+08:00"
+
+
+def test_no_cell_of_an_unknown_row_is_zero() -> None:
+    rows = _rows(_quotes())
+    unknown = rows[1]
+    assert all(v != "0" and not v.startswith("0.") for v in unknown.values()), unknown

@@ -289,6 +289,8 @@ BAD_SETTINGS = [
     ("alltick_url", 5),
     ("alltick_url", "x" * 5000),
     ("generic_url", None),
+    ("plan", "platinum"),
+    ("plan", 3),
     ("max_codes", 0),
     ("max_codes", 100_001),
     ("max_codes", 3000.0),

@@ -67,12 +67,20 @@ def _http_url(log: Path) -> str:
     return m.group(1)
 
 
-def _export(*args: str) -> subprocess.CompletedProcess[str]:
+@pytest.fixture(autouse=True)
+def _own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No token of the user's (saved, keyring, environment) reaches these exports."""
+    monkeypatch.setenv("ASHARE_MONITOR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.delenv("ASHARE_MONITOR_TOKEN", raising=False)
+
+
+def _export(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "monitor", "export", *args],
         capture_output=True,
         text=True,
-        env=ENV,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
         timeout=120,
     )
 
@@ -103,6 +111,9 @@ def test_full_market_export_over_two_alltick_connections(
     priced = [row for row in rows if row["last"] and row["change_pct"]]
     assert len(priced) >= 4990
     assert any(row["name"] == "贵州茅台" for row in rows)
+    for row in rows:  # unknown is empty, never 0
+        if not row["time"]:
+            assert row["volume"] == "" and row["turnover"] == "" and row["last"] == "", row
     counts = [int(n) for n in re.findall(r"subscribed (\d+) codes", log.read_text())]
     assert counts and max(counts) <= 3000 and sum(counts) >= 5000
     assert "T" not in r.stdout.replace("To", "")  # the token never printed
@@ -142,7 +153,9 @@ def test_export_errors_are_clear(sim: tuple[int, Path], tmp_path: Path) -> None:
         "--out",
         str(out),
     )
-    assert r.returncode == 2 and "'garbage'" in r.stderr
+    assert r.returncode == 2
+    assert "no valid symbols to subscribe (skipped 2 codes: garbage (" in r.stderr
+    assert "zzz (" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.slow
@@ -214,3 +227,214 @@ def test_seed_script_extraction_is_the_article_code() -> None:
     code = _seed_script()
     assert textwrap.dedent(code).startswith("import websocket")
     assert '"action": "subscribe"' in code and "ws.run_forever()" in code
+
+
+# --- the token without --token, skipped codes, the output path --------------------------
+def _alltick(port: int) -> str:
+    return f"ws://127.0.0.1:{port}/quote-stock-b-ws-api"
+
+
+def _rows(out: Path) -> list[dict[str, str]]:
+    with out.open(encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+def _secret_file(path: Path, text: str, mode: int = 0o600) -> Path:
+    path.write_text(text)
+    path.chmod(mode)
+    return path
+
+
+@pytest.mark.slow
+def test_token_from_a_file_the_environment_or_the_app(
+    sim: tuple[int, Path], tmp_path: Path
+) -> None:
+    port, log = sim
+    out = tmp_path / "t.csv"
+    base = ["--url", _alltick(port), "--http-url", _http_url(log), "--symbols", "600519"]
+    base += ["--seconds", "1", "--out", str(out)]
+    good = _secret_file(tmp_path / "good.txt", "T\nsecond line ignored\n")
+    bad = _secret_file(tmp_path / "bad.txt", "  wrong-tok-1  \n")
+
+    r = _export(*base)  # nothing anywhere: said plainly, before connecting
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == (
+        "ashare-monitor: no token given: use --token-file, ASHARE_MONITOR_TOKEN "
+        "or save one in the app's Settings"
+    )
+    r = _export(*base, "--token-file", str(good))
+    assert r.returncode == 0, r.stderr
+    assert _rows(out)[0]["code"] == "600519.SH"
+    out.unlink()
+    r = _export(*base, ASHARE_MONITOR_TOKEN="T")
+    assert r.returncode == 0, r.stderr
+    # The token the window saved (no keyring here: the 0600 file).
+    home = Path(os.environ["ASHARE_MONITOR_HOME"]) / "config"
+    home.mkdir(parents=True)
+    _secret_file(home / "secrets.json", '{"alltick": "T"}')
+    r = _export(*base)
+    assert r.returncode == 0, r.stderr
+    # Precedence: --token > --token-file > ASHARE_MONITOR_TOKEN > saved.
+    r = _export(*base, "--token", "T", "--token-file", str(bad), ASHARE_MONITOR_TOKEN="wrong-2")
+    assert r.returncode == 0, r.stderr
+    r = _export(*base, "--token-file", str(bad), ASHARE_MONITOR_TOKEN="T")
+    assert r.returncode == 1 and "token" in r.stderr and "wrong-tok-1" not in r.stderr
+    r = _export(*base, ASHARE_MONITOR_TOKEN="wrong-tok-3")  # beats the saved "T"
+    assert r.returncode == 1 and "token" in r.stderr and "wrong-tok-3" not in r.stderr
+
+
+def test_a_token_file_others_can_read_is_refused(tmp_path: Path) -> None:
+    if os.name != "posix":
+        pytest.skip("POSIX file modes")
+    loose = _secret_file(tmp_path / "tok.txt", "sekrit-tok-1\n", 0o644)
+    out = tmp_path / "x.csv"
+    r = _export(
+        "--url", "ws://127.0.0.1:1/quote-stock-b-ws-api", "--token-file", str(loose),
+        "--symbols", "600519", "--seconds", "1", "--out", str(out),
+    )  # fmt: skip
+    assert r.returncode == 2
+    assert r.stderr.strip() == (
+        f"ashare-monitor: --token-file: {loose} is readable by other users (mode 0644): "
+        f"run chmod 600 {loose}"
+    )
+    empty = _secret_file(tmp_path / "empty.txt", "\n")
+    r = _export(
+        "--url", "ws://127.0.0.1:1/quote-stock-b-ws-api", "--token-file", str(empty),
+        "--symbols", "600519", "--seconds", "1", "--out", str(out),
+    )  # fmt: skip
+    assert r.returncode == 2 and "first line is empty" in r.stderr
+    assert "sekrit" not in r.stderr and not out.exists()
+
+
+def test_token_help_warns_that_ps_shows_it() -> None:
+    from monitor.cli import _build_parser
+
+    sub = _build_parser()._subparsers._group_actions[0].choices["export"]  # type: ignore[union-attr]
+    text = " ".join(sub.format_help().split())
+    assert "visible to other users of this machine in `ps`" in text and "--token-file" in text
+
+
+def test_a_saved_batch_token_is_only_sent_to_its_own_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from monitor.cli import _stored_token
+
+    home = tmp_path / "home" / "config"
+    home.mkdir(parents=True)
+    (home / "settings.json").write_text(json.dumps({"generic_url": "wss://b.example:9/q"}))
+    _secret_file(home / "secrets.json", json.dumps({"generic": "gen-tok-1", "alltick": "at-1"}))
+    monkeypatch.setattr("monitor.secrets._keyring", lambda: None)
+    assert _stored_token("generic", "wss://b.example:9/other") == "gen-tok-1"
+    assert _stored_token("generic", "wss://elsewhere.example:9/q") is None
+    assert _stored_token("alltick", "wss://quote.alltick.co/quote-stock-b-ws-api") == "at-1"
+
+
+@pytest.mark.slow
+def test_unknown_codes_are_skipped_and_named_in_one_line(
+    sim: tuple[int, Path], tmp_path: Path
+) -> None:
+    port, log = sim
+    out = tmp_path / "u.csv"
+    codes = "600519,999999,AAPL,600002,000001.SZ"  # 600002: well formed, not listed
+    for url in (_alltick(port), f"ws://127.0.0.1:{port}/ws"):
+        r = _export(
+            "--url", url, "--http-url", _http_url(log), "--token", "T", "--symbols", codes,
+            "--seconds", "2", "--out", str(out),
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        lines = [ln for ln in r.stderr.splitlines() if "skipped" in ln]
+        assert len(lines) == 1, r.stderr
+        assert lines[0].startswith("ashare-monitor: skipped 3 codes: 999999 (no A-share board")
+        assert "AAPL (not an A-share code" in lines[0]
+        assert "600002.SH (not in the provider's symbol list)" in lines[0]
+        rows = _rows(out)
+        assert [row["code"] for row in rows] == ["600519.SH", "000001.SZ"]
+        assert all(row["last"] for row in rows)
+
+
+@pytest.mark.slow
+def test_without_a_server_list_master_names_the_unknown_codes(
+    sim: tuple[int, Path], tmp_path: Path
+) -> None:
+    port, _ = sim
+    master = tmp_path / "m.csv"
+    master.write_text("code,name\n600519.SH,贵州茅台\n000001.SZ,平安银行\n")
+    out = tmp_path / "m.csv.out"
+    common = ["--url", _alltick(port), "--http-url", "http://127.0.0.1:1", "--token", "T"]
+    common += ["--symbols", "600519,600002", "--seconds", "2", "--out", str(out)]
+    r = _export(*common, "--master", str(master))
+    assert r.returncode == 0, r.stderr
+    assert "skipped 1 code: 600002.SH (not in --master)" in r.stderr
+    assert [row["code"] for row in _rows(out)] == ["600519.SH"]
+    # Neither a list nor --master: AllTick refuses the request (600) and the error says
+    # how to find the code.
+    r = _export(*common)
+    assert r.returncode == 1 and "code 600" in r.stderr and "--master" in r.stderr
+
+
+def test_output_path_is_checked_before_connecting(tmp_path: Path) -> None:
+    started = time.monotonic()
+    unroutable = "ws://10.255.255.1:9/quote-stock-b-ws-api"  # would hang if tried
+    args = ["--url", unroutable, "--token", "T", "--symbols", "600519", "--seconds", "30"]
+    r = _export(*args, "--out", str(tmp_path / "missing" / "x.csv"))
+    assert r.returncode == 2
+    assert r.stderr.strip() == f"ashare-monitor: --out: {tmp_path / 'missing'} does not exist"
+    a_file = tmp_path / "f"
+    a_file.write_text("")
+    r = _export(*args, "--out", str(a_file / "x.csv"))
+    assert r.returncode == 2 and r.stderr.strip().endswith(f"{a_file} is not a directory")
+    r = _export(*args, "--out", str(tmp_path))
+    assert r.returncode == 2 and "is a directory" in r.stderr
+    assert time.monotonic() - started < 25
+
+
+def test_unwritable_output_directory_is_one_line_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tempfile
+
+    from monitor import cli
+
+    def refuse(*a: object, **k: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    async def never(*a: object, **k: object) -> None:
+        raise AssertionError("connected before checking --out")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr("monitor.service.collect.collect", never)
+    monkeypatch.setattr("monitor.feed.http.fetch_master", never)
+    rc = cli.main(
+        ["export", "--url", "ws://127.0.0.1:1/ws", "--symbols", "600519",
+         "--out", str(tmp_path / "x.csv")]
+    )  # fmt: skip
+    assert rc == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"ashare-monitor: --out: cannot write in {tmp_path}: Permission denied"]
+
+
+@pytest.mark.slow
+def test_plan_limits_and_a_warning_when_the_app_holds_the_same_token(
+    sim: tuple[int, Path], tmp_path: Path
+) -> None:
+    port, log = sim
+    out = tmp_path / "p.csv"
+    home = Path(os.environ["ASHARE_MONITOR_HOME"]) / "config"
+    home.mkdir(parents=True)
+    _secret_file(home / "secrets.json", '{"alltick": "T"}')
+    # The desktop app is running: its lock file names a live process (this one).
+    (home / "ashare-monitor.lock").write_text(f"{os.getpid()}\nashare-monitor\nhost\n")
+    codes = "600519,000001,300750,601318,600036,000858,002594"
+    r = _export(
+        *("--url", _alltick(port), "--http-url", _http_url(log), "--plan", "free"),
+        *("--symbols", codes, "--seconds", "2", "--out", str(out)),
+    )
+    assert r.returncode == 0, r.stderr
+    assert "warning: the desktop app is running" in r.stderr and "same token" in r.stderr
+    rows = _rows(out)
+    priced = [row for row in rows if row["last"]]
+    # Free plan: one connection of 5 codes — the other two are left empty, not guessed.
+    assert len(rows) == 7 and len(priced) == 5, r.stderr
+    assert "1 connection(s)" in r.stdout

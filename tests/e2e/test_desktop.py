@@ -83,3 +83,65 @@ def test_windowed_build_without_console_does_not_crash(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     log = (tmp_path / "logs" / "ashare-monitor.log").read_text()
     assert "simulator" in log or "feed" in log or log == ""
+
+
+@pytest.mark.slow
+def test_a_second_launch_raises_the_running_window_and_exits(tmp_path: Path) -> None:
+    """Two copies would open the token's connections twice (AllTick cuts the extras)."""
+    import time
+
+    env = {**ENV, "ASHARE_MONITOR_HOME": str(tmp_path)}
+    log = tmp_path / "logs" / "ashare-monitor.log"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "monitor"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 30
+        lock = tmp_path / "config" / "ashare-monitor.lock"
+        while not (lock.exists() and log.exists()):
+            assert first.poll() is None, first.communicate()
+            assert time.monotonic() < deadline, "the first window did not start"
+            time.sleep(0.1)
+        second = subprocess.run(
+            [sys.executable, "-m", "monitor"], env=env, capture_output=True, text=True, timeout=30
+        )
+        assert second.returncode == 0
+        assert "already running" in second.stdout
+        deadline = time.monotonic() + 10
+        while "a second launch asked for the window" not in log.read_text(errors="replace"):
+            assert time.monotonic() < deadline, log.read_text()[-2000:]
+            time.sleep(0.1)
+        assert first.poll() is None  # the first one keeps running
+    finally:
+        first.terminate()
+        first.wait(20)
+
+
+def test_no_display_is_said_plainly_not_a_qt_abort(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    env["ASHARE_MONITOR_HOME"] = str(tmp_path)
+    r = subprocess.run(
+        [sys.executable, "-m", "monitor"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 1, r.stderr  # not 134 (Qt's abort)
+    assert r.stderr.count("No display to open a window on") == 1
+    assert "QT_QPA_PLATFORM=offscreen" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_missing_qt_libraries_are_named_with_the_install_command() -> None:
+    from monitor.display_check import XCB_LIBRARIES, display_problem, missing_libraries
+
+    fake = {"libashare-surely-missing.so.9": ("libashare9", "ashare9")}
+    assert missing_libraries(fake) == ["libashare-surely-missing.so.9"]
+    assert missing_libraries({"libc.so.6": ("libc6", "glibc")}) == []
+    problem = display_problem({"DISPLAY": ":0"})
+    missing = missing_libraries()
+    if missing:  # as on a bare Debian: each named, with the packages to install
+        assert problem is not None
+        for soname in missing:
+            assert soname in problem and XCB_LIBRARIES[soname][0] in problem
+        assert "sudo apt-get install" in problem and "sudo dnf install" in problem
+    else:
+        assert problem is None
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None

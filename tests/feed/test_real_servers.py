@@ -408,3 +408,67 @@ async def test_pool_keeps_every_spacing_a_plan_demands_at_start_and_on_reconnect
     )
     gaps = [b[0] - a[0] for a, b in itertools.pairwise(reqs) if a[1] != b[1]]
     assert gaps and min(gaps) >= 0.5 - 0.02, gaps
+
+
+# --- the whole market from a provider that serves no symbol list -------------------------
+
+
+@pytest.mark.slow
+async def test_whole_market_over_alltick_with_no_symbol_list_within_plan_limits() -> None:
+    """Issue 12's acceptance: 5,000+ codes over an All-CN plan's two connections, names
+    from the shipped listing, previous closes from batch K-lines at the plan's pace,
+    and the server — written from AllTick's docs — never refuses anything."""
+    import random
+
+    from monitor.resources_path import shipped_listing
+
+    listing = shipped_listing()
+    rng = random.Random(7)
+    universe = {s: round(rng.uniform(3, 300), 2) for s in listing.stocks()}
+    prev = {s: round(p * rng.uniform(0.95, 1.05), 2) for s, p in universe.items()}
+    async with DocAllTick(
+        universe=universe, prev_closes=prev, push_interval=0.5, push_fraction=0.35
+    ) as srv:
+        cfg = FeedConfig.for_url(srv.url, token="T", http_base=srv.http_base)
+        master = SymbolMaster(listing.master)
+        result = await collect(cfg, None, 9.0, master=master)
+    book = result.book
+    rows = [q for s in result.symbols if (q := book.quote(s)) is not None]
+    priced = [q for q in rows if q.last is not None]
+    with_close = [q for q in priced if q.prev_close is not None]
+    assert len(rows) == len(universe) >= 5000
+    assert len(priced) >= 5000, len(priced)
+    assert book.quote("600519.SH").name == "贵州茅台"  # type: ignore[union-attr]
+    wrong = [q.symbol for q in with_close if abs((q.prev_close or 0) - prev[q.symbol]) > 1e-6]
+    assert not wrong, wrong[:5]
+    for q in with_close[:200]:
+        expect = (q.last - prev[q.symbol]) / prev[q.symbol] * 100  # type: ignore[operator]
+        assert q.change_pct is not None and abs(q.change_pct - expect) < 1e-6
+    assert len(with_close) == len(priced), (len(with_close), len(priced))
+    assert len(srv.conns) == 2 and max(len(c.subscribed) for c in srv.conns) <= 3000
+    assert not srv.refusals, srv.refusals[:3]
+    # Asked once for a symbol list (AllTick serves none: 404); nothing refused for limits.
+    limits = [r for r in srv.http_refusals if r.ret != 404]
+    assert not limits, limits[:3]
+    assert len(srv.http_refusals) <= 1
+    assert not srv.connections_refused
+
+
+async def test_a_connection_cut_for_the_plan_limit_is_reported_as_such() -> None:
+    plan = alltick_doc.FREE.with_(codes_per_connection=5)
+    async with DocAllTick(universe=UNIVERSE, plan=plan, push_interval=0.05) as srv:
+        first = FeedSession(alltick_cfg(srv), QuoteBook(), SymbolMaster(), want_master=False)
+        first.set_symbols(["600519.SH"])
+        await first.start()
+        second = FeedSession(alltick_cfg(srv), QuoteBook(), SymbolMaster(), want_master=False)
+        try:
+            await wait_until(lambda: bool(srv.live), 5, "the first connection")
+            second.set_symbols(["000001.SZ"])  # another app with the same token
+            await second.start()
+            await wait_until(lambda: second.pool.state.phase is Phase.BACKOFF, 5, "the cut")
+            reason = second.pool.state.reason
+        finally:
+            await second.stop()
+            await first.stop()
+    assert reason.startswith("cut by the provider (code 1008"), reason
+    assert "more connections than the plan allows" in reason

@@ -1,0 +1,170 @@
+"""Memory of the window in real use: all-market view, quick search and calendar loaded.
+
+The app runs in a child process against ``ashare-monitor sim`` (its own process, so
+the simulator's memory is not counted) at 1,700 ticks/s over 5,500 symbols, on the
+all-market view, until the pinyin index and the calendar are loaded and every row
+has ticked; RSS is sampled every 0.5 s over the measured window and the peak kept.
+
+- ours: the shipped listing with precomputed pinyin initials, a pure-Python calendar;
+- naive: the same window computing every name's pinyin at run time (pypinyin's
+  dictionaries in memory), as the app did before the listing shipped its initials.
+
+    python bench/window_memory.py [--seconds 30] [--short]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import Row, rss_mb, say, table, write_section  # noqa: E402
+from bench.ui_load import start_sim  # noqa: E402
+
+TARGET_MB = 200.0
+
+
+def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float]:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ["QT_API"] = "pyside6"
+    os.environ["ASHARE_MONITOR_HOME"] = home
+    from PySide6.QtWidgets import QApplication
+
+    from monitor.app import AppCore
+    from monitor.core.settings import Settings
+    from monitor.paths import Paths
+    from monitor.secrets import TokenStore
+    from monitor.ui.loop import make_loop
+    from monitor.ui.main_window import MainWindow
+
+    paths = Paths.default()
+    Settings(
+        provider="alltick", alltick_url=f"ws://127.0.0.1:{port}/quote-stock-b-ws-api", refresh_hz=20
+    ).save(paths.settings)
+    TokenStore(paths.secrets, use_keyring=False).set("alltick", "bench")
+    app = QApplication.instance() or QApplication([])
+    loop = make_loop(app)
+    core = AppCore(paths)
+    window = MainWindow(core)
+    window.resize(1280, 800)
+    result: dict[str, float] = {}
+
+    async def main() -> None:
+        import asyncio
+
+        window.show()
+        await window.start()
+        window.lists.setCurrentRow(0)  # the whole market
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+            health = core.health()
+            loaded = window.quick.index is not None and window.calendar is not None
+            if loaded and health is not None and health.receiving >= 5000:
+                break
+        if variant == "naive":
+            from monitor.core.master import SymbolMaster
+            from monitor.core.search import SymbolIndex
+
+            bare = SymbolMaster(
+                type(i)(i.symbol, i.name, i.board, i.st, i.prev_close) for i in core.master
+            )
+            window.quick.index = await asyncio.to_thread(SymbolIndex, bare)
+        peak = 0.0
+        t_end = time.monotonic() + seconds
+        while time.monotonic() < t_end:
+            await asyncio.sleep(0.5)
+            peak = max(peak, rss_mb())
+        health = core.health()
+        result.update(
+            peak_mb=peak,
+            end_mb=rss_mb(),
+            rows=float(window.model.rowCount()),
+            receiving=float(health.receiving if health else 0),
+        )
+        await core.stop()
+
+    with loop:
+        loop.run_until_complete(main())
+    return result
+
+
+def run_variant(variant: str, seconds: float) -> dict[str, float]:
+    sim, port = start_sim(1700)
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            out = subprocess.run(
+                [
+                    *(sys.executable, __file__, "--child", variant, "--port", str(port)),
+                    *("--seconds", str(seconds), "--home", home),
+                ],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                timeout=seconds + 240,
+            )
+        m = re.search(r"RESULT (\{.*\})", out.stdout)
+        if not m:
+            raise RuntimeError(f"{variant} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
+        return json.loads(m.group(1))  # type: ignore[no-any-return]
+    finally:
+        sim.terminate()
+        sim.wait(10)
+
+
+def run(seconds: float, write: bool = True) -> list[Row]:
+    ours = run_variant("ours", seconds)
+    naive = run_variant("naive", seconds)
+    say(f"ours {ours}\nnaive {naive}")
+    note = f"{ours['rows']:,.0f} rows, {ours['receiving']:,.0f} receiving"
+    rows = [
+        Row(
+            "window, all market, 1,700 ticks/s: peak RSS",
+            ours["peak_mb"],
+            "MB",
+            naive["peak_mb"],
+            note,
+        ),
+        Row("same, RSS at the end", ours["end_mb"], "MB", naive["end_mb"]),
+    ]
+    text = table(rows, higher_is_better=False)
+    say(text)
+    if write:
+        verdict = "met" if ours["peak_mb"] <= TARGET_MB else "missed"
+        write_section(
+            "window_memory",
+            "Memory of the window in real use",
+            f"python bench/window_memory.py --seconds {seconds:g}",
+            f"Target: ≤ {TARGET_MB:.0f} MB RSS on the all-market view with quick search and "
+            f"the calendar loaded, at 1,700 ticks/s (the simulator in its own process) — "
+            f"{verdict}. Naive: every name's pinyin computed at run time.\n\n" + text,
+        )
+    return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--short", action="store_true")
+    ap.add_argument("--child", choices=("ours", "naive"))
+    ap.add_argument("--port", type=int)
+    ap.add_argument("--home")
+    args = ap.parse_args()
+    if args.child:
+        print("RESULT " + json.dumps(child(args.child, args.port, args.seconds, args.home)))
+        return 0
+    run(3.0 if args.short else args.seconds, write=not args.short)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
