@@ -48,7 +48,10 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
 
     paths = Paths.default()
     Settings(
-        provider="alltick", alltick_url=f"ws://127.0.0.1:{port}/quote-stock-b-ws-api", refresh_hz=20
+        provider="alltick",
+        alltick_url=f"ws://127.0.0.1:{port}/quote-stock-b-ws-api",
+        alltick_http_url="",  # the simulator answers K-lines on its WebSocket port too
+        refresh_hz=20,
     ).save(paths.settings)
     TokenStore(paths.secrets, use_keyring=False).set("alltick", "bench")
     app = QApplication.instance() or QApplication([])

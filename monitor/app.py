@@ -121,6 +121,7 @@ class AppCore:
                 "alltick",
                 self.tokens.get("alltick"),
                 ca_file=s.ca_file or None,
+                http_base=s.alltick_http_url.strip() or None,
                 **limits,
             )
         token = self.tokens.get("generic")  # moved out of the URL on save: put it back
@@ -172,7 +173,15 @@ class AppCore:
         new = move_url_tokens(new, self.tokens, old)  # a token never goes to settings.json
         self.settings = new
         new.save(self.paths.settings)
-        feed_keys = ("provider", "alltick_url", "generic_url", "plan", "max_codes", "ca_file")
+        feed_keys = (
+            "provider",
+            "alltick_url",
+            "alltick_http_url",
+            "generic_url",
+            "plan",
+            "max_codes",
+            "ca_file",
+        )
         if any(getattr(old, k) != getattr(new, k) for k in feed_keys) or (
             new.provider == "simulator"
             and (old.sim_symbols != new.sim_symbols or old.sim_rate != new.sim_rate)

@@ -36,6 +36,7 @@ PLAN_NAMES = (*PLANS, "custom")
 THEMES = ("auto", "light", "dark")
 LANGUAGES = ("auto", "zh", "en")
 ALLTICK_URL = "wss://quote.alltick.co/quote-stock-b-ws-api"
+ALLTICK_HTTP = "https://quote.alltick.io"  # the HTTP API's host (K-lines), per AllTick's docs
 MAX_TEXT = 4096  # URLs and paths
 UI_DEPTH = 8  # the window's own state: flat today
 
@@ -50,6 +51,7 @@ class SettingsError(UserError):
 class Settings:
     provider: str = "simulator"
     alltick_url: str = ALLTICK_URL
+    alltick_http_url: str = ALLTICK_HTTP  # "" = the WebSocket URL's host over http(s)
     generic_url: str = ""
     plan: str = "all-cn"  # the AllTick plan whose limits the feed keeps (or "custom")
     max_codes: int = 3000  # AllTick codes per connection with the "custom" plan
@@ -211,6 +213,7 @@ _CHECKS: dict[str, Check] = {
         PROVIDERS, lambda: SettingsError("provider must be one of {0}", ", ".join(PROVIDERS))
     ),
     "alltick_url": _text("AllTick URL"),
+    "alltick_http_url": _text("AllTick HTTP API URL"),
     "plan": _one_of(
         PLAN_NAMES, lambda: SettingsError("plan must be one of {0}", ", ".join(PLAN_NAMES))
     ),

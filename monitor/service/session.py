@@ -207,7 +207,11 @@ class FeedSession:
                 return True
             except HttpError as e:
                 if e.status == 404:  # not served by this provider: asking again cannot help
-                    self.notes[what] = Reason(_NOT_SERVED[what])
+                    if what == "symbol list":  # the shipped listing stands in: nothing missing
+                        self.notes.pop(what, None)
+                        log.info("no symbol list from this provider: the shipped listing is used")
+                    else:
+                        self.notes[what] = Reason(_NOT_SERVED[what])
                     return False
                 self.notes[what] = Reason(_UNAVAILABLE[what], (str(e),))
             except Exception as e:  # a side channel must never take the session down
@@ -253,7 +257,8 @@ class FeedSession:
         got: set[str] = set()
 
         def seen(bar: DayBar) -> None:
-            got.add(bar.symbol)
+            if bar.prev_close is not None:  # an empty K-line list is no previous close
+                got.add(bar.symbol)
             self._on_bar(bar)
 
         try:

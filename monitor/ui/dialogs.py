@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.core.alerts import AlertKind, AlertRule, AlertRuleError
+from monitor.core.plans import PLANS
 from monitor.core.settings import Settings, SettingsError
 from monitor.secrets import split_url_token
+from monitor.ui.columns import QT_TRANSLATE_NOOP
 from monitor.ui.texts import alert_kind_text, error_text
 
 __all__ = ["AlertDialog", "PasteDialog", "SettingsDialog", "ShortcutsDialog"]
@@ -139,6 +141,15 @@ class PasteDialog(QDialog):
         lay.addWidget(buttons)
 
 
+_PLAN_LABELS = {
+    "free": QT_TRANSLATE_NOOP("SettingsDialog", "Free"),
+    "basic": QT_TRANSLATE_NOOP("SettingsDialog", "Basic"),
+    "premium": QT_TRANSLATE_NOOP("SettingsDialog", "Premium"),
+    "professional": QT_TRANSLATE_NOOP("SettingsDialog", "Professional"),
+    "all-cn": QT_TRANSLATE_NOOP("SettingsDialog", "All CN stocks"),
+}
+
+
 class SettingsDialog(QDialog):
     """Provider, token, colours, refresh rate, language. Validation errors stay in the dialog."""
 
@@ -158,11 +169,32 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Data provider"), self.provider)
         self.alltick_url = QLineEdit(settings.alltick_url, self)
         form.addRow(self.tr("AllTick URL"), self.alltick_url)
+        self.alltick_http_url = QLineEdit(settings.alltick_http_url, self)
+        self.alltick_http_url.setPlaceholderText(self.tr("the WebSocket URL's host"))
+        self.alltick_http_url.setToolTip(
+            self.tr("AllTick's HTTP API (previous closes from daily K-lines)")
+        )
+        form.addRow(self.tr("AllTick HTTP API"), self.alltick_http_url)
         self._token0 = token or ""
         self.token = QLineEdit(token or "", self)
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setPlaceholderText(self.tr("stored in %s") % where)
         form.addRow(self.tr("AllTick token"), self.token)
+        self.plan = QComboBox(self)
+        for name, plan in PLANS.items():
+            label = self.tr("%1: %2 connection(s) × %3 codes")
+            label = label.replace("%1", self.tr(_PLAN_LABELS.get(name, name)))
+            label = label.replace("%2", str(plan.connections))
+            self.plan.addItem(label.replace("%3", f"{plan.codes_per_connection:,}"), name)
+        self.plan.addItem(self.tr("Custom: codes per connection below"), "custom")
+        self.plan.setCurrentIndex(max(0, self.plan.findData(settings.plan)))
+        self.plan.setToolTip(
+            self.tr(
+                "The feed keeps your plan's limits: connections, codes per connection, "
+                "and how fast previous closes may be asked for"
+            )
+        )
+        form.addRow(self.tr("AllTick plan"), self.plan)
         self.max_codes = QSpinBox(self)
         self.max_codes.setRange(1, 100_000)
         self.max_codes.setValue(settings.max_codes)
@@ -170,6 +202,9 @@ class SettingsDialog(QDialog):
         self.generic_url = QLineEdit(settings.generic_url, self)
         self.generic_url.setPlaceholderText("wss://example.com/quotes")
         form.addRow(self.tr("Batch-subscribe URL"), self.generic_url)
+        self.provider.currentIndexChanged.connect(self._enable_provider_fields)
+        self.plan.currentIndexChanged.connect(self._enable_provider_fields)
+        self._enable_provider_fields()
         self.red_up = QCheckBox(self.tr("Red for up, green for down (China convention)"), self)
         self.red_up.setChecked(settings.red_up)
         form.addRow(self.tr("Colours"), self.red_up)
@@ -221,7 +256,9 @@ class SettingsDialog(QDialog):
         return self._base.with_(
             provider=self.provider.currentData(),
             alltick_url=self.alltick_url.text().strip(),
+            alltick_http_url=self.alltick_http_url.text().strip(),
             generic_url=self.generic_url.text().strip(),
+            plan=self.plan.currentData(),
             max_codes=self.max_codes.value(),
             red_up=self.red_up.isChecked(),
             refresh_hz=self.refresh.value(),
@@ -230,6 +267,14 @@ class SettingsDialog(QDialog):
             discreet_compact=self.discreet_compact.isChecked(),
             alert_sound=self.sound.currentData(),
         )
+
+    def _enable_provider_fields(self) -> None:
+        """Only the chosen provider's fields are editable (the others keep their values)."""
+        provider = self.provider.currentData()
+        for w in (self.alltick_url, self.alltick_http_url, self.token, self.plan):
+            w.setEnabled(provider == "alltick")
+        self.max_codes.setEnabled(provider == "alltick" and self.plan.currentData() == "custom")
+        self.generic_url.setEnabled(provider == "generic")
 
     def _choose_sound(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -609,6 +609,10 @@ class MainWindow(QMainWindow):
             pool.stats.bad_frames if pool else 0,
             dropping=health.dropping if health else None,
         )
+        if health is not None and health.notes:
+            # What is missing (e.g. previous closes) is said in the bar, details in the tip.
+            note = re.split("[:：]", why_text(health.notes[0]), maxsplit=1)[0]
+            text += " · " + (note if len(note) <= 40 else note[:39] + "…")
         self.st_conn.setText(f"<span style='color:{dot}'>●</span> {html.escape(text)}")
         tips = [pool.stats.last_error] if pool and pool.stats.last_error else []
         if health is not None:

@@ -1001,6 +1001,26 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>Free</source>
+        <translation>免费版</translation>
+    </message>
+    <message>
+        <source>Basic</source>
+        <translation>基础版</translation>
+    </message>
+    <message>
+        <source>Premium</source>
+        <translation>高级版</translation>
+    </message>
+    <message>
+        <source>Professional</source>
+        <translation>专业版</translation>
+    </message>
+    <message>
+        <source>All CN stocks</source>
+        <translation>A股全市场</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1025,12 +1045,40 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>AllTick 地址</translation>
     </message>
     <message>
+        <source>the WebSocket URL&apos;s host</source>
+        <translation>与 WebSocket 地址同一主机</translation>
+    </message>
+    <message>
+        <source>AllTick&apos;s HTTP API (previous closes from daily K-lines)</source>
+        <translation>AllTick 的 HTTP 接口（用日K线取昨收价）</translation>
+    </message>
+    <message>
+        <source>AllTick HTTP API</source>
+        <translation>AllTick HTTP 接口</translation>
+    </message>
+    <message>
         <source>stored in %s</source>
         <translation>保存在 %s</translation>
     </message>
     <message>
         <source>AllTick token</source>
         <translation>AllTick 令牌</translation>
+    </message>
+    <message>
+        <source>%1: %2 connection(s) × %3 codes</source>
+        <translation>%1：%2 个连接 × 每个 %3 个代码</translation>
+    </message>
+    <message>
+        <source>Custom: codes per connection below</source>
+        <translation>自定义：使用下方的每连接代码数</translation>
+    </message>
+    <message>
+        <source>The feed keeps your plan&apos;s limits: connections, codes per connection, and how fast previous closes may be asked for</source>
+        <translation>行情连接遵守套餐限制：连接数、每个连接的代码数，以及查询昨收价的频率</translation>
+    </message>
+    <message>
+        <source>AllTick plan</source>
+        <translation>AllTick 套餐</translation>
     </message>
     <message>
         <source>Codes per connection (plan)</source>

@@ -286,6 +286,7 @@ def test_save_refuses_nan_instead_of_writing_an_unreadable_file(tmp_path: Path) 
 BAD_SETTINGS = [
     ("provider", "bloomberg"),
     ("provider", 1),
+    ("alltick_http_url", 5),
     ("alltick_url", 5),
     ("alltick_url", "x" * 5000),
     ("generic_url", None),

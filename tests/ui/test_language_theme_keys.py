@@ -28,7 +28,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 WORD = re.compile(r"[A-Za-z]{2,}")
 # Words that are the same in both languages: codes, units, brand and product names.
 NEUTRAL = re.compile(
-    r"\S+://\S+|/[^\s（）()]+|\b(\d{6}\.(SH|SZ|BJ)|(sh|sz|bj)\d{6}|AllTick|WebSocket|CSV|TXT|WAV|JSON|ST|Ctrl|Shift|s)\b"
+    r"\S+://\S+|/[^\s（）()]+|\b(\d{6}\.(SH|SZ|BJ)|(sh|sz|bj)\d{6}|AllTick|WebSocket|HTTP|CSV|TXT|WAV|JSON|ST|Ctrl|Shift|s)\b"
 )
 
 

@@ -203,7 +203,9 @@ def test_alltick_provider_with_token_from_settings(qloop, paths: Paths) -> None:
     sim = Simulator(SimConfig(symbols=200, token="tok-abc-123", rate=2000))
     qloop.run_until_complete(sim.start())
     try:
-        Settings(provider="alltick", alltick_url=sim.url("alltick")).save(paths.settings)
+        Settings(
+            provider="alltick", alltick_url=sim.url("alltick"), alltick_http_url=sim.http_base
+        ).save(paths.settings)
         TokenStore(paths.secrets, use_keyring=False).set("alltick", "tok-abc-123")
         core = AppCore(paths)
         core.tokens = TokenStore(paths.secrets, use_keyring=False)
@@ -363,3 +365,34 @@ def test_alert_fires_once_reaches_the_log_and_persists(window: MainWindow, qloop
     assert "贵州茅台" in window.alert_log.item(0).text()
     saved = json.loads(core.paths.alerts.read_text())
     assert saved[0]["symbol"] == sym and saved[0]["armed"] is False
+
+
+def test_what_is_missing_is_said_in_the_status_bar(qloop, paths, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A provider with no K-line for some codes: the bar says previous closes are missing."""
+    from monitor.core.watchlist import DEFAULT_SYMBOLS
+    from monitor.secrets import TokenStore
+    from tests.servers.alltick_doc import DocAllTick
+
+    served = {s: 10.0 + i for i, s in enumerate(DEFAULT_SYMBOLS[:5])}  # half the list
+    srv = DocAllTick(universe=served, push_interval=0.1, min_interval=0.1, cross_interval=0.0)
+    qloop.run_until_complete(srv.__aenter__())
+    try:
+        Settings(
+            provider="alltick", alltick_url=srv.url, alltick_http_url=srv.http_base, language="en"
+        ).save(paths.settings)
+        TokenStore(paths.secrets, use_keyring=False).set("alltick", "T")
+        core = AppCore(paths)
+        w = MainWindow(core)
+        w.show()
+        qloop.run_until_complete(w.start())
+        try:
+            qloop.run_until_complete(
+                until(lambda: "previous close unavailable" in w.st_conn.text(), 15, "the note")
+            )
+            assert "no daily K-line for 5 symbols" in w.st_conn.toolTip()
+        finally:
+            w.close()
+            qloop.run_until_complete(w.wait_background())
+            qloop.run_until_complete(core.stop())
+    finally:
+        qloop.run_until_complete(srv.__aexit__())
