@@ -19,6 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from monitor.paths import Paths
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "performance.md"
@@ -155,6 +159,23 @@ def sim_command(
         "--request-interval",
         "0.2",
     ]
+
+
+def app_home_for_sim(port: int) -> Paths:
+    """The app's files (in ``$ASHARE_MONITOR_HOME``) set up for the AllTick simulator on ``port``."""
+    from monitor.core.settings import Settings
+    from monitor.paths import Paths
+    from monitor.secrets import TokenStore
+
+    paths = Paths.default()
+    Settings(
+        provider="alltick",
+        alltick_url=f"ws://127.0.0.1:{port}/quote-stock-b-ws-api",
+        alltick_http_url="",  # the simulator answers K-lines on its WebSocket port too
+        refresh_hz=20,
+    ).save(paths.settings)
+    TokenStore(paths.secrets, use_keyring=False).set("alltick", "bench")
+    return paths
 
 
 def say(*parts: object) -> None:

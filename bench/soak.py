@@ -62,13 +62,15 @@ def main() -> int:
     from monitor.core.simmarket import SimMarket
     from monitor.feed.client import FeedPool, Phase
     from monitor.feed.config import FeedConfig
+    from monitor.resources_path import shipped_listing
     from monitor.ui.columns import column_index
     from monitor.ui.quote_model import QuoteTableModel
     from monitor.ui.table_view import QuoteTableView
 
     port = _free_port()
     sim = _start_sim(port, args.rate)
-    symbols = SimMarket(5500, seed=1).symbols
+    # The simulator's own universe: the shipped listing's codes first (as it builds it).
+    symbols = SimMarket(5500, seed=1, listing=shipped_listing().master).symbols
     app = QApplication.instance() or QApplication([])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

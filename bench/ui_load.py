@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import Row, say, sim_command, table, write_section  # noqa: E402
+from bench.common import Row, app_home_for_sim, say, sim_command, table, write_section  # noqa: E402
 
 
 def start_sim(rate: int, symbols: int = 5500) -> tuple[subprocess.Popen[str], int]:
@@ -77,22 +77,13 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
     from monitor.app import AppCore
     from monitor.core.protocols import alltick
     from monitor.core.quotes import Tick
-    from monitor.core.settings import Settings
-    from monitor.paths import Paths
     from monitor.secrets import TokenStore
     from monitor.ui.columns import column_index
     from monitor.ui.loop import make_loop
     from monitor.ui.main_window import MainWindow
     from monitor.ui.table_view import QuoteTableView
 
-    paths = Paths.default()
-    Settings(
-        provider="alltick",
-        alltick_url=f"ws://127.0.0.1:{port}/quote-stock-b-ws-api",
-        alltick_http_url="",  # the simulator answers K-lines on its WebSocket port too
-        refresh_hz=20,
-    ).save(paths.settings)
-    TokenStore(paths.secrets, use_keyring=False).set("alltick", "bench")
+    paths = app_home_for_sim(port)
 
     paint_ms: list[float] = []
     latency_ms: list[float] = []

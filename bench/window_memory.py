@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import Row, rss_mb, say, table, write_section  # noqa: E402
+from bench.common import Row, app_home_for_sim, rss_mb, say, table, write_section  # noqa: E402
 from bench.ui_load import start_sim  # noqa: E402
 
 TARGET_MB = 200.0
@@ -40,20 +40,10 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
     from PySide6.QtWidgets import QApplication
 
     from monitor.app import AppCore
-    from monitor.core.settings import Settings
-    from monitor.paths import Paths
-    from monitor.secrets import TokenStore
     from monitor.ui.loop import make_loop
     from monitor.ui.main_window import MainWindow
 
-    paths = Paths.default()
-    Settings(
-        provider="alltick",
-        alltick_url=f"ws://127.0.0.1:{port}/quote-stock-b-ws-api",
-        alltick_http_url="",  # the simulator answers K-lines on its WebSocket port too
-        refresh_hz=20,
-    ).save(paths.settings)
-    TokenStore(paths.secrets, use_keyring=False).set("alltick", "bench")
+    paths = app_home_for_sim(port)
     app = QApplication.instance() or QApplication([])
     loop = make_loop(app)
     core = AppCore(paths)

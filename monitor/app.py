@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import logging.handlers
 import os
@@ -18,16 +19,19 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor.core.alerts import AlertEngine, AlertEvent
+from monitor.core.atomic import atomic_write_bytes
 from monitor.core.book import QuoteBook
-from monitor.core.master import SymbolMaster
+from monitor.core.master import MasterError, SymbolMaster
 from monitor.core.persist import save_json
 from monitor.core.plans import plan_named
 from monitor.core.quotes import Tick
 from monitor.core.redact import RedactFilter
 from monitor.core.settings import Settings
+from monitor.core.symbols import Board
 from monitor.core.watchlist import Watchlists
 from monitor.display_check import display_problem
 from monitor.feed.client import FeedPool, Phase, PoolState
@@ -77,6 +81,11 @@ class AppCore:
         self.listed_stocks = listing.stocks()
         self.master = SymbolMaster(listing.master)  # names for every provider
         self.master_generation = 0  # bumped when a provider's symbol list arrives
+        if paths.listing.exists():  # a listing the user imported earlier (newer names, codes)
+            try:
+                self._merge_listing(SymbolMaster.from_csv(paths.listing)[0], paths.listing)
+            except MasterError as e:
+                self.notes.messages.append(f"{paths.listing.name}: {e}")
         self.book = QuoteBook(self.master, bucket_seconds=self._bucket_seconds())
         self.session: FeedSession | None = None
         self.sim: Simulator | None = None
@@ -233,6 +242,31 @@ class AppCore:
         self.state = state
 
     # --- subscription --------------------------------------------------------------
+    def import_listing(self, path: Path) -> tuple[int, list[str]]:
+        """Merge a symbol list CSV (a broker's export: code, name …) into the listing.
+
+        It is kept in the config folder and merged again at every start, so codes and
+        names newer than the shipped listing stay known. Returns the number of symbols
+        and the skipped lines; raises :class:`MasterError` for an unusable file.
+        """
+        imported, skipped = SymbolMaster.from_csv(path)
+        atomic_write_bytes(self.paths.listing, path.read_bytes())
+        self._merge_listing(imported, path)
+        self.master_generation += 1
+        if self.all_market:
+            self.resubscribe()
+        return len(imported), skipped
+
+    def _merge_listing(self, imported: SymbolMaster, source: Path) -> None:
+        imported.forget_reference_prices()  # a file's closes are not the provider's
+        self.master.merge(imported)
+        known = set(self.listed_stocks)
+        self.listed_stocks += [
+            i.symbol for i in imported if i.symbol not in known and i.board is not Board.INDEX
+        ]
+        stamp = dt.date.fromtimestamp(source.stat().st_mtime).isoformat()
+        self.listing_as_of = max(self.listing_as_of, stamp)
+
     def market(self) -> list[str]:
         """The whole market: the provider's own list where it serves one, else the
         shipped listing's stocks."""

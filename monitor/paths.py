@@ -42,5 +42,10 @@ class Paths:
         return self.config / "alerts.json"
 
     @property
+    def listing(self) -> Path:
+        """A symbol list the user imported (merged over the shipped one at start)."""
+        return self.config / "listing.csv"
+
+    @property
     def secrets(self) -> Path:
         return self.config / "secrets.json"
