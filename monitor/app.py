@@ -88,6 +88,7 @@ class AppCore:
                 self.notes.messages.append(f"{paths.listing.name}: {e}")
         self.book = QuoteBook(self.master, bucket_seconds=self._bucket_seconds())
         self.session: FeedSession | None = None
+        self._restart_lock = asyncio.Lock()
         self.sim: Simulator | None = None
         self.all_market = False
         self.state: PoolState | None = None
@@ -198,10 +199,15 @@ class AppCore:
             await self.restart_feed()
 
     async def restart_feed(self) -> None:
-        """A new provider session: nothing of the old one's numbers survives it."""
-        await self.stop()
-        self.book.bucket_ms = int(self._bucket_seconds() * 1000)
-        await self.start()
+        """A new provider session: nothing of the old one's numbers survives it.
+
+        Serialised: a second change of settings while a restart is under way waits for
+        it, so no session is ever started twice or left running unstopped.
+        """
+        async with self._restart_lock:
+            await self.stop()
+            self.book.bucket_ms = int(self._bucket_seconds() * 1000)
+            await self.start()
 
     def _on_applied(self, ticks: list[Tick]) -> None:
         if self.alerts.rules:
@@ -328,6 +334,7 @@ def run_app(args: argparse.Namespace) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from monitor.desktop import APP_ID
     from monitor.resources_path import resource_path
     from monitor.ui.errors import ErrorReporter
     from monitor.ui.loop import make_loop  # imports qasync, bound to PySide6 via QT_API
@@ -345,7 +352,7 @@ def run_app(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("A-Share Monitor")
     app.setOrganizationName("ashare-monitor")
-    app.setDesktopFileName("ashare-monitor")
+    app.setDesktopFileName(APP_ID)  # matches the .desktop file and the AppStream metainfo
     with contextlib.suppress(FileNotFoundError):
         app.setWindowIcon(QIcon(str(resource_path("icons/ashare-monitor.svg"))))
     instance = SingleInstance(paths.config)

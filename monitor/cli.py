@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -39,6 +40,45 @@ def _setup_logging(verbose: int, quiet: int = logging.WARNING) -> None:
 def _err(msg: str) -> None:
     if sys.stderr is not None:
         print(f"ashare-monitor: {msg}", file=sys.stderr)
+
+
+class _HeldWarnings(logging.Handler):
+    """Holds the console's warnings back while an export collects (without -v).
+
+    A host that cannot be reached gave four or five lines (each retry, each K-line
+    request with its long URL, the missing symbol list) before the one that says it:
+    on failure they are dropped for that one line (-v shows them as they happen); on
+    success they are printed after, each kind once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+        self._console: list[logging.Handler] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def __enter__(self) -> _HeldWarnings:
+        root = logging.getLogger()
+        self._console = [h for h in root.handlers if isinstance(h, logging.StreamHandler)]
+        for h in self._console:
+            root.removeHandler(h)
+        root.addHandler(self)
+        return self
+
+    def __exit__(self, exc_type: object, *_exc: object) -> None:
+        root = logging.getLogger()
+        root.removeHandler(self)
+        for h in self._console:
+            root.addHandler(h)
+        if exc_type is None:
+            seen: set[tuple[str, object]] = set()
+            for record in self.records:
+                if (record.name, record.msg) not in seen:
+                    seen.add((record.name, record.msg))
+                    for h in self._console:
+                        h.handle(record)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -259,6 +299,8 @@ def _app_with_token(protocol: str, url: str, token: str | None) -> int | None:
     """
     from monitor.paths import Paths
 
+    if sys.platform == "win32":  # os.kill(pid, 0) there sends Ctrl+C, it does not probe
+        return None
     lock = Paths.default().config / "ashare-monitor.lock"
     try:
         pid = int(lock.read_text(encoding="utf-8", errors="replace").split()[0])
@@ -300,12 +342,15 @@ def _known_codes(
 
 def _export(args: argparse.Namespace) -> int:
     from monitor.core.plans import plan_named
-    from monitor.feed.config import ConfigError, FeedConfig, Protocol
+    from monitor.feed.config import ConfigError, FeedConfig, Protocol, check_http_url
     from monitor.secrets import TokenFileError, url_with_token
-    from monitor.service.collect import CollectError, collect
+    from monitor.service.collect import CollectError, Collection, collect
 
-    if args.seconds <= 0:
-        _err("--seconds must be greater than 0")
+    if not 0 < args.seconds <= 86_400:  # also NaN and infinity
+        _err("--seconds must be a number greater than 0 and at most 86400 (a day)")
+        return 2
+    if args.ca_file and not Path(args.ca_file).is_file():
+        _err(f"--ca-file: no such file: {args.ca_file}")
         return 2
     problem = _check_out(args.out)
     if problem:
@@ -316,7 +361,7 @@ def _export(args: argparse.Namespace) -> int:
         if args.ca_file:
             kw["ca_file"] = args.ca_file
         if args.http_url:
-            kw["http_base"] = args.http_url
+            kw["http_base"] = check_http_url(args.http_url)
         cfg = FeedConfig.for_url(args.url, args.protocol, args.token, **kw)
         if cfg.protocol is Protocol.ALLTICK or args.plan is not None:
             cfg = cfg.with_(**FeedConfig.plan_limits(plan_named(args.plan or "all-cn")))
@@ -384,12 +429,31 @@ def _export(args: argparse.Namespace) -> int:
             if not dropped:
                 _err("no valid symbols to subscribe")
             return 2
-    try:
-        result = asyncio.run(
-            collect(
-                cfg, symbols, args.seconds, master=master, market=market, wildcard=args.wildcard
-            )
+
+    async def run() -> Collection:
+        # Ctrl+C (or SIGTERM) ends the collection early; what arrived is still written.
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        return await collect(
+            cfg,
+            symbols,
+            args.seconds,
+            master=master,
+            market=market,
+            wildcard=args.wildcard,
+            stop=stop,
         )
+
+    held = _HeldWarnings()
+    try:
+        with held if args.verbose == 0 else contextlib.nullcontext(held):
+            result = asyncio.run(run())
+    except KeyboardInterrupt:  # where no signal handler could be installed (Windows)
+        _err("interrupted before anything was collected")
+        return 130
     except CollectError as e:
         hint = ""
         if "(code 600)" in str(e) and symbols is not None:
@@ -397,7 +461,8 @@ def _export(args: argparse.Namespace) -> int:
                 "; the provider refuses a whole request for one code it does not know: "
                 "pass --master FILE.csv listing the market to skip such codes"
             )
-        _err(f"{e}{hint}")
+        details = " (-v for details)" if held.records and args.verbose == 0 else ""
+        _err(f"{e}{hint}{details}")
         return 1
     quotes = [q for s in result.symbols if (q := result.book.quote(s)) is not None]
     try:
@@ -452,12 +517,14 @@ def _sim(args: argparse.Namespace) -> int:
         legacy_strings=args.legacy_strings,
         token_reject="http" if args.reject_token_http else "frame",
     )
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        _err(f"warning: binding to {args.host}: the simulator is reachable from other machines")
 
     async def run() -> None:
         sim = Simulator(cfg)
         await sim.start()
+        if args.host not in ("127.0.0.1", "localhost", "::1"):  # said once it is listening
+            _err(
+                f"warning: listening on {args.host}: the simulator is reachable from other machines"
+            )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -480,11 +547,23 @@ def _sim(args: argparse.Namespace) -> int:
     try:
         asyncio.run(run())
     except OSError as e:
-        _err(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}")
+        _err(_listen_error(e, args.host, args.port, cfg.http_port))
         return 1
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _listen_error(e: OSError, host: str, port: int, http_port: int | None) -> str:
+    """One line naming the port that failed (the HTTP API's is often the busy one) and
+    why, without asyncio's "error while attempting to bind on address (...)" wrapping."""
+    text = str(e.strerror or e)
+    m = re.search(r"\('([^']*)', (\d+)[^)]*\)", text)
+    failed = int(m.group(2)) if m else port
+    why = text.rsplit("): ", 1)[-1] if m else text
+    which = "the HTTP API port; --http-port chooses another" if failed == http_port else ""
+    where = f"{host}:{failed}" + (f" ({which})" if which and failed != port else "")
+    return f"cannot listen on {where}: {why}"
 
 
 def _bench(args: argparse.Namespace) -> int:

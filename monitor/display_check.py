@@ -58,9 +58,9 @@ def display_problem(environ: dict[str, str] | None = None) -> str | None:
     platform = env.get("QT_QPA_PLATFORM", "")
     if platform and not platform.startswith("xcb"):
         return None  # offscreen, wayland, vnc …: Qt's own business
+    if env.get("WAYLAND_DISPLAY") and not platform:
+        return None  # a Wayland session: Qt uses its Wayland plugin, not xcb
     if not env.get("DISPLAY"):
-        if env.get("WAYLAND_DISPLAY") and not platform:
-            return None  # Qt tries Wayland first
         return (
             "No display to open a window on (DISPLAY is not set). Run A-Share Monitor from "
             "a desktop session. For headless use (tests, screenshots) set "

@@ -11,7 +11,8 @@ the *scope* of its connection and a new scope starts a new seq watermark. Within
 scope a tick is dropped as a duplicate only when both its seq and its exchange time
 say it is old, so one absurd seq cannot pin a symbol; a tick with a time that cannot
 be real (minutes in the future, before 2000) is rejected and never becomes a
-watermark, so one absurd time cannot either.
+watermark, so one absurd time cannot either: the time watermark never runs more than 2 s ahead of
+the tick's arrival.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ _CST_MS = 8 * 3_600_000
 MAX_PRICE = 1_000_000.0  # no A-share trades anywhere near this; larger is a bad frame
 MIN_TIME_MS = 946_656_000_000  # 2000-01-01 CST: no tick of this market's feeds is older
 FUTURE_MS = 300_000  # a tick stamped more than 5 minutes ahead of its arrival is not real
+MARK_SKEW_MS = 2_000  # how far ahead of its arrival a tick's time may hold the watermark
 
 
 class Applied(enum.IntEnum):
@@ -57,11 +59,6 @@ class BookStats:
     invalid: int = 0  # price or volume that cannot be real
     bad_time: int = 0  # time in the future or before 2000
     unsubscribed: int = 0  # a code nobody asked for
-
-    def dropped(self) -> int:
-        return (
-            self.duplicates + self.out_of_order + self.invalid + self.bad_time + self.unsubscribed
-        )
 
     def main_drop(self, since: BookStats | None = None) -> str:
         """The commonest reason ticks were dropped since ``since``: a field name, or ""."""
@@ -130,7 +127,9 @@ class QuoteBook:
         self.master = master if master is not None else SymbolMaster()
         self.rule = rule or LimitRule()
         self.history_points = history_points
-        self.bucket_ms = max(1, int(bucket_seconds * 1000))
+        if not bucket_seconds >= 1.0:  # bucket numbers are int32 epoch-based
+            raise ValueError(f"history buckets must be at least 1 s, got {bucket_seconds}")
+        self.bucket_ms = int(bucket_seconds * 1000)
         self.accept_new = True  # False: ticks for symbols without a row are dropped
         self._init_rows(max(16, capacity))
 
@@ -362,6 +361,7 @@ class QuoteBook:
         last, seq_col, time_col, recv = self.last, self.seq, self.time_ms, self.received_ms
         scope_col = self.scope
         latest_ok = received_ms + FUTURE_MS if received_ms > 0 else float("inf")
+        latest_mark = int(received_ms) + MARK_SKEW_MS if received_ms > 0 else 1 << 62
         n_ticks, day_col, prev_col = self.ticks, self.day, self.prev_close
         open_col, high_col, low_col = self.open, self.high, self.low
         vol_col, turn_col, names = self.volume, self.turnover, self.names
@@ -391,11 +391,16 @@ class QuoteBook:
                     self.hist_slot,
                 )  # may have grown
             seq = t.seq
+            last_time = time_col[r]
             if scope_col[r] != scope:
+                if time_ms <= last_time and n_ticks[r]:
+                    # The first tick of a new connection repeating one already applied
+                    # (a snapshot on subscribe): not a new trade, its volume counted once.
+                    duplicates += 1
+                    continue
                 scope_col[r] = scope  # a new connection: its seq starts a new watermark
                 seq_col[r] = 0
-            last_time = time_col[r]
-            if seq and seq <= seq_col[r] and time_ms <= last_time:
+            elif seq and seq <= seq_col[r] and time_ms <= last_time:
                 duplicates += 1
                 continue
             if time_ms < last_time:
@@ -406,22 +411,26 @@ class QuoteBook:
                 self._new_day(r, day)
             last[r] = price
             seq_col[r] = seq
-            time_col[r] = time_ms
+            # The time watermark never runs ahead of the arrival by more than the skew a
+            # clock may have: a tick stamped minutes ahead must not hold back later ones.
+            time_col[r] = time_ms if time_ms <= latest_mark else latest_mark
             recv[r] = received_ms
             n_ticks[r] += 1
+            # Reference fields are rarely sent; one that cannot be right is ignored, so a
+            # bad frame cannot pin a day's high or a previous close.
             pc = t.prev_close
-            if pc is not None and pc != prev_col[r]:
+            if pc is not None and pc != prev_col[r] and price * 0.05 < pc < price * 20.0:
                 self._set_prev_close(r, pc)
             o = t.open
-            if o is not None and o > 0:
+            if o is not None and 0.0 < o < MAX_PRICE:
                 open_col[r] = o
             elif open_col[r] != open_col[r]:
                 open_col[r] = price
             hi = t.high
-            if hi is None or hi <= 0:
+            if hi is None or not price <= hi < MAX_PRICE:
                 hi = price
             lo = t.low
-            if lo is None or lo <= 0:
+            if lo is None or not 0.0 < lo <= price:
                 lo = price
             if not high_col[r] >= hi:
                 high_col[r] = hi

@@ -4,7 +4,8 @@ UTF-8 with a BOM (Excel then shows Chinese names intact), one header row, ISO ti
 with +08:00, plain numbers (no thousands separators), unknown values empty (never 0:
 a symbol with no tick yet has no time, and no volume or turnover unless today's daily bar
 gave them), text cells that could start a
-formula (``= + - @``, tab, CR) prefixed with an apostrophe, written atomically.
+formula (``= + - @``, tab, CR) prefixed with an apostrophe, written atomically with
+the permissions an ordinary save gives (0666 less the umask, or the replaced file's).
 Used by the CLI (``ashare-monitor export``) and the window alike.
 """
 
@@ -13,13 +14,15 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from monitor.core.atomic import atomic_write_bytes
 from monitor.core.quotes import Quote, ms_to_iso
 
-__all__ = ["COLUMNS", "export_csv", "render_csv", "safe_text"]
+__all__ = ["COLUMNS", "export_csv", "file_mode", "render_csv", "safe_text"]
 
 # (key, English header, Chinese header)
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -86,7 +89,30 @@ def render_csv(quotes: Iterable[Quote], *, lang: str = "en") -> bytes:
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
+def _umask() -> int:
+    try:  # Linux 4.7+: read it without changing it (other threads may be creating files)
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode(path: Path) -> int:
+    """The mode ``open(path, "w")`` would leave: a replaced file's own, else 0666 less
+    the umask (0644 usually). A snapshot is a document to share, not a secret: the temp
+    file :func:`atomic_write_bytes` renames into place is private (0600) otherwise."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 def export_csv(path: Path, quotes: Sequence[Quote], *, lang: str = "en") -> int:
     """Write ``quotes`` to ``path`` atomically; returns the number of data rows."""
-    atomic_write_bytes(Path(path), render_csv(quotes, lang=lang))
+    path = Path(path)
+    atomic_write_bytes(path, render_csv(quotes, lang=lang), mode=file_mode(path))
     return len(quotes)

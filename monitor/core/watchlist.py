@@ -3,6 +3,12 @@
 Every edit returns what it changed so the UI can undo it and the feed can resubscribe.
 The subscription is the union of all lists (switching lists is then instant), plus
 the whole market while the all-market view is open.
+
+The list every install starts with is the *built-in* list: its key is
+:data:`DEFAULT_LIST` and its file entry carries ``"key": "default"``; the UI shows it
+under a translated name ("Watchlist" / "自选") while users' own lists keep the names
+they typed. Files written before the key existed (``version`` 1) stored the built-in
+list under the name "自选", so there that name marks it.
 """
 
 from __future__ import annotations
@@ -14,9 +20,10 @@ from monitor.core.errors import UserError
 from monitor.core.persist import load_state, save_json
 from monitor.core.symbols import SymbolError, normalize
 
-__all__ = ["DEFAULT_LIST", "WatchlistError", "Watchlists"]
+__all__ = ["BUILTIN_KEY", "DEFAULT_LIST", "WatchlistError", "Watchlists"]
 
-DEFAULT_LIST = "自选"
+DEFAULT_LIST = "自选"  # the built-in list's key (what every saved file has called it)
+BUILTIN_KEY = "default"  # its marker in the file
 DEFAULT_SYMBOLS = (  # the seed article's ten names
     "000001.SZ",
     "000002.SZ",
@@ -48,12 +55,21 @@ class WatchlistError(UserError):
 class Watchlists:
     """Ordered named lists of canonical symbols."""
 
-    def __init__(self, lists: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self, lists: dict[str, list[str]] | None = None, *, builtin: bool | None = None
+    ) -> None:
+        """``builtin``: whether a list keyed :data:`DEFAULT_LIST` is the built-in one
+        (default: yes, as in files from before the marker existed)."""
         self.lists: dict[str, list[str]] = (
             {k: list(v) for k, v in lists.items()}
             if lists
             else {DEFAULT_LIST: list(DEFAULT_SYMBOLS)}
         )
+        self._builtin = True if builtin is None or not lists else builtin
+
+    def is_builtin(self, name: str) -> bool:
+        """Whether ``name`` is the built-in list (shown under a translated name)."""
+        return name == DEFAULT_LIST and self._builtin and name in self.lists
 
     def names(self) -> list[str]:
         return list(self.lists)
@@ -81,6 +97,8 @@ class Watchlists:
     def create(self, name: str, symbols: Iterable[str] = ()) -> str:
         name = self._check_name(name)
         self.lists[name] = list(dict.fromkeys(symbols))
+        if name == DEFAULT_LIST:
+            self._builtin = False  # a list the user named 自选 is theirs, shown as typed
         return name
 
     def rename(self, old: str, new: str) -> str:
@@ -88,6 +106,8 @@ class Watchlists:
             return old
         new = self._check_name(new)
         self.lists = {(new if k == old else k): v for k, v in self.lists.items()}
+        if new == DEFAULT_LIST:
+            self._builtin = False
         return new
 
     def delete(self, name: str) -> tuple[int, list[str]]:
@@ -97,10 +117,13 @@ class Watchlists:
         pos = self.names().index(name)
         return pos, self.lists.pop(name)
 
-    def restore(self, pos: int, name: str, symbols: list[str]) -> None:
+    def restore(self, pos: int, name: str, symbols: list[str], *, builtin: bool = False) -> None:
+        """Undo of :meth:`delete` (``builtin``: what :meth:`is_builtin` said before)."""
         items = list(self.lists.items())
         items.insert(pos, (name, list(symbols)))
         self.lists = dict(items)
+        if name == DEFAULT_LIST:
+            self._builtin = builtin
 
     # --- symbol edits ------------------------------------------------------------
     def add(self, name: str, symbols: Iterable[str]) -> list[str]:
@@ -153,7 +176,11 @@ class Watchlists:
 
     # --- persistence -------------------------------------------------------------
     def to_json(self) -> dict[str, object]:
-        return {"version": 1, "lists": [{"name": k, "symbols": v} for k, v in self.lists.items()]}
+        def entry(name: str, symbols: list[str]) -> dict[str, object]:
+            key = {"key": BUILTIN_KEY} if self.is_builtin(name) else {}
+            return {"name": name, **key, "symbols": symbols}
+
+        return {"version": 2, "lists": [entry(k, v) for k, v in self.lists.items()]}
 
     @classmethod
     def from_json(cls, data: object) -> tuple[Watchlists, list[str]]:
@@ -169,12 +196,17 @@ class Watchlists:
         if _shape(data) is not None:
             return cls(), ["watchlists file has no 'lists' array; started with the default list"]
         assert isinstance(data, dict)
+        # Version 1 files have no key: there the built-in list is the one named 自选.
+        keyed = isinstance(data.get("version"), int) and data["version"] >= 2
+        builtin = not keyed
         for item in data["lists"]:
             if not isinstance(item, dict) or not isinstance(item.get("name"), str):
                 problems.append("skipped a list without a name")
                 continue
             raw_name: str = item["name"]
             name = raw_name.strip()[:MAX_NAME] or "list"
+            if keyed and item.get("key") == BUILTIN_KEY and DEFAULT_LIST not in lists:
+                name, builtin = DEFAULT_LIST, True
             if len(raw_name.strip()) > MAX_NAME:
                 problems.append(f"list {raw_name!r}: name shortened to {name!r}")
             raw_syms = item.get("symbols", [])
@@ -200,7 +232,7 @@ class Watchlists:
             while name in lists:
                 name += "'"
             lists[name] = syms
-        return (cls(lists) if lists else cls()), problems
+        return (cls(lists, builtin=builtin) if lists else cls()), problems
 
     @classmethod
     def load(cls, path: Path) -> tuple[Watchlists, list[str]]:

@@ -388,11 +388,9 @@ class _Connection:
             frames = self._frames()
             for frame in frames:
                 # The provider's spacing: on this connection, and across the token's
-                # connections (AllTick: ≥ 1 s and ≥ 2–3 s). Re-checked after each sleep:
-                # another connection may have taken the slot meanwhile.
-                while (wait := pool._next_slot(self) - loop.time()) > 0:
-                    await asyncio.sleep(wait)
-                pool._took_slot(self, loop.time())  # before the await: the slot is ours
+                # connections (AllTick: ≥ 1 s and ≥ 2–3 s). Connections take turns in
+                # the order they asked, so a busy one cannot starve another's resubscribe.
+                await pool._wait_turn(self, loop)
                 await ws.send(frame)
                 pool.stats.requests += 1
                 pool._request_sent(self.number, frame)
@@ -521,6 +519,7 @@ class FeedPool:
         self._checker: asyncio.Task[None] | None = None
         self._last_slot = float("-inf")  # loop time of the pool's last request
         self._last_slot_scope = 0  # the WebSocket it went on (a reconnect is another one)
+        self._turns: list[_Connection] = []  # connections waiting to send, first come first
 
     # --- public API --------------------------------------------------------------
     async def start(self) -> None:
@@ -706,6 +705,21 @@ class FeedPool:
         if self._last_slot_scope in (0, conn.scope):
             return own
         return max(own, self._last_slot + cfg.cross_request_interval * _SPACING_MARGIN)
+
+    async def _wait_turn(self, conn: _Connection, loop: asyncio.AbstractEventLoop) -> None:
+        """Sleep until ``conn`` is first in line and its slot has come; then take it."""
+        queue = self._turns
+        queue.append(conn)
+        try:
+            while True:
+                first = queue[0] is conn
+                wait = self._next_slot(conn) - loop.time() if first else 0.05
+                if first and wait <= 0:
+                    break
+                await asyncio.sleep(wait)
+            self._took_slot(conn, loop.time())  # before the send's await: the slot is ours
+        finally:
+            queue.remove(conn)
 
     def _acked(self, conn: _Connection, at: float) -> None:
         if self._last_slot_scope == conn.scope:

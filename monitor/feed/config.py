@@ -17,7 +17,7 @@ from monitor.core.protocols import alltick
 from monitor.core.protocols.generic import CodeStyle, ListForm
 from monitor.core.redact import redact, register_secret
 
-__all__ = ["ConfigError", "FeedConfig", "Protocol", "redact"]
+__all__ = ["ConfigError", "FeedConfig", "Protocol", "check_http_url", "redact"]
 
 
 class ConfigError(ValueError):
@@ -27,6 +27,30 @@ class ConfigError(ValueError):
 class Protocol(enum.StrEnum):
     ALLTICK = "alltick"
     GENERIC = "generic"
+
+
+def _split_url(url: str, schemes: tuple[str, ...]) -> urllib.parse.SplitResult:
+    """``url`` split, or :class:`ConfigError` saying what is wrong with it."""
+    shown = redact(url)[:200]
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as e:  # a bad port, a malformed IPv6 address …
+        raise ConfigError(f"invalid URL {shown!r}: {e}") from None
+    if parts.scheme not in schemes:
+        want = " or ".join(f"{s}://" for s in schemes)
+        raise ConfigError(f"URL must start with {want}, got {shown!r}")
+    if not parts.hostname:
+        raise ConfigError(f"URL has no host: {shown!r}")
+    if port == 0:
+        raise ConfigError(f"URL has port 0: {shown!r}")
+    return parts
+
+
+def check_http_url(url: str) -> str:
+    """An HTTP API base URL as given, or :class:`ConfigError` saying what is wrong."""
+    _split_url(url, ("http", "https"))
+    return url
 
 
 def _is_loopback(host: str) -> bool:
@@ -76,15 +100,7 @@ class FeedConfig:
         **kw: object,
     ) -> FeedConfig:
         """A config with the provider's defaults; the protocol is guessed from the path."""
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("ws", "wss"):
-            raise ConfigError(f"URL must start with ws:// or wss://, got {url!r}")
-        if not parts.hostname:
-            raise ConfigError(f"URL has no host: {url!r}")
-        try:
-            _ = parts.port
-        except ValueError:
-            raise ConfigError(f"URL has an invalid port: {url!r}") from None
+        parts = _split_url(url, ("ws", "wss"))
         if protocol is None:
             proto = Protocol.ALLTICK if parts.path.rstrip("/") == alltick.PATH else Protocol.GENERIC
         else:

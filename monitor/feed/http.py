@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import http.client
 import json
 import logging
 import ssl
@@ -41,10 +42,24 @@ class HttpError(Exception):
     serve this at all, so asking again will not help); ``ret`` the provider's code.
     """
 
-    def __init__(self, message: str, *, status: int | None = None, ret: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        ret: int | None = None,
+        unserved: bool = False,
+    ):
         super().__init__(message)
         self.status = status
         self.ret = ret
+        # The server is there but does not offer this (404/405/501, or it hangs up on
+        # the request: a WebSocket port taking no POST): another form may work.
+        self.unserved = unserved or status in (404, 405, 501)
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.ret in (429, 605) or self.status == 429
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +121,8 @@ def _get(
         raise HttpError(f"HTTP {e.code} from {shown}", status=e.code) from None
     except (urllib.error.URLError, OSError, TimeoutError) as e:
         reason = getattr(e, "reason", e)
-        raise HttpError(f"cannot reach {shown}: {reason}") from None
+        hung_up = isinstance(reason, http.client.RemoteDisconnected)
+        raise HttpError(f"cannot reach {shown}: {reason}", unserved=hung_up) from None
     except Exception as e:  # http.client's IncompleteRead, a bad status line …
         raise HttpError(f"bad reply from {shown}: {type(e).__name__}") from None
     try:
@@ -184,7 +200,10 @@ def _single(cfg: FeedConfig, symbol: str) -> DayBar:
     reply = _get(cfg, cfg.http_url("/quote-stock-b-api/kline") + "?" + qs)
     if not isinstance(reply, dict) or reply.get("ret") != 200:
         ret = reply.get("ret") if isinstance(reply, dict) else None
-        raise HttpError(f"kline for {symbol}: ret {ret} {reply.get('msg', '') if ret else ''}")
+        raise HttpError(
+            f"kline for {symbol}: ret {ret} {reply.get('msg', '') if ret else ''}",
+            ret=ret if isinstance(ret, int) else None,
+        )
     data = reply.get("data") or {}
     return prev_close_from_klines(symbol, data.get("kline_list") or [])
 
@@ -221,7 +240,6 @@ async def fetch_daily(
     on_bar: Callable[[DayBar], None],
     *,
     batch_size: int | None = None,
-    concurrency: int = 8,
     batch_interval: float | None = None,
     stop: asyncio.Event | None = None,
 ) -> int:
@@ -256,7 +274,7 @@ async def fetch_daily(
                         bars = await asyncio.to_thread(_batch, cfg, chunk, as_get=as_get)
                         break
                     except HttpError as e:
-                        if e.ret not in (429, 605) or attempt == 5:
+                        if not e.rate_limited or attempt == 5:
                             raise
                         log.info("batch K-lines: %s; the same request again later", e)
                 for bar in bars:
@@ -264,33 +282,30 @@ async def fetch_daily(
                     done += 1
             return done
         except HttpError as e:
-            log.info("batch K-lines (%s) unavailable: %s", "GET" if as_get else "POST", e)
-            if done:
-                return done  # it worked for some chunks: a real failure, not a missing endpoint
-    log.info("using one K-line request per code")
-    if cfg.http_interval >= 0.2:
-        concurrency = 1  # the plan's per-minute cap: one at a time, spaced
-    sem = asyncio.Semaphore(concurrency)
+            if done or not e.unserved:
+                # A rate limit, an unreachable host, a failure after some batches worked:
+                # the caller retries later. Falling back to one request per code would
+                # only multiply the requests against the same limits.
+                raise
+            log.info("batch K-lines (%s) not served: %s", "GET" if as_get else "POST", e)
+    log.info("using one K-line request per code, %.2f s apart", cfg.http_interval)
     failures = 0
-
-    async def one(sym: str) -> None:
-        nonlocal done, failures
-        async with sem:
-            if stop is not None and stop.is_set():
-                return
-            try:
-                bar = await asyncio.to_thread(_single, cfg, sym)
-                if concurrency == 1:
-                    await asyncio.sleep(cfg.http_interval)
-            except HttpError as e:
-                failures += 1
-                if failures <= 3:
-                    log.warning("%s", e)
-                return
+    for sym in symbols:
+        if stop is not None and stop.is_set():
+            break
+        try:
+            bar = await asyncio.to_thread(_single, cfg, sym)
+        except HttpError as e:
+            if e.status == 404 or e.rate_limited:
+                raise  # not served at all, or too fast: per code is no better
+            failures += 1
+            if failures <= 3:
+                log.warning("%s", e)
+            continue
+        finally:
+            await asyncio.sleep(cfg.http_interval)  # the plan's per-minute cap
         on_bar(bar)
         done += 1
-
-    await asyncio.gather(*(one(s) for s in symbols))
     if failures:
         log.warning("daily K-line: %d of %d symbols failed", failures, len(symbols))
     return done

@@ -45,6 +45,7 @@ async def collect(
     master: SymbolMaster | None = None,
     market: list[str] | None = None,
     wildcard: bool = False,
+    stop: asyncio.Event | None = None,
 ) -> Collection:
     """Subscribe ``symbols`` (``None`` = the whole market) and collect for ``seconds``.
 
@@ -81,9 +82,14 @@ async def collect(
     try:
         while time.monotonic() < deadline:
             await asyncio.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
-            if session.pool.state.phase is Phase.FAILED:
+            if session.pool.state.phase is Phase.FAILED or (stop is not None and stop.is_set()):
                 break
-        if session.pool.state.phase is not Phase.FAILED and not session.closes_idle.is_set():
+        interrupted = stop is not None and stop.is_set()
+        if (
+            not interrupted
+            and session.pool.state.phase is not Phase.FAILED
+            and not session.closes_idle.is_set()
+        ):
             # Previous closes still coming (paced by the provider's plan): give them a
             # bounded extra while, then export what there is — empty, never wrong.
             log.info("waiting up to %.0f s for the remaining previous closes", max(2, seconds))

@@ -50,6 +50,7 @@ DROP_REASONS = {
 RECEIVING_WINDOW = 30.0  # seconds: a symbol counts as receiving if a tick applied within
 _RATE_WINDOW = 5.0  # seconds of samples behind the rates and the "dropping" verdict
 _SIDE_DELAYS = (2.0, 5.0, 15.0, 30.0, 60.0)  # retry delays of a failed side channel
+_CLOSE_RETRY = 60.0  # then previous closes still missing are asked for once a minute
 _UNAVAILABLE = {
     "symbol list": "symbol list unavailable: {0}",
     "previous close": "previous close unavailable: {0}",
@@ -121,6 +122,7 @@ class FeedSession:
         self._stop = asyncio.Event()
         self._tasks: set[asyncio.Task[object]] = set()
         self._daily_done: set[str] = set()
+        self._no_close: set[str] = set()  # answered with no K-line before today
         self._daily_queue: list[str] = []
         self._daily_wake = asyncio.Event()
         self.closes_idle = asyncio.Event()  # set while no previous close is being fetched
@@ -253,29 +255,48 @@ class FeedSession:
         )
 
     async def _fetch_closes(self, missing: list[str]) -> None:
-        """One pass over ``missing``; leaves in it the symbols still without a bar."""
-        got: set[str] = set()
+        """One pass over ``missing``; leaves in it the symbols the provider did not answer.
+
+        A symbol answered with no K-line before today (a first trading day, a code the
+        provider has no history for) has no previous close to fetch: it is kept in
+        ``_no_close`` and not asked again.
+        """
+        answered: set[str] = set()
 
         def seen(bar: DayBar) -> None:
-            if bar.prev_close is not None:  # an empty K-line list is no previous close
-                got.add(bar.symbol)
+            answered.add(bar.symbol)
+            if bar.prev_close is None:
+                self._no_close.add(bar.symbol)
             self._on_bar(bar)
 
         try:
             await fetch_daily(self.config, missing, seen, stop=self._stop)
         finally:
-            missing[:] = [s for s in missing if s not in got]
+            missing[:] = [s for s in missing if s not in answered]
         if missing and not self._stop.is_set():
-            raise HttpError(f"no daily K-line for {len(missing):,} symbols")
+            raise HttpError(f"no answer for {len(missing):,} symbols")
 
     async def _daily_loop(self) -> None:
+        unanswered: list[str] = []
         while not self._stop.is_set():
-            await self._daily_wake.wait()
+            if unanswered:  # gave up for now: ask again every minute, or with new symbols
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._daily_wake.wait(), _CLOSE_RETRY)
+            else:
+                await self._daily_wake.wait()
             self._daily_wake.clear()
-            missing, self._daily_queue = self._daily_queue, []
+            missing, self._daily_queue = unanswered + self._daily_queue, []
+            wanted = set(self.pool.symbols)
+            missing = [s for s in dict.fromkeys(missing) if s in wanted]
             if missing and not self._stop.is_set():
                 await self._retrying(
                     "previous close", functools.partial(self._fetch_closes, missing)
+                )
+            unanswered = missing
+            if not unanswered and self._no_close:
+                self.notes["previous close"] = Reason(
+                    "no previous close for {0} symbols (no daily K-line before today)",
+                    (f"{len(self._no_close & wanted):,}",),
                 )
             if not self._daily_queue:
                 self.closes_idle.set()
@@ -315,12 +336,14 @@ class FeedSession:
                 if t >= cutoff:
                     receiving += 1
                 newest = max(newest, t)
-        if self.pool.wildcard:
+        subscribed = len(self.pool.symbols)
+        if self.pool.wildcard:  # the whole market: every row the provider sent
             newest = max(recv, default=0.0)
             receiving = sum(1 for t in recv if t >= cutoff)
+            subscribed = max(subscribed, len(book))
         return Health(
             state=self.pool.state,
-            subscribed=len(self.pool.symbols),
+            subscribed=subscribed,
             receiving=int(receiving),
             applied_per_s=applied / span if span >= 0.2 else 0.0,
             received_per_s=received / span if span >= 0.2 else 0.0,

@@ -85,6 +85,10 @@ class AlertsPanel(QWidget):
         self.delete_button.setText(self.tr("Delete"))
         self.rearm_button.setText(self.tr("Re-arm"))
         self.log.setToolTip(self.tr("Fired alerts, newest first"))
+        self.log.setAccessibleName(self.tr("Fired alerts"))
+        self.log.setAccessibleDescription(self.log.toolTip())
+        self.table.setAccessibleName(self.tr("Alert rules"))
+        self.table.setAccessibleDescription(self.tr("Double-click a rule to edit it"))
         self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -123,6 +123,10 @@ class DetailChart(QWidget):
         self.refresh()
 
     def retranslate(self) -> None:
+        self.layout_widget.setAccessibleName(self.tr("Intraday chart"))
+        self.layout_widget.setAccessibleDescription(
+            self.tr("Price and volume of the selected symbol today")
+        )
         self._drawn_ticks = -1
         self.refresh()
 

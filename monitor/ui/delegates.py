@@ -9,16 +9,42 @@ with the painter; the sparkline is one path per row, never a widget per row.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from monitor.ui.quote_model import HISTORY_ROLE, Palette
 
-__all__ = ["CellDelegate", "SparklineDelegate", "sparkline_path"]
+__all__ = ["CellDelegate", "SparklineDelegate", "fit_text", "sparkline_path"]
+
+_NUMBER = re.compile(r"([+-]?)(\d+)\.(\d+)(\D*)")
+
+
+def fit_text(text: str, metrics: QFontMetrics, width: int, numeric: bool) -> str:
+    """``text`` as it fits in ``width`` pixels, never a cut-off number.
+
+    A number loses decimals first (``+283.65%`` -> ``+283.7%`` -> ``+284%``), then shows
+    ``##`` as spreadsheets do (a clipped ``+28`` would read as another value); other
+    text is elided with "…".
+    """
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    if not numeric:
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    m = _NUMBER.fullmatch(text)
+    if m is not None:
+        sign, whole, decimals, unit = m.groups()
+        value = float(f"{whole}.{decimals}")
+        for places in range(len(decimals) - 1, -1, -1):
+            shorter = f"{sign}{value:.{places}f}{unit}"
+            if metrics.horizontalAdvance(shorter) <= width:
+                return shorter
+    return "##"
+
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -50,7 +76,11 @@ class CellDelegate(QStyledItemDelegate):
         align = index.data(Qt.ItemDataRole.TextAlignmentRole) or int(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         )
-        painter.drawText(rect.adjusted(6, 0, -6, 0), int(align), str(text))
+        inner = rect.adjusted(6, 0, -6, 0)
+        numeric = bool(int(align) & int(Qt.AlignmentFlag.AlignRight))
+        painter.drawText(
+            inner, int(align), fit_text(str(text), painter.fontMetrics(), inner.width(), numeric)
+        )
         if font is not None:
             painter.restore()
 

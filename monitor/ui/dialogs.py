@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -36,9 +37,31 @@ from monitor.ui.texts import alert_kind_text, error_text
 __all__ = ["AlertDialog", "PasteDialog", "SettingsDialog", "ShortcutsDialog"]
 
 
+def _name_fields(form: QFormLayout) -> None:
+    """Each field's accessible name is its row's label (for a row of several widgets,
+    the first that is not a button); a field's tooltip is its description."""
+    for row in range(form.rowCount()):
+        label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        label_widget = label.widget() if label is not None else None
+        text = label_widget.text() if isinstance(label_widget, QLabel) else ""
+        if not text or field is None:
+            continue
+        widget = field.widget()
+        if widget is None and (lay := field.layout()) is not None:
+            inner = [it.widget() for i in range(lay.count()) if (it := lay.itemAt(i))]
+            widget = next(
+                (w for w in inner if w is not None and not isinstance(w, QAbstractButton)), None
+            )
+        if widget is not None and not widget.accessibleName():
+            widget.setAccessibleName(text.replace("&", "").rstrip(":："))
+            widget.setAccessibleDescription(widget.toolTip())
+
+
 def _lay_out_form(dialog: QDialog, form: QFormLayout, on_ok: Callable[[], None]) -> QLabel:
     """Form, a red line for validation errors, OK/Cancel; OK runs ``on_ok`` (which
     accepts only when the input is good). Returns the error label."""
+    _name_fields(form)
     error = QLabel("", dialog)
     error.setStyleSheet("color: #c62828")
     error.setWordWrap(True)
@@ -132,6 +155,10 @@ class PasteDialog(QDialog):
         )
         self.text = QPlainTextEdit(self)
         self.text.setPlaceholderText("600519\n000001.SZ\nsh601318, 300750")
+        self.text.setAccessibleName(self.tr("Codes to add"))
+        self.text.setAccessibleDescription(
+            self.tr("One per line, comma- or space-separated, or a JSON array")
+        )
         lay.addWidget(self.text, 1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -222,6 +249,16 @@ class SettingsDialog(QDialog):
             self.language.addItem(label, code)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         form.addRow(self.tr("Language"), self.language)
+        self.volume_unit = QComboBox(self)
+        for label, code in (
+            (self.tr("Lots (手) in Chinese, shares in English"), "auto"),
+            (self.tr("Lots (手, 100 shares)"), "lots"),
+            (self.tr("Shares"), "shares"),
+        ):
+            self.volume_unit.addItem(label, code)
+        unit = settings.ui.get("volume_unit", "auto")
+        self.volume_unit.setCurrentIndex(max(0, self.volume_unit.findData(unit)))
+        form.addRow(self.tr("Volume unit"), self.volume_unit)
         self.theme = QComboBox(self)
         for label, code in (
             (self.tr("Follow the system"), "auto"),
@@ -253,7 +290,10 @@ class SettingsDialog(QDialog):
         self.result_token: str | None = None
 
     def value(self) -> Settings:
+        ui = dict(self._base.ui)
+        ui["volume_unit"] = self.volume_unit.currentData()
         return self._base.with_(
+            ui=ui,
             provider=self.provider.currentData(),
             alltick_url=self.alltick_url.text().strip(),
             alltick_http_url=self.alltick_http_url.text().strip(),
@@ -325,6 +365,7 @@ class ShortcutsDialog(QDialog):
         self.setModal(False)
         self.resize(560, 520)
         self.table = QTableWidget(len(rows), 2, self)
+        self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
         self.table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

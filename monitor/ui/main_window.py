@@ -23,9 +23,12 @@ from pathlib import Path
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPoint,
+    QStringListModel,
     Qt,
     QTimer,
     Signal,
@@ -34,6 +37,8 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QFontMetrics,
+    QKeyEvent,
     QKeySequence,
     QPalette,
     QUndoCommand,
@@ -50,6 +55,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -69,10 +75,11 @@ from monitor.core.quotes import SHANGHAI
 from monitor.core.redact import redact
 from monitor.core.session import is_trading
 from monitor.core.symbols import ParseReport, SymbolError, normalize, parse_many
-from monitor.core.watchlist import WatchlistError
+from monitor.core.watchlist import DEFAULT_LIST, WatchlistError
 from monitor.core.watchlist_io import WatchlistFileError, read_watchlist_file, write_watchlist
 from monitor.feed.client import Phase
 from monitor.ui.alerts_panel import AlertsPanel
+from monitor.ui.banner import ReportBanner
 from monitor.ui.chart import DetailChart
 from monitor.ui.columns import COLUMNS, column_index
 from monitor.ui.delegates import CellDelegate, SparklineDelegate
@@ -96,6 +103,22 @@ __all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
 ALL_MARKET = 0  # row of the all-market entry in the list panel
+LIST_KEY = Qt.ItemDataRole.UserRole  # a list panel item's watchlist key (its text is the label)
+# The widest text each kind of column must show whole at its default width.
+_WIDEST = {
+    "price": "8888.88",
+    "change": "+888.88",
+    "pct": "+888.88%",
+    "volume": "8888.88万",
+    "amount": "8888.88亿",
+    "time": "00:00:00",
+}
+_UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def file_safe(name: str) -> str:
+    """``name`` usable as a file name on every desktop (a list may be called “A/B”)."""
+    return _UNSAFE_FILE_CHARS.sub("_", name).strip(" .") or "list"
 
 
 class _Edit(QUndoCommand):
@@ -177,14 +200,24 @@ class MainWindow(QMainWindow):
 
         self.filter = QLineEdit(self)
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.model.set_filter)
+        self.filter.textChanged.connect(self._filter_changed)
         self.add_box = QLineEdit(self)
         self.add_box.returnPressed.connect(self._add_from_box)
+        # Until the pinyin index is built the completer filters "code name" lines itself;
+        # then it shows what the quick search finds (codes, names, pinyin initials).
         self.completer = QCompleter([], self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.completer.setMaxVisibleItems(12)
         self.add_box.setCompleter(self.completer)
+        self.add_box.textEdited.connect(self._complete_add_box)
+        self.completer.activated.connect(self._completion_clicked)
+        # Enter adds at once, with the completion list open or not (see eventFilter).
+        popup = self.completer.popup()
+        assert popup is not None
+        self.completion_popup = popup
+        popup.installEventFilter(self)
+        self.add_box.installEventFilter(self)
         self.paste_button = QPushButton(self)
         self.paste_button.clicked.connect(self.paste_codes)
         self.sim_badge = QLabel(self)
@@ -196,6 +229,7 @@ class MainWindow(QMainWindow):
         bar.addStretch(1)
         bar.addWidget(self.sim_badge)
 
+        self.paste_report = ReportBanner(self)
         self.table = QuoteTableView(self)
         self.table.rows_dropped.connect(self.reorder)
         self.quick = QuickSearch(self)
@@ -226,7 +260,16 @@ class MainWindow(QMainWindow):
         hh.customContextMenuRequested.connect(self._header_menu)
         for i, c in enumerate(COLUMNS):
             self.table.setColumnWidth(i, c.width)
+        self._fit_column_widths()
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
+        # A filter that matches nothing says so over the empty table.
+        self.no_match = QLabel(self.table.viewport())
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.setWordWrap(True)
+        self.no_match.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        overlay = QVBoxLayout(self.table.viewport())
+        overlay.addWidget(self.no_match, 0, Qt.AlignmentFlag.AlignCenter)
+        self.no_match.hide()
 
         self.chart = DetailChart(self.core.book, self.model.palette, self)
         self.empty_hint = QLabel(self)
@@ -237,6 +280,7 @@ class MainWindow(QMainWindow):
         cl = QVBoxLayout(center)
         cl.setContentsMargins(4, 4, 4, 0)
         cl.addLayout(bar)
+        cl.addWidget(self.paste_report)
         cl.addWidget(self.table, 1)
         cl.addWidget(self.empty_hint, 1)
         self.vsplit = QSplitter(Qt.Orientation.Vertical, self)
@@ -269,6 +313,23 @@ class MainWindow(QMainWindow):
         for w in (self.st_conn, self.st_rate, self.st_subs, self.st_age, self.st_session):
             sb.addPermanentWidget(w)
         self.resize(1280, 800)
+
+    def _fit_column_widths(self) -> None:
+        """Each column at least as wide as its widest usual value (bold, as at a limit) and
+        its header with the sort arrow; a layout saved by an older version may be narrower.
+        Narrower still by hand, numbers lose decimals rather than digits (see fit_text)."""
+        font = self.table.font()
+        font.setBold(True)
+        fm = QFontMetrics(font)
+        header = self.table.horizontalHeader().fontMetrics()
+        for i, c in enumerate(COLUMNS):
+            sample = _WIDEST.get(c.kind)
+            need = max(
+                fm.horizontalAdvance(sample) + 16 if sample else 0,
+                header.horizontalAdvance(self.model.title(c)) + 28,
+            )
+            if self.table.columnWidth(i) < need:
+                self.table.setColumnWidth(i, need)
 
     def _build_menus(self) -> None:
         """Menus as data: (key, slot, shortcut); texts come from :meth:`retranslate`."""
@@ -450,16 +511,47 @@ class MainWindow(QMainWindow):
         )
         self.bottom.setTabText(0, self.tr("Chart"))
         self.bottom.setTabText(1, self.tr("Alerts"))
-        item = self.lists.item(ALL_MARKET)
-        if item is not None:
-            item.setText(self.tr("All market"))
+        self._relabel_lists()
+        self._update_no_match()
+        self._name_widgets()
         self.chart.retranslate()
         self.alerts_panel.retranslate()
         self.quick.retranslate()
+        self.paste_report.retranslate()
+        self._apply_volume_unit()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        self._fit_column_widths()
         if self.tray is not None:
             self.tray.setToolTip(self.windowTitle())
         self._update_status()
+
+    def _name_widgets(self) -> None:
+        """Names and descriptions for screen readers, in the current language."""
+        named = (
+            (self.lists, self.tr("Lists"), self.tr("The whole market and your watchlists")),
+            (
+                self.filter,
+                self.tr("Filter the table"),
+                self.tr("Shows only rows whose code, name or pinyin initials match"),
+            ),
+            (
+                self.add_box,
+                self.tr("Add a code or name"),
+                self.tr("Type a code, name or pinyin initials and press Enter"),
+            ),
+            (self.paste_button, self.tr("Paste codes"), self.tr("Add a block of codes at once")),
+            (
+                self.table,
+                self.tr("Quotes"),
+                self.tr("Live quotes; type to search, Delete removes, Ctrl+Up/Down reorders"),
+            ),
+            (self.bottom, self.tr("Chart and alerts"), ""),
+            (self.bottom.tabBar(), self.tr("Chart and alerts"), ""),
+            (self.sim_badge, self.tr("Simulated data"), ""),
+        )
+        for widget, name, description in named:
+            widget.setAccessibleName(name)
+            widget.setAccessibleDescription(description)
 
     def _undo_texts(self) -> None:
         u, r = self.acts["undo"], self.acts["redo"]
@@ -655,18 +747,35 @@ class MainWindow(QMainWindow):
 
     # --- views and lists -------------------------------------------------------------
     def current_list(self) -> str | None:
+        """The key of the watchlist shown (None: the whole market)."""
         row = self.lists.currentRow()
         if row <= ALL_MARKET:
             return None
         item = self.lists.item(row)
-        return item.text() if item else None
+        key = item.data(LIST_KEY) if item else None
+        return key if isinstance(key, str) else None
+
+    def list_label(self, name: str | None) -> str:
+        """A list as shown: the built-in one in the UI's language, users' own as typed."""
+        if name is None:
+            return self.tr("All market")
+        return self.tr("Watchlist") if self.core.watchlists.is_builtin(name) else name
+
+    def _relabel_lists(self) -> None:
+        for row in range(self.lists.count()):
+            item = self.lists.item(row)
+            key = item.data(LIST_KEY)
+            item.setText(self.list_label(key if row != ALL_MARKET else None))
+        self._update_list_counts()
 
     def _reload_lists(self, select: str | None = None) -> None:
         self.lists.blockSignals(True)
         self.lists.clear()
         self.lists.addItem(self.tr("All market"))
         for name in self.core.watchlists.names():
-            self.lists.addItem(name)
+            item = QListWidgetItem(self.list_label(name))
+            item.setData(LIST_KEY, name)
+            self.lists.addItem(item)
         self._update_list_counts()
         names = self.core.watchlists.names()
         row = (
@@ -681,7 +790,7 @@ class MainWindow(QMainWindow):
         for i, name in enumerate(names, 1):
             item = self.lists.item(i)
             if item is not None:
-                item.setToolTip(f"{name}: {len(self.core.watchlists.get(name))}")
+                item.setToolTip(f"{self.list_label(name)}: {len(self.core.watchlists.get(name))}")
 
     def _view_changed(self, row: int) -> None:
         if row < 0:
@@ -692,19 +801,46 @@ class MainWindow(QMainWindow):
             self.core.resubscribe()
         self._show_symbols()
 
-    def _show_symbols(self) -> None:
+    def _show_symbols(self, select: list[str] | None = None, row: int | None = None) -> None:
+        """Show the current view; selected afterwards: ``select`` (symbols), else display
+        ``row``, else what was selected before, else the first row (the chart always
+        shows something)."""
         name = self.current_list()
+        keep = self.selected_symbols() if select is None else select
         syms = self.core.market() if name is None else self.core.watchlists.get(name)
         if name is None and not syms:
             syms = self.core.wanted()
         self.model.allow_reorder = name is not None
         self.model.set_symbols(syms)
-        if self.model.rowCount() and not self.table.selectionModel().hasSelection():
-            self.table.selectRow(0)  # the chart always shows something
+        n = self.model.rowCount()
+        if n and (row is not None or not self.select_symbols(keep)):
+            self._select_rows([min(max(row or 0, 0), n - 1)])
         empty = name is not None and not syms
         self.table.setVisible(not empty)
         self.empty_hint.setVisible(empty)
         self.remove_action.setEnabled(name is not None)
+        self._update_no_match()
+
+    def select_symbols(self, symbols: list[str]) -> bool:
+        """Select exactly the rows of ``symbols`` shown (the first becomes current)."""
+        rows = sorted({r for s in symbols if (r := self.model.row_of(s)) is not None})
+        if rows:
+            self._select_rows(rows)
+        return bool(rows)
+
+    def _select_rows(self, rows: list[int]) -> None:
+        # Explicit flags: selectRow() would add to the selection while Ctrl is held.
+        m = self.model
+        last = m.columnCount() - 1
+        selection = QItemSelection()
+        for r in rows:
+            selection.select(m.index(r, 0), m.index(r, last))
+        sm = self.table.selectionModel()
+        flag = QItemSelectionModel.SelectionFlag
+        column = max(self.table.currentIndex().column(), 0)
+        sm.setCurrentIndex(m.index(rows[0], column), flag.NoUpdate)
+        sm.select(selection, flag.ClearAndSelect | flag.Rows)
+        self.table.scrollTo(m.index(rows[0], column))
 
     async def wait_background(self, timeout: float = 15.0) -> None:
         """Let worker threads started by the window finish before the loop goes away.
@@ -743,6 +879,7 @@ class MainWindow(QMainWindow):
         index = await asyncio.to_thread(lambda: SymbolIndex(master, char_initials()))
         if not self._closed:
             self.quick.index = index
+            self._index_ready()
 
     def _open_quick(self, text: str) -> None:
         self.quick.open_with(text, self.table)
@@ -757,28 +894,100 @@ class MainWindow(QMainWindow):
         self.table.setFocus()
 
     def _refresh_completer(self) -> None:
-        from PySide6.QtCore import QStringListModel
-
+        """Before the pinyin index exists: every "code name" line, filtered by Qt."""
+        if self.quick.index is not None:
+            return
         items = [f"{i.symbol} {i.name}" for i in self.core.master]
         self.completer.setModel(QStringListModel(items, self.completer))
 
-    def _edited(self) -> None:
-        """After any watchlist edit: save, resubscribe, refresh the view."""
+    def _index_ready(self) -> None:
+        """The pinyin index is built: the add box completes as the quick search finds,
+        and the filter matches pinyin initials too."""
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setModel(QStringListModel([], self.completer))
+        if self.filter.text().strip():
+            self._filter_changed()
+
+    def _complete_add_box(self, text: str) -> None:
+        index = self.quick.index
+        if index is None:
+            return
+        model = self.completer.model()
+        assert isinstance(model, QStringListModel)
+        query = text.strip()
+        lines = [f"{m.symbol}   {m.name}" for m in index.search(query, 30)] if query else []
+        model.setStringList(lines)
+        if lines:
+            self.completer.setCompletionPrefix(text)
+            self.completer.complete()
+        else:
+            self.completion_popup.hide()
+
+    def _completion_clicked(self, text: str) -> None:
+        """A completion chosen with the mouse: add it, as Enter would."""
+        self.add_box.setText(text)
+        self._add_from_box()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        # Enter in the add box adds at once, completion list open or not: Qt's completer
+        # would first only close the list (and put the highlighted line in the box).
+        popup = self.completion_popup
+        if (
+            obj in (self.add_box, popup)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            chosen = popup.currentIndex() if popup.isVisible() else QModelIndex()
+            popup.hide()
+            if chosen.isValid():
+                self.add_box.setText(str(chosen.data()))
+            self._add_from_box()
+            return True
+        return super().eventFilter(obj, event)
+
+    def _filter_changed(self, _text: str = "") -> None:
+        """Filter by code or name, and by pinyin initials once the index is built."""
+        text = self.filter.text()
+        index = self.quick.index
+        query = text.strip()
+        also = {m.symbol for m in index.search(query, len(index))} if index and query else None
+        self.model.set_filter(text, also)
+        self._update_no_match()
+
+    def _update_no_match(self) -> None:
+        query = self.filter.text().strip()
+        show = bool(query) and self.model.rowCount() == 0 and bool(self.model.symbols())
+        if show:
+            self.no_match.setText(self.tr("No symbol matches “%1”").replace("%1", query))
+            self.no_match.setAccessibleName(self.no_match.text())
+        self.no_match.setVisible(show)
+
+    def _edited(self, select: list[str] | None = None, row: int | None = None) -> None:
+        """After any watchlist edit: save, resubscribe, refresh the view (selection as
+        :meth:`_show_symbols` takes it)."""
         err = self.core.save_watchlists()
         if err:
             self._notify(self.tr("Not saved"), err)
         self.core.resubscribe()
-        self._show_symbols()
+        self._show_symbols(select, row)
+
+    def symbol_label(self, symbol: str) -> str:
+        """``600519.SH 贵州茅台``: how a stock is named in messages."""
+        r = self.core.book.row_of(symbol)
+        name = (self.core.book.names[r] if r is not None else "") or self.core.master.name(symbol)
+        return f"{symbol} {name}".strip()
 
     # --- adding and removing -----------------------------------------------------------
     def resolve(self, text: str) -> ParseReport:
-        """Codes in any form, or names from the symbol master (exact, then unique prefix)."""
+        """Codes in any form, or names from the symbol master: the exact name, else what the
+        quick search finds for a name or its pinyin initials (贵州茅台, 茅台, gzmt), when
+        that is one stock (or one whose initials are exactly the text)."""
         tokens = (
             [t for t in text.replace("，", ",").split(",") if t.strip()] if "," in text else [text]
         )
         out: list[str] = []
         errors: list[SymbolError] = []
-        master = self.core.master
         for raw in tokens:
             tok = raw.strip()
             first = tok.split()[0] if tok.split() else tok
@@ -787,9 +996,7 @@ class MainWindow(QMainWindow):
                 continue
             except SymbolError as e:
                 err = e
-            matches = [i.symbol for i in master if i.name == tok] or [
-                i.symbol for i in master if i.name.startswith(tok)
-            ]
+            matches = self._by_name(tok)
             if len(matches) == 1:
                 out.append(matches[0])
             else:
@@ -798,6 +1005,30 @@ class MainWindow(QMainWindow):
                 )
         rep = self._known(parse_many(out))
         return ParseReport(rep.symbols, rep.duplicates, tuple(errors) + rep.errors)
+
+    def _by_name(self, text: str) -> list[str]:
+        """Symbols a name, the start of one, or pinyin initials could mean (best first)."""
+        master = self.core.master
+        exact = [i.symbol for i in master if i.name == text]
+        if exact:
+            return exact
+        index = self.quick.index
+        if index is None:  # still building: names only
+            return [i.symbol for i in master if i.name.startswith(text)]
+        found = index.search(text, 200)
+        if not found:
+            return []
+        best = [m for m in found if m.rank == found[0].rank]
+        if len(best) > 1 and text.isascii():
+            # Several start with these initials (gzmt...): the one spelled exactly wins.
+            from monitor.core.search import initials
+            from monitor.resources_path import char_initials
+
+            table = char_initials()
+            spelled = [m for m in best if text.lower() in initials(m.name, table)]
+            if len(spelled) == 1:
+                return [spelled[0].symbol]
+        return [m.symbol for m in best]
 
     def _known(self, rep: ParseReport) -> ParseReport:
         """Drop well-formed codes the provider does not list (when its list is known).
@@ -822,13 +1053,19 @@ class MainWindow(QMainWindow):
         if not text:
             return
         rep = self.resolve(text)
+        added = self.add_symbols(list(rep.symbols)) if rep.symbols else []
         if rep.errors:
             self.statusBar().showMessage(
                 self.tr("Not added: ") + "; ".join(map(error_text, rep.errors)), 8000
             )
-        if rep.symbols:
-            self.add_symbols(list(rep.symbols))
+        if added and not rep.errors:
             self.add_box.clear()
+            return
+        # Refused (in part): what was refused stays, selected, so the next code replaces it.
+        if added:
+            self.add_box.setText(", ".join(e.token for e in rep.errors))
+        self.add_box.setFocus()
+        self.add_box.selectAll()
 
     def add_symbols(self, symbols: list[str], list_name: str | None = None) -> list[str]:
         name = list_name or self.current_list()
@@ -838,12 +1075,15 @@ class MainWindow(QMainWindow):
         added = [s for s in symbols if s not in set(self.core.watchlists.get(name))]
         if not added:
             self.statusBar().showMessage(self.tr("Already in the list"), 4000)
+            if name == self.current_list():
+                self.select_symbols(symbols)  # show where it is
             return []
         wl = self.core.watchlists
+        shown = name == self.current_list()
 
         def do() -> None:
             wl.add(name, added)
-            self._edited()
+            self._edited(select=added if shown else None)
 
         def undo() -> None:
             wl.remove(name, added)
@@ -851,19 +1091,23 @@ class MainWindow(QMainWindow):
 
         self.undo.push(_Edit(self.tr("Add %n symbol(s)", "", len(added)), do, undo))
         self.statusBar().showMessage(
-            self.tr("Added %n symbol(s)", "", len(added)) + f" → {name}", 5000
+            self.tr("Added %n symbol(s)", "", len(added)) + f" → {self.list_label(name)}", 5000
         )
         return added
 
     def paste_codes(self) -> None:
         name = self.current_list() or self.core.watchlists.names()[0]
-        dlg = PasteDialog(name, self)
+        dlg = PasteDialog(self.list_label(name), self)
         if dlg.exec() != PasteDialog.DialogCode.Accepted:
             return
         self.paste_text(dlg.text.toPlainText(), name)
 
     def paste_text(self, text: str, name: str) -> tuple[list[str], ParseReport]:
-        """Add a pasted block; shows what was added, already there, and rejected (and why)."""
+        """Add a pasted block; shows what was added, already there, and rejected (and why).
+
+        The report is a strip above the table (:class:`ReportBanner`): it covers no
+        quote, takes no focus and goes away by itself, later when something was rejected.
+        """
         rep = self._known(parse_many(text))
         existing = set(self.core.watchlists.get(name))
         already = [s for s in rep.symbols if s in existing]
@@ -872,7 +1116,11 @@ class MainWindow(QMainWindow):
             if len(already) < len(rep.symbols)
             else []
         )
-        lines = [self.tr("Added %n symbol(s) to “%1”.", "", len(added)).replace("%1", name)]
+        lines = [
+            self.tr("Added %n symbol(s) to “%1”.", "", len(added)).replace(
+                "%1", self.list_label(name)
+            )
+        ]
         if already or rep.duplicates:
             lines.append(
                 self.tr(
@@ -894,15 +1142,7 @@ class MainWindow(QMainWindow):
                     + self.tr("%1 more kinds of problem").replace("%1", str(len(by_reason) - 12))
                 )
         self.last_paste_report = "\n".join(lines)
-        box = QMessageBox(
-            QMessageBox.Icon.Information if not rep.errors else QMessageBox.Icon.Warning,
-            self.tr("Paste codes"),
-            self.last_paste_report,
-            parent=self,
-        )
-        box.setModal(False)
-        box.show()
-        self._paste_box = box
+        self.paste_report.show_report(self.last_paste_report, warning=bool(rep.errors))
         return added, rep
 
     def selected_symbols(self) -> list[str]:
@@ -910,20 +1150,45 @@ class MainWindow(QMainWindow):
         return [s for r in rows if (s := self.model.symbol_at(r))]
 
     def remove_selected(self) -> None:
+        """Remove the selected rows; the status bar names them and says how to undo.
+        The row below takes the selection (Delete again goes on down the list); undo
+        selects the restored rows."""
         name = self.current_list()
         syms = self.selected_symbols()
         if name is None or not syms:
             return
         wl = self.core.watchlists
         removed: list[tuple[int, str]] = []
+        first_row = min(r for s in syms if (r := self.model.row_of(s)) is not None)
+        labels = [self.symbol_label(s) for s in syms]
+        what = (
+            labels[0]
+            if len(labels) == 1
+            else self.tr("%n symbol(s)", "", len(labels))
+            + f" ({', '.join(labels[:3])}{', …' if len(labels) > 3 else ''})"
+        )
+        keys = self.acts["undo"].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
 
         def do() -> None:
             removed[:] = wl.remove(name, syms)
-            self._edited()
+            self._edited(row=first_row)
+            self.statusBar().showMessage(
+                self.tr("Removed %1 from “%2” — %3 undoes it")
+                .replace("%1", what)
+                .replace("%2", self.list_label(name))
+                .replace("%3", keys),
+                15000,
+            )
 
         def undo() -> None:
             wl.insert(name, removed)
-            self._edited()
+            self._edited(select=[s for _, s in removed])
+            self.statusBar().showMessage(
+                self.tr("Restored %1 to “%2”")
+                .replace("%1", what)
+                .replace("%2", self.list_label(name)),
+                8000,
+            )
 
         self.undo.push(_Edit(self.tr("Remove %n symbol(s)", "", len(syms)), do, undo))
 
@@ -935,51 +1200,56 @@ class MainWindow(QMainWindow):
                 self.tr("Clear the sort and the filter to reorder the list by dragging"), 5000
             )
             return
+        self._push_reorder(name, symbols, target, self.tr("Reorder list"))
+
+    def _push_reorder(self, name: str, symbols: list[str], to: int, text: str) -> None:
+        """Move ``symbols`` before list index ``to``, undoably; they stay selected."""
         wl = self.core.watchlists
         before: list[str] = []
 
         def do() -> None:
-            before[:] = wl.reorder(name, symbols, target)
-            self._edited()
-            for s in symbols:
-                row = self.model.row_of(s)
-                if row is not None:
-                    self.table.selectionModel().select(
-                        self.model.index(row, 0),
-                        QItemSelectionModel.SelectionFlag.Select
-                        | QItemSelectionModel.SelectionFlag.Rows,
-                    )
+            before[:] = wl.reorder(name, symbols, to)
+            self._edited(select=symbols)
 
         def undo() -> None:
             wl.replace(name, before)
-            self._edited()
+            self._edited(select=symbols)
 
-        self.undo.push(_Edit(self.tr("Reorder list"), do, undo))
+        self.undo.push(_Edit(text, do, undo))
 
     def move_selected(self, step: int) -> None:
+        """Ctrl+Up/Down: the selected rows past their neighbour in the table (a sort is
+        cleared first: the list's own order is what moves). Undoable, and repeatable:
+        the moved rows stay selected."""
         name = self.current_list()
         syms = self.selected_symbols()
-        if name is None or len(syms) != 1:
+        if name is None or not syms:
             return
         if self.table.horizontalHeader().sortIndicatorSection() >= 0:
             self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
             self.model.sort(-1)
-        lst = self.core.watchlists.get(name)
-        i = lst.index(syms[0])
-        j = max(0, min(len(lst) - 1, i + step))
-        if i == j:
+        rows = sorted(r for s in syms if (r := self.model.row_of(s)) is not None)
+        if not rows:
             return
-        self.core.watchlists.move(name, syms[0], j)
-        self._edited()
-        row = self.model.row_of(syms[0])
-        if row is not None:
-            self.table.selectRow(row)
+        neighbour = self.model.symbol_at(rows[0] - 1 if step < 0 else rows[-1] + 1)
+        if neighbour is None:
+            return  # already at the top (bottom)
+        lst = self.core.watchlists.get(name)
+        to = lst.index(neighbour) + (0 if step < 0 else 1)
+        self._push_reorder(name, syms, to, self.tr("Move up") if step < 0 else self.tr("Move down"))
 
     # --- list management ---------------------------------------------------------------
+    def _check_label(self, name: str, renaming: str | None = None) -> None:
+        """The built-in list's shown name is taken too (two lists both shown as “Watchlist”)."""
+        builtin = self.core.watchlists.is_builtin(DEFAULT_LIST)
+        if builtin and renaming != DEFAULT_LIST and name.strip() == self.list_label(DEFAULT_LIST):
+            raise WatchlistError("a list named “{0}” already exists", name.strip())
+
     def new_list(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("New list"), self.tr("Name:"))
         if ok:
             try:
+                self._check_label(name)
                 name = self.core.watchlists.create(name)
             except WatchlistError as e:
                 self._notify(self.tr("New list"), error_text(e))
@@ -991,9 +1261,11 @@ class MainWindow(QMainWindow):
         old = self.current_list()
         if old is None:
             return
-        new, ok = QInputDialog.getText(self, self.tr("Rename list"), self.tr("Name:"), text=old)
-        if ok:
+        label = self.list_label(old)
+        new, ok = QInputDialog.getText(self, self.tr("Rename list"), self.tr("Name:"), text=label)
+        if ok and new.strip() != label:  # unchanged: the built-in list keeps its key
             try:
+                self._check_label(new, renaming=old)
                 new = self.core.watchlists.rename(old, new)
             except WatchlistError as e:
                 self._notify(self.tr("Rename list"), error_text(e))
@@ -1007,6 +1279,7 @@ class MainWindow(QMainWindow):
             return
         wl = self.core.watchlists
         saved: list[object] = []
+        builtin = wl.is_builtin(name)
 
         def do() -> None:
             try:
@@ -1021,7 +1294,7 @@ class MainWindow(QMainWindow):
 
         def undo() -> None:
             if saved:
-                wl.restore(saved[0], name, saved[1])  # type: ignore[arg-type]
+                wl.restore(saved[0], name, saved[1], builtin=builtin)  # type: ignore[arg-type]
                 self.core.save_watchlists()
                 self.core.resubscribe()
                 self._reload_lists(name)
@@ -1048,7 +1321,8 @@ class MainWindow(QMainWindow):
         base = path.stem[:30] or "list"
         name = base
         n = 2
-        while name in self.core.watchlists.lists:
+        shown = {self.list_label(k) for k in self.core.watchlists.names()}
+        while name in self.core.watchlists.lists or name in shown:
             name = f"{base} ({n})"
             n += 1
         self.core.watchlists.create(name, rep.symbols)
@@ -1069,7 +1343,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Export list"),
-            str(Path(self._dir()) / f"{name}.csv"),
+            str(Path(self._dir()) / f"{file_safe(self.list_label(name))}.csv"),
             "CSV (*.csv);;Text (*.txt)",
         )
         if path:
@@ -1086,15 +1360,19 @@ class MainWindow(QMainWindow):
 
     def export_view(self) -> None:
         self._export(
-            [s for r in range(self.model.rowCount()) if (s := self.model.symbol_at(r))], "view"
+            [s for r in range(self.model.rowCount()) if (s := self.model.symbol_at(r))],
+            self.list_label(self.current_list()),
         )
 
     def export_market(self) -> None:
-        self._export(self.core.market(), "market")
+        self._export(self.core.market(), self.list_label(None))
+
+    def export_file_name(self, label: str) -> str:
+        """``<list>-<YYYYMMDD-HHMMSS>.csv`` (Shanghai time: the market's clock)."""
+        return f"{file_safe(label)}-{self.clock().strftime('%Y%m%d-%H%M%S')}.csv"
 
     def _export(self, symbols: list[str], label: str) -> None:
-        stamp = dt.datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M%S")
-        default = str(Path(self._dir()) / f"ashare-{label}-{stamp}.csv")
+        default = str(Path(self._dir()) / self.export_file_name(label))
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export snapshot"), default, "CSV (*.csv)"
         )
@@ -1175,6 +1453,11 @@ class MainWindow(QMainWindow):
         self.chart.apply_look(look, self.model.palette)
         self.sim_badge.setStyleSheet(look.badge)
         self.empty_hint.setStyleSheet(f"color:{look.muted_text}; font-size:13pt")
+        self.no_match.setStyleSheet(f"color:{look.muted_text}; font-size:13pt")
+        if look.dark:
+            self.paste_report.set_colors("#263241", "#4a3420", "#e6e6e6")
+        else:
+            self.paste_report.set_colors("#eef5ff", "#fff3dc", "#333333")
         for w in (self.st_conn, self.st_rate, self.st_subs, self.st_age, self.st_session):
             w.setStyleSheet(f"padding: 0 10px; border-left: 1px solid {look.divider}")
         self.table.viewport().update()
@@ -1403,7 +1686,7 @@ class MainWindow(QMainWindow):
         else:
             target = QMenu(self.tr("Add to list"), menu)
             for name in self.core.watchlists.names():
-                target.addAction(name, partial(self._add_selected_to, name))
+                target.addAction(self.list_label(name), partial(self._add_selected_to, name))
             menu.addMenu(target)
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
@@ -1429,19 +1712,33 @@ class MainWindow(QMainWindow):
             a.setChecked(not hh.isSectionHidden(i))
             a.setEnabled(col.key != "code")
             a.toggled.connect(partial(self._show_column, i))
+        menu.addSeparator()
+        group = QActionGroup(menu)
+        for unit, text in (
+            ("lots", self.tr("Volume in lots (手, 100 shares)")),
+            ("shares", self.tr("Volume in shares")),
+        ):
+            a = menu.addAction(text)
+            a.setCheckable(True)
+            a.setChecked(self.model.volume_lots == (unit == "lots"))
+            a.triggered.connect(partial(self.set_volume_unit, unit))
+            group.addAction(a)
+        self.header_menu = menu  # for tests and screen readers: the menu being shown
         menu.exec(hh.mapToGlobal(pos))
+
+    def set_volume_unit(self, unit: str) -> None:
+        """``lots`` (手), ``shares``, or ``auto`` (lots in Chinese, shares in English); saved."""
+        ui = dict(self.core.settings.ui)
+        ui["volume_unit"] = unit
+        self._save_settings(ui=ui)
+        self._apply_volume_unit()
+
+    def _apply_volume_unit(self) -> None:
+        unit = self.core.settings.ui.get("volume_unit", "auto")
+        self.model.set_volume_lots(unit == "lots" or (unit != "shares" and self.lang == "zh"))
 
     def _show_column(self, i: int, on: bool) -> None:
         self.table.horizontalHeader().setSectionHidden(i, not on)
 
     def select_symbol(self, symbol: str) -> bool:
-        row = self.model.row_of(symbol)
-        if row is None:
-            return False
-        self.table.selectionModel().setCurrentIndex(
-            self.model.index(row, 0),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(self.model.index(row, 0))
-        return True
+        return self.select_symbols([symbol])

@@ -39,6 +39,11 @@ class QuickSearch(QFrame):
 
     def retranslate(self) -> None:
         self.edit.setPlaceholderText(self.tr("Code, name or pinyin initials"))
+        self.edit.setAccessibleName(self.tr("Quick search"))
+        self.edit.setAccessibleDescription(
+            self.tr("Type a code, name or pinyin initials; Enter picks, Esc closes")
+        )
+        self.results.setAccessibleName(self.tr("Quick search results"))
 
     def open_with(self, text: str, anchor: QWidget) -> None:
         pos = anchor.mapToGlobal(anchor.rect().bottomRight())

@@ -5,14 +5,17 @@ by one UI timer (10-30 Hz), turns the book's dirty set into one ``dataChanged`` 
 contiguous span of changed rows in this view. Sorting is done here, with a numpy
 ``argsort`` over the book's column, at most a few times a second while quotes stream
 (no dynamically re-sorting proxy, which collapses at these rates); persistent indexes
-are moved so selection and scroll position survive. Filtering narrows by code or name.
+are moved so selection and scroll position survive. Filtering narrows by code or name,
+or by a set of symbols the window found for the text (pinyin initials). A first click on
+a numeric header sorts descending (gainers first, as terminals do), on a text one
+ascending. Volume is shown in lots of 100 shares (手) or in shares.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -107,6 +110,8 @@ class QuoteTableModel(QAbstractTableModel):
         self._rows: npt.NDArray[np.int64] = np.empty(0, np.int64)  # book rows, display order
         self._pos: npt.NDArray[np.int64] = np.full(0, -1, np.int64)  # book row -> display row
         self._filter = ""
+        self._filter_also: frozenset[str] = frozenset()
+        self.volume_lots = lang == "zh"  # 手 (100 shares), as Chinese terminals show volume
         self._sort_col = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._last_sort = 0.0
@@ -144,9 +149,25 @@ class QuoteTableModel(QAbstractTableModel):
     def symbols(self) -> list[str]:
         return list(self._symbols)
 
-    def set_filter(self, text: str) -> None:
+    def set_filter(self, text: str, also: Collection[str] | None = None) -> None:
+        """Keep rows whose code or name contains ``text``, or whose symbol is in ``also``
+        (what the quick-search index found for it: pinyin initials)."""
         self._filter = text.strip().upper()
+        self._filter_also = frozenset(also or ()) if self._filter else frozenset()
         self._relayout(force=True)
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    def set_volume_lots(self, lots: bool) -> None:
+        """Volume in lots of 100 shares (手) or in shares; the header says which."""
+        if lots != self.volume_lots:
+            self.volume_lots = lots
+            self._all_changed()
+            i = next((i for i, c in enumerate(self.columns) if c.kind == "volume"), -1)
+            if i >= 0:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, i, i)
 
     def set_lang(self, lang: str) -> None:
         """Number style (万/亿 or K/M/B); headers follow the installed translator."""
@@ -188,12 +209,20 @@ class QuoteTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             col = self.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return col.title()
+                return self.title(col)
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return _RIGHT if col.numeric else _LEFT
+            if role == Qt.ItemDataRole.InitialSortOrderRole:  # the header's first click
+                return Qt.SortOrder.DescendingOrder if col.numeric else Qt.SortOrder.AscendingOrder
         elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
         return None
+
+    def title(self, col: Column) -> str:
+        """A column's header; the volume's names its unit."""
+        if col.kind == "volume":
+            return self.tr("Volume (lots)") if self.volume_lots else self.tr("Volume (shares)")
+        return col.title()
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -268,7 +297,11 @@ class QuoteTableModel(QAbstractTableModel):
         if col.kind == "pct":
             return f"{v:+.2f}%"
         if col.kind in ("volume", "amount"):
-            return fmt_big(v, self.lang) if b.ticks[r] or v else ""
+            if not (b.ticks[r] or v):
+                return ""
+            if col.kind == "volume" and self.volume_lots:
+                v /= 100.0
+            return fmt_big(v, self.lang)
         return str(v)
 
     def row_cells(self, r: int) -> list[tuple[str, QColor | None, QColor | None, bool]]:
@@ -461,10 +494,13 @@ class QuoteTableModel(QAbstractTableModel):
         rows = self._view_rows
         if self._filter:
             f = self._filter
+            also = self._filter_also
             keep = [
                 i
                 for i, r in enumerate(rows.tolist())
-                if f in b.symbols[r] or f in (b.names[r] or b.master.name(b.symbols[r])).upper()
+                if f in b.symbols[r]
+                or b.symbols[r] in also
+                or f in (b.names[r] or b.master.name(b.symbols[r])).upper()
             ]
             rows = rows[keep]
         if self._sort_col >= 0 and len(rows):

@@ -36,7 +36,9 @@ class SingleInstance(QObject):
 
     def acquire(self) -> bool:
         """True if this process is the one to run; else the running one was asked to show."""
-        if self.lock.tryLock(200):
+        if self.lock.tryLock(200) or self.lock.error() != QLockFile.LockError.LockFailedError:
+            # Locked, or the lock could not be made at all (a read-only or full config
+            # folder): then run — better two windows than none.
             QLocalServer.removeServer(self.key)  # a socket file left by a crash
             self.server = QLocalServer(self)
             self.server.newConnection.connect(self._on_connection)

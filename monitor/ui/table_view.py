@@ -7,6 +7,9 @@ ask the model cell by cell and role by role: for each visible row it takes
 per-cell ``data()`` calls through the delegate machinery were the whole cost of a
 frame at market rates. Any other model falls back to the stock painting. A drop (for
 reordering a watchlist) emits ``rows_dropped(symbols, row)``; the window applies it.
+
+A cell too narrow for its text never shows a cut-off number (see
+:func:`~monitor.ui.delegates.fit_text`): decimals go first, then ``##``.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
-from monitor.ui.delegates import paint_sparkline
+from monitor.ui.delegates import fit_text, paint_sparkline
 from monitor.ui.quote_model import QuoteTableModel
 
 __all__ = ["QuoteTableView"]
+
 
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -140,6 +144,7 @@ class QuoteTableView(QTableView):
                 painter.setPen(fg if fg is not None else text_color)
                 if bold:
                     painter.setFont(bold_font)
+                    text = fit_text(text, painter.fontMetrics(), w - 12, right[logical])
                     painter.drawText(
                         QRect(x + 6, y, w - 12, h), _RIGHT if right[logical] else _LEFT, text
                     )
@@ -148,9 +153,11 @@ class QuoteTableView(QTableView):
                 st = self._static(text)
                 size = st.size()
                 tw = size.width()
-                if tw > w - 12:  # too wide: let drawText clip it
+                if tw > w - 12:  # too wide: shortened sensibly, never cut
                     painter.drawText(
-                        QRect(x + 6, y, w - 12, h), _RIGHT if right[logical] else _LEFT, text
+                        QRect(x + 6, y, w - 12, h),
+                        _RIGHT if right[logical] else _LEFT,
+                        fit_text(text, painter.fontMetrics(), w - 12, right[logical]),
                     )
                     continue
                 tx = x + w - 6 - tw if right[logical] else x + 6

@@ -232,6 +232,9 @@ REASON_TEMPLATES = (
     QT_TRANSLATE_NOOP("Reasons", "previous close unavailable: {0}"),
     QT_TRANSLATE_NOOP("Reasons", "no symbol list from this provider"),
     QT_TRANSLATE_NOOP("Reasons", "no previous close from this provider"),
+    QT_TRANSLATE_NOOP(
+        "Reasons", "no previous close for {0} symbols (no daily K-line before today)"
+    ),
 )
 
 

@@ -102,6 +102,18 @@
         <translation>已触发的预警，最新在前</translation>
     </message>
     <message>
+        <source>Fired alerts</source>
+        <translation>已触发的预警</translation>
+    </message>
+    <message>
+        <source>Alert rules</source>
+        <translation>预警规则</translation>
+    </message>
+    <message>
+        <source>Double-click a rule to edit it</source>
+        <translation>双击规则即可编辑</translation>
+    </message>
+    <message>
         <source>armed, repeats</source>
         <translation>已启用，可重复</translation>
     </message>
@@ -195,6 +207,14 @@
 </context>
 <context>
     <name>DetailChart</name>
+    <message>
+        <source>Intraday chart</source>
+        <translation>分时图</translation>
+    </message>
+    <message>
+        <source>Price and volume of the selected symbol today</source>
+        <translation>所选股票今日的价格与成交量</translation>
+    </message>
     <message>
         <source>Select a row to chart it</source>
         <translation>选择一行查看分时图</translation>
@@ -575,6 +595,42 @@ Type a code or name above, or paste a block of codes.</source>
         <translation>预警</translation>
     </message>
     <message>
+        <source>Lists</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>The whole market and your watchlists</source>
+        <translation>全部市场与您的自选列表</translation>
+    </message>
+    <message>
+        <source>Shows only rows whose code, name or pinyin initials match</source>
+        <translation>只显示代码、名称或拼音首字母匹配的行</translation>
+    </message>
+    <message>
+        <source>Type a code, name or pinyin initials and press Enter</source>
+        <translation>输入代码、名称或拼音首字母后按回车</translation>
+    </message>
+    <message>
+        <source>Add a block of codes at once</source>
+        <translation>一次添加一批代码</translation>
+    </message>
+    <message>
+        <source>Quotes</source>
+        <translation>行情</translation>
+    </message>
+    <message>
+        <source>Live quotes; type to search, Delete removes, Ctrl+Up/Down reorders</source>
+        <translation>实时行情；直接输入即可搜索，Delete 删除，Ctrl+上/下 调整顺序</translation>
+    </message>
+    <message>
+        <source>Chart and alerts</source>
+        <translation>图表与预警</translation>
+    </message>
+    <message>
+        <source>Simulated data</source>
+        <translation>模拟数据</translation>
+    </message>
+    <message>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>
@@ -593,6 +649,14 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>Whole market: the A-share listing as of %1, %2 stocks</source>
         <translation>全部A股：截至 %1 的A股上市名单，共 %2 只</translation>
+    </message>
+    <message>
+        <source>Watchlist</source>
+        <translation>自选</translation>
+    </message>
+    <message>
+        <source>No symbol matches “%1”</source>
+        <translation>没有与“%1”匹配的股票</translation>
     </message>
     <message>
         <source>Not saved</source>
@@ -641,6 +705,14 @@ Type a code or name above, or paste a block of codes.</source>
         <translation>另有 %1 类问题</translation>
     </message>
     <message>
+        <source>Volume in lots (手, 100 shares)</source>
+        <translation>成交量以手为单位（1 手 = 100 股）</translation>
+    </message>
+    <message>
+        <source>Volume in shares</source>
+        <translation>成交量以股为单位</translation>
+    </message>
+    <message>
         <source>Paste codes</source>
         <translation>粘贴代码</translation>
     </message>
@@ -673,6 +745,20 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>Delete list</source>
         <translation>删除自选</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n symbol(s)</source>
+        <translation>
+            <numerusform>%n 只股票</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Removed %1 from “%2” — %3 undoes it</source>
+        <translation>已从“%2”移除 %1 — 按 %3 撤销</translation>
+    </message>
+    <message>
+        <source>Restored %1 to “%2”</source>
+        <translation>已将 %1 恢复到“%2”</translation>
     </message>
     <message>
         <source>Import list</source>
@@ -785,6 +871,14 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <source>Paste codes in any form (600519, sh600519, 600519.SH), one per line, comma- or space-separated, or a JSON array.</source>
         <translation>粘贴任意格式的代码（600519、sh600519、600519.SH），每行一个，或用逗号、空格分隔，或 JSON 数组。</translation>
     </message>
+    <message>
+        <source>Codes to add</source>
+        <translation>要添加的代码</translation>
+    </message>
+    <message>
+        <source>One per line, comma- or space-separated, or a JSON array</source>
+        <translation>每行一个，以逗号或空格分隔，或 JSON 数组</translation>
+    </message>
 </context>
 <context>
     <name>QuickSearch</name>
@@ -793,12 +887,32 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>代码 / 名称 / 拼音首字母</translation>
     </message>
     <message>
+        <source>Quick search</source>
+        <translation>键盘精灵</translation>
+    </message>
+    <message>
+        <source>Type a code, name or pinyin initials; Enter picks, Esc closes</source>
+        <translation>输入代码、名称或拼音首字母；回车选定，Esc 关闭</translation>
+    </message>
+    <message>
+        <source>Quick search results</source>
+        <translation>键盘精灵结果</translation>
+    </message>
+    <message>
         <source>(the symbol list is still loading)</source>
         <translation>（代码表仍在加载）</translation>
     </message>
 </context>
 <context>
     <name>QuoteTableModel</name>
+    <message>
+        <source>Volume (lots)</source>
+        <translation>成交量(手)</translation>
+    </message>
+    <message>
+        <source>Volume (shares)</source>
+        <translation>成交量(股)</translation>
+    </message>
     <message>
         <source>Main board</source>
         <translation>主板</translation>
@@ -941,6 +1055,25 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>no previous close from this provider</source>
         <translation>此数据源不提供昨收价</translation>
+    </message>
+    <message>
+        <source>no previous close for {0} symbols (no daily K-line before today)</source>
+        <translation>{0} 只股票没有昨收价（今天之前没有日K线）</translation>
+    </message>
+</context>
+<context>
+    <name>ReportBanner</name>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭（Esc）</translation>
+    </message>
+    <message>
+        <source>Close the report</source>
+        <translation>关闭报告</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>报告</translation>
     </message>
 </context>
 <context>
@@ -1111,6 +1244,22 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+    <message>
+        <source>Lots (手) in Chinese, shares in English</source>
+        <translation>中文界面用手，英文界面用股</translation>
+    </message>
+    <message>
+        <source>Lots (手, 100 shares)</source>
+        <translation>手（1 手 = 100 股）</translation>
+    </message>
+    <message>
+        <source>Shares</source>
+        <translation>股</translation>
+    </message>
+    <message>
+        <source>Volume unit</source>
+        <translation>成交量单位</translation>
     </message>
     <message>
         <source>Light</source>

@@ -142,12 +142,15 @@ def test_grows_past_initial_capacity() -> None:
 
 def test_a_new_connection_starts_a_new_seq_scope() -> None:
     b = QuoteBook()
-    assert b.apply(tick(price=10, t=T0, seq=90_000), scope=1) is Applied.APPLIED
-    # The server restarted (or numbers per connection): seq 1 again, same second.
-    assert b.apply(tick(price=11, t=T0, seq=1), scope=2) is Applied.APPLIED
-    assert b.apply(tick(price=12, t=T0, seq=1), scope=2) is Applied.DUPLICATE
-    assert b.apply(tick(price=13, t=T0 + 1, seq=2), scope=2) is Applied.APPLIED
-    assert b.quote("600519.SH").last == 13  # type: ignore[union-attr]
+    assert b.apply(tick(price=10, t=T0, seq=90_000, volume=100), scope=1) is Applied.APPLIED
+    # A new connection repeating the last trade (a snapshot on subscribe): not new.
+    assert b.apply(tick(price=10, t=T0, seq=1, volume=100), scope=2) is Applied.DUPLICATE
+    # The server restarted (or numbers per connection): seq 1 again, a later trade.
+    assert b.apply(tick(price=11, t=T0 + 5, seq=1), scope=2) is Applied.APPLIED
+    assert b.apply(tick(price=12, t=T0 + 5, seq=1), scope=2) is Applied.DUPLICATE
+    assert b.apply(tick(price=13, t=T0 + 6, seq=2), scope=2) is Applied.APPLIED
+    q = b.quote("600519.SH")
+    assert q is not None and q.last == 13 and q.volume == 100  # the repeat counted once
 
 
 def test_one_absurd_seq_does_not_pin_a_symbol_within_a_connection() -> None:
@@ -204,3 +207,24 @@ def test_time_units_and_impossible_times() -> None:
         with pytest.raises(ValueError, match="bad timestamp"):
             normalize_epoch_ms(bad)
     assert ms_to_iso(58886 * 365 * 86_400_000) == ""  # unrepresentable: empty, no crash
+
+
+def test_a_tick_stamped_minutes_ahead_holds_nothing_back() -> None:
+    b = QuoteBook()
+    now = T0
+    assert b.apply(tick(price=11, t=now + 240_000, seq=1), received_ms=now) is Applied.APPLIED
+    # The next real trade, 3 s later by the exchange's clock, is applied.
+    assert b.apply(tick(price=10.1, t=now + 3000, seq=2), received_ms=now + 3000) is Applied.APPLIED
+    assert b.quote("600519.SH").last == 10.1  # type: ignore[union-attr]
+
+
+def test_reference_fields_that_cannot_be_right_are_ignored() -> None:
+    b = QuoteBook()
+    b.apply(tick(price=10, seq=1, prev_close=9.5, high=10.2, low=9.8, open=9.9))
+    b.apply(tick(price=10.1, t=T0 + 1, seq=2, prev_close=0.0, high=999_999_999.0, low=-5.0))
+    b.apply(tick(price=10.2, t=T0 + 2, seq=3, prev_close=-5.0, high=1.0, low=50.0, open=-1.0))
+    b.apply(tick(price=10.2, t=T0 + 3, seq=4, prev_close=0.01))  # 99,900 %: not a close
+    q = b.quote("600519.SH")
+    assert q is not None and q.prev_close == 9.5 and q.open == 9.9
+    assert (q.high, q.low) == (10.2, 9.8)
+    assert q.change_pct is not None and abs(q.change_pct - (10.2 - 9.5) / 9.5 * 100) < 1e-9

@@ -438,3 +438,98 @@ def test_plan_limits_and_a_warning_when_the_app_holds_the_same_token(
     # Free plan: one connection of 5 codes — the other two are left empty, not guessed.
     assert len(rows) == 7 and len(priced) == 5, r.stderr
     assert "1 connection(s)" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (["--url", "ws://[::1/quote-stock-b-ws-api"], "invalid URL"),
+        (["--seconds", "nan"], "--seconds must be"),
+        (["--seconds", "inf"], "--seconds must be"),
+        (["--http-url", "ftp://x"], "must start with http:// or https://"),
+        (["--http-url", "http://127.0.0.1:99999"], "invalid URL"),
+        (["--ca-file", "no-such.pem"], "--ca-file: no such file"),
+        (["--url", "ws://127.0.0.1:0/quote-stock-b-ws-api"], "port 0"),
+    ],
+)
+def test_bad_flag_values_are_one_line_before_connecting(
+    extra: list[str], said: str, tmp_path: Path
+) -> None:
+    args = {"--url": "ws://127.0.0.1:9/quote-stock-b-ws-api", "--seconds": "1"}
+    args.update(dict(zip(extra[::2], extra[1::2], strict=True)))
+    flat = [x for kv in args.items() for x in kv]
+    r = _export(*flat, "--token", "T", "--symbols", "600519", "--out", str(tmp_path / "o.csv"))
+    assert r.returncode == 2, r.stderr
+    assert said in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_writes_what_was_collected(sim: tuple[int, Path], tmp_path: Path) -> None:
+    import signal as sig
+
+    port, log = sim
+    out = tmp_path / "int.csv"
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "monitor", "export", "--url", _alltick(port)),
+            *("--http-url", _http_url(log), "--token", "T", "--symbols", "600519,000001"),
+            *("--seconds", "60", "--out", str(out)),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: sig.signal(sig.SIGINT, sig.SIG_DFL),  # as in a terminal
+    )
+    time.sleep(4)
+    proc.send_signal(sig.SIGINT)
+    stdout, stderr = proc.communicate(timeout=40)
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr and "wrote 2 rows" in stdout
+    assert [row["code"] for row in _rows(out)] == ["600519.SH", "000001.SZ"]
+
+
+@pytest.mark.slow
+def test_an_unreachable_host_is_one_line_and_v_gives_the_details(tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    common = ("--symbols", "600519", "--seconds", "2", "--out", str(out))
+    url = ("--url", "ws://127.0.0.1:1/quote-stock-b-ws-api", "--token", "T")
+    r = _export(*url, *common)
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 1 and len(lines) == 1, r.stderr
+    assert lines[0].startswith("ashare-monitor: could not connect to ws://127.0.0.1:1/")
+    assert "(-v for details)" in lines[0] and len(lines[0]) < 200
+    assert not out.exists()
+    r = subprocess.run(
+        [sys.executable, "-m", "monitor", "-v", "export", *url, *common],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) > 2  # each retry, etc.
+    assert "retrying" in r.stderr
+
+
+def test_sim_names_the_busy_port_in_one_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        for args, said in (
+            (("--port", str(port)), f"cannot listen on 127.0.0.1:{port}: "),
+            (
+                ("--port", str(port - 1)),
+                f"cannot listen on 127.0.0.1:{port} (the HTTP API port; --http-port",
+            ),
+        ):
+            r = subprocess.run(
+                [sys.executable, "-m", "monitor", "sim", *args],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            lines = r.stderr.strip().splitlines()
+            assert r.returncode == 1 and len(lines) == 1, r.stderr
+            assert said in lines[0] and "attempting to bind" not in lines[0], lines[0]

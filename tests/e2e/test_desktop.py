@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.desktop import desktop_entry_text, install_desktop, uninstall_desktop
+from monitor.desktop import APP_ID, desktop_entry_text, install_desktop, uninstall_desktop
 from monitor.resources_path import resource_path
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -32,8 +32,12 @@ def test_desktop_entry_names_and_exec() -> None:
 
 
 def test_install_and_uninstall_for_the_user(tmp_path: Path) -> None:
+    legacy = tmp_path / "applications" / "ashare-monitor.desktop"  # from before the app id
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text("[Desktop Entry]\n")
     files = install_desktop(tmp_path)
-    desktop = tmp_path / "applications" / "ashare-monitor.desktop"
+    desktop = tmp_path / "applications" / "io.github.ashare_monitor.desktop"
+    assert not legacy.exists()  # one menu entry, not two
     assert desktop in files and desktop.exists()
     assert (tmp_path / "icons/hicolor/256x256/apps/ashare-monitor.png").exists()
     assert (tmp_path / "icons/hicolor/scalable/apps/ashare-monitor.svg").exists()
@@ -56,7 +60,7 @@ def test_install_desktop_from_the_command_line(tmp_path: Path) -> None:
         text=True,
     )
     assert r.returncode == 0, r.stderr
-    assert (tmp_path / "applications" / "ashare-monitor.desktop").exists()
+    assert (tmp_path / "applications" / "io.github.ashare_monitor.desktop").exists()
 
 
 def _no_console(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -145,3 +149,41 @@ def test_missing_qt_libraries_are_named_with_the_install_command() -> None:
     else:
         assert problem is None
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+    # A Wayland session (XWayland too): Qt uses its Wayland plugin, no xcb library needed.
+    assert display_problem({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}) is None
+
+
+METAINFO = Path(__file__).resolve().parents[2] / "resources" / f"{APP_ID}.metainfo.xml"
+
+
+def _appstream_validator() -> list[str] | None:
+    """``appstreamcli validate --no-net`` (package ``appstream``), or the older
+    ``appstream-util validate-relax`` (``appstream-util``); None when neither exists."""
+    if shutil.which("appstreamcli"):
+        return ["appstreamcli", "validate", "--no-net"]
+    if shutil.which("appstream-util"):
+        return ["appstream-util", "validate-relax", "--nonet"]
+    return None
+
+
+def test_appstream_metainfo_validates_and_names_the_one_app_id() -> None:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(METAINFO).getroot()
+    assert root.get("type") == "desktop-application"
+    assert root.findtext("id") == APP_ID == "io.github.ashare_monitor"
+    assert root.findtext("launchable") == f"{APP_ID}.desktop"
+    assert root.findtext("provides/binary") == "ashare-monitor"
+    assert resource_path(f"{APP_ID}.desktop").exists()  # the launcher it names ships
+    releases = [r.get("version") for r in root.iter("release")]
+    from monitor import __version__
+
+    assert releases[0] == __version__  # the newest release is this version
+    validator = _appstream_validator()
+    if validator is None:
+        pytest.skip(
+            "neither appstreamcli nor appstream-util is installed "
+            "(apt-get install appstream); .ci/run installs it"
+        )
+    r = subprocess.run([*validator, str(METAINFO)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -16,7 +16,9 @@ def test_an_imported_listing_adds_codes_and_names_and_survives_a_restart(tmp_pat
     core = AppCore(paths)
     assert "920001.BJ" not in core.master
     broker = tmp_path / "broker.csv"
-    broker.write_bytes("证券代码,证券名称,昨收\n920001,太湖远大,25.10\n600519,贵州茅台,1500\n".encode("gbk"))
+    broker.write_bytes(
+        "证券代码,证券名称,昨收\n920001,太湖远大,25.10\n600519,贵州茅台,1500\n".encode("gbk")
+    )
     n, skipped = core.import_listing(broker)
     assert (n, skipped) == (2, [])
     assert core.master.name("920001.BJ") == "太湖远大" and "920001.BJ" in core.market()

@@ -387,9 +387,9 @@ def test_what_is_missing_is_said_in_the_status_bar(qloop, paths, qtbot) -> None:
         qloop.run_until_complete(w.start())
         try:
             qloop.run_until_complete(
-                until(lambda: "previous close unavailable" in w.st_conn.text(), 15, "the note")
+                until(lambda: "no previous close for 5 symbols" in w.st_conn.text(), 15, "the note")
             )
-            assert "no daily K-line for 5 symbols" in w.st_conn.toolTip()
+            assert "no daily K-line before today" in w.st_conn.toolTip()
         finally:
             w.close()
             qloop.run_until_complete(w.wait_background())
