@@ -71,6 +71,7 @@ from monitor.app import AppCore
 from monitor.core.alerts import AlertEvent, AlertRule
 from monitor.core.calendar import MarketStatus, TradingCalendar
 from monitor.core.export import export_csv
+from monitor.core.master import MasterError
 from monitor.core.quotes import SHANGHAI
 from monitor.core.redact import redact
 from monitor.core.session import is_trading
@@ -344,6 +345,8 @@ class MainWindow(QMainWindow):
                     ("import_list", self.import_list, "Ctrl+I"),
                     ("export_list", self.export_list, "Ctrl+Shift+S"),
                     None,
+                    ("import_listing", self.import_listing, "Ctrl+Shift+I"),
+                    None,
                     ("settings", self.open_settings, "Ctrl+,"),
                     None,
                     ("quit", self.close, std.Quit),
@@ -463,6 +466,7 @@ class MainWindow(QMainWindow):
             "export_view": self.tr("Export snapshot (this view)…"),
             "export_market": self.tr("Export snapshot (whole market)…"),
             "import_list": self.tr("Import list (CSV/TXT)…"),
+            "import_listing": self.tr("Import symbol list (CSV)…"),
             "export_list": self.tr("Export list…"),
             "settings": self.tr("Settings…"),
             "quit": self.tr("Quit"),
@@ -1300,6 +1304,27 @@ class MainWindow(QMainWindow):
                 self._reload_lists(name)
 
         self.undo.push(_Edit(self.tr("Delete list"), do, undo))
+
+    def import_listing(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import symbol list"), self._dir(), "CSV (*.csv *.txt);;All files (*)"
+        )
+        if path:
+            self.import_listing_file(Path(path))
+
+    def import_listing_file(self, path: Path) -> int | None:
+        """Merge a broker's symbol list (code, name …) into the listing; None if unusable."""
+        try:
+            count, skipped = self.core.import_listing(path)
+        except (MasterError, OSError) as e:
+            self._notify(self.tr("Import symbol list"), f"{path.name}: {e}")
+            return None
+        text = self.tr("Symbol list: %1 codes from %2 merged into the listing")
+        text = text.replace("%1", f"{count:,}").replace("%2", path.name)
+        if skipped:
+            text += " · " + self.tr("%1 lines skipped").replace("%1", f"{len(skipped):,}")
+        self.statusBar().showMessage(text, 8000)
+        return count
 
     def import_list(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -481,6 +481,10 @@
         <translation>导入自选（CSV/TXT）…</translation>
     </message>
     <message>
+        <source>Import symbol list (CSV)…</source>
+        <translation>导入代码表（CSV）…</translation>
+    </message>
+    <message>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
@@ -703,6 +707,18 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>%1 more kinds of problem</source>
         <translation>另有 %1 类问题</translation>
+    </message>
+    <message>
+        <source>Import symbol list</source>
+        <translation>导入代码表</translation>
+    </message>
+    <message>
+        <source>Symbol list: %1 codes from %2 merged into the listing</source>
+        <translation>代码表：已从 %2 合并 %1 个代码</translation>
+    </message>
+    <message>
+        <source>%1 lines skipped</source>
+        <translation>跳过 %1 行</translation>
     </message>
     <message>
         <source>Volume in lots (手, 100 shares)</source>

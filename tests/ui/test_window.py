@@ -396,3 +396,17 @@ def test_what_is_missing_is_said_in_the_status_bar(qloop, paths, qtbot) -> None:
             qloop.run_until_complete(core.stop())
     finally:
         qloop.run_until_complete(srv.__aexit__())
+
+
+def test_a_symbol_list_imported_in_the_window_extends_the_whole_market(
+    window: MainWindow, qloop, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    csv_file = tmp_path / "broker.csv"
+    csv_file.write_text("代码,名称\n920001,北交新股\nnot-a-code,x\n", encoding="utf-8")
+    assert window.import_listing_file(csv_file) == 1
+    assert "1 codes from broker.csv" in window.statusBar().currentMessage()
+    assert "1 lines skipped" in window.statusBar().currentMessage()
+    assert window.core.master.name("920001.BJ") == "北交新股"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("AAPL,Apple\n")
+    assert window.import_listing_file(bad) is None  # said in a box, nothing changed
