@@ -329,7 +329,10 @@ def test_first_click_sorts_numbers_descending_and_text_ascending(
     for key in ("change_pct", "last", "volume"):
         _drive(qloop, lambda key=key: _click_header(window, qtbot, key))
         assert hh.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder, key
-    window.timer.stop()  # hold the order still while it is read
+    # Hold the prices still while the order is read: the feed applies ticks to the book
+    # whatever the UI timer does, so stop the feed (the window keeps the last prices).
+    qloop.run_until_complete(window.core.stop())
+    window.timer.stop()
     _drive(qloop, lambda: _click_header(window, qtbot, "change_pct"))
     _drive(qloop, lambda: _click_header(window, qtbot, "change_pct"))  # 2nd click: ascending
     assert hh.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
