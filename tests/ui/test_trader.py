@@ -359,6 +359,7 @@ def test_volume_in_lots_in_chinese_shares_selectable_and_numbers_never_clipped(
     book = window.core.book
     vol_col = column_index("volume")
     qloop.run_until_complete(until(lambda: book.quote("600519.SH").volume > 0))  # type: ignore[union-attr]
+    qloop.run_until_complete(window.core.stop())  # the volume stays still while compared
     window.timer.stop()
     row = window.model.row_of("600519.SH")
     assert row is not None
