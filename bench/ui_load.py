@@ -250,7 +250,10 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
         return loop.run_until_complete(main())
 
 
-def run_variant(variant: str, rate: int, seconds: float) -> dict[str, float]:
+def run_child(
+    script: str, variant: str, rate: int, seconds: float, timeout: float
+) -> dict[str, float]:
+    """Run ``script --child variant`` against a fresh simulator at ``rate``; its RESULT."""
     import tempfile
 
     sim, port = start_sim(rate)
@@ -258,21 +261,13 @@ def run_variant(variant: str, rate: int, seconds: float) -> dict[str, float]:
         with tempfile.TemporaryDirectory() as home:
             out = subprocess.run(
                 [
-                    sys.executable,
-                    __file__,
-                    "--child",
-                    variant,
-                    "--port",
-                    str(port),
-                    "--seconds",
-                    str(seconds),
-                    "--home",
-                    home,
+                    *(sys.executable, script, "--child", variant, "--port", str(port)),
+                    *("--seconds", str(seconds), "--home", home),
                 ],
                 capture_output=True,
                 text=True,
                 cwd=ROOT,
-                timeout=seconds + 180,
+                timeout=timeout,
             )
         m = re.search(r"RESULT (\{.*\})", out.stdout)
         if not m:
@@ -283,6 +278,10 @@ def run_variant(variant: str, rate: int, seconds: float) -> dict[str, float]:
     finally:
         sim.terminate()
         sim.wait(10)
+
+
+def run_variant(variant: str, rate: int, seconds: float) -> dict[str, float]:
+    return run_child(__file__, variant, rate, seconds, seconds + 180)
 
 
 def run(rates: list[int], seconds: float, write: bool = True) -> list[Row]:

@@ -17,10 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import Row, app_home_for_sim, rss_mb, say, table, write_section  # noqa: E402
-from bench.ui_load import start_sim  # noqa: E402
+from bench.ui_load import run_child  # noqa: E402
 
 TARGET_MB = 200.0
 
@@ -92,26 +89,7 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
 
 
 def run_variant(variant: str, seconds: float) -> dict[str, float]:
-    sim, port = start_sim(1700)
-    try:
-        with tempfile.TemporaryDirectory() as home:
-            out = subprocess.run(
-                [
-                    *(sys.executable, __file__, "--child", variant, "--port", str(port)),
-                    *("--seconds", str(seconds), "--home", home),
-                ],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                timeout=seconds + 240,
-            )
-        m = re.search(r"RESULT (\{.*\})", out.stdout)
-        if not m:
-            raise RuntimeError(f"{variant} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
-        return json.loads(m.group(1))  # type: ignore[no-any-return]
-    finally:
-        sim.terminate()
-        sim.wait(10)
+    return run_child(__file__, variant, 1700, seconds, seconds + 240)
 
 
 def run(seconds: float, write: bool = True) -> list[Row]:
