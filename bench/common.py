@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from monitor.paths import Paths
+    from monitor.platform.paths import Paths
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "performance.md"
@@ -164,8 +164,8 @@ def sim_command(
 def app_home_for_sim(port: int) -> Paths:
     """The app's files (in ``$ASHARE_MONITOR_HOME``) set up for the AllTick simulator on ``port``."""
     from monitor.core.settings import Settings
-    from monitor.paths import Paths
-    from monitor.secrets import TokenStore
+    from monitor.platform.paths import Paths
+    from monitor.platform.secrets import TokenStore
 
     paths = Paths.default()
     Settings(

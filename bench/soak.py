@@ -62,7 +62,7 @@ def main() -> int:
     from monitor.core.simmarket import SimMarket
     from monitor.feed.client import FeedPool, Phase
     from monitor.feed.config import FeedConfig
-    from monitor.resources_path import shipped_listing
+    from monitor.platform.resources import shipped_listing
     from monitor.ui.columns import column_index
     from monitor.ui.quote_model import QuoteTableModel
     from monitor.ui.table_view import QuoteTableView

@@ -74,10 +74,10 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
     from PySide6.QtWidgets import QApplication, QStyledItemDelegate
 
     from bench.common import cpu_seconds
-    from monitor.app import AppCore
     from monitor.core.protocols import alltick
     from monitor.core.quotes import Tick
-    from monitor.secrets import TokenStore
+    from monitor.platform.secrets import TokenStore
+    from monitor.service.monitor import MonitorService
     from monitor.ui.columns import column_index
     from monitor.ui.loop import make_loop
     from monitor.ui.main_window import MainWindow
@@ -150,7 +150,7 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
 
     app = QApplication.instance() or QApplication([])
     loop = make_loop(app)
-    core = AppCore(paths)
+    core = MonitorService(paths)
     core.tokens = TokenStore(paths.secrets, use_keyring=False)
     window = MainWindow(core)
     window.resize(1280, 1140)

@@ -36,14 +36,14 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
     os.environ["ASHARE_MONITOR_HOME"] = home
     from PySide6.QtWidgets import QApplication
 
-    from monitor.app import AppCore
+    from monitor.service.monitor import MonitorService
     from monitor.ui.loop import make_loop
     from monitor.ui.main_window import MainWindow
 
     paths = app_home_for_sim(port)
     app = QApplication.instance() or QApplication([])
     loop = make_loop(app)
-    core = AppCore(paths)
+    core = MonitorService(paths)
     window = MainWindow(core)
     window.resize(1280, 800)
     result: dict[str, float] = {}
@@ -58,7 +58,7 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
         while time.monotonic() < deadline:
             await asyncio.sleep(0.5)
             health = core.health()
-            loaded = window.quick.index is not None and window.calendar is not None
+            loaded = window.quick.index is not None and window.service.calendar is not None
             if loaded and health is not None and health.receiving >= 5000:
                 break
         if variant == "naive":

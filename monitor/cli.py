@@ -255,8 +255,8 @@ def _stored_token(protocol: str, url: str) -> str | None:
     used only with the batch URL it was saved for: it is never sent to another server."""
     import json
 
-    from monitor.paths import Paths
-    from monitor.secrets import TokenStore, same_origin
+    from monitor.platform.paths import Paths
+    from monitor.platform.secrets import TokenStore, same_origin
 
     paths = Paths.default()
     if protocol == "generic":
@@ -277,7 +277,7 @@ def _resolve_token(args: argparse.Namespace, protocol: str) -> str | None:
     """--token (or ``?token=`` in --url) > --token-file > $ASHARE_MONITOR_TOKEN > the
     token saved by the app. Raises ``TokenFileError`` for an unusable --token-file."""
     from monitor.core.redact import register_secret
-    from monitor.secrets import read_token_file, split_url_token
+    from monitor.platform.secrets import read_token_file, split_url_token
 
     explicit = args.token or split_url_token(args.url)[1]
     if explicit:
@@ -297,7 +297,7 @@ def _app_with_token(protocol: str, url: str, token: str | None) -> int | None:
     Read from its single-instance lock file (first line: the pid); the token compared is
     the one the window saved. Two users of one token share its connection limit.
     """
-    from monitor.paths import Paths
+    from monitor.platform.paths import Paths
 
     if sys.platform == "win32":  # os.kill(pid, 0) there sends Ctrl+C, it does not probe
         return None
@@ -342,8 +342,8 @@ def _known_codes(
 
 def _export(args: argparse.Namespace) -> int:
     from monitor.core.plans import plan_named
-    from monitor.feed.config import ConfigError, FeedConfig, Protocol, check_http_url
-    from monitor.secrets import TokenFileError, url_with_token
+    from monitor.feed.config import ConfigError, FeedConfig, check_http_url
+    from monitor.platform.secrets import TokenFileError
     from monitor.service.collect import CollectError, Collection, collect
 
     if not 0 < args.seconds <= 86_400:  # also NaN and infinity
@@ -363,7 +363,7 @@ def _export(args: argparse.Namespace) -> int:
         if args.http_url:
             kw["http_base"] = check_http_url(args.http_url)
         cfg = FeedConfig.for_url(args.url, args.protocol, args.token, **kw)
-        if cfg.protocol is Protocol.ALLTICK or args.plan is not None:
+        if cfg.spec.plans or args.plan is not None:
             cfg = cfg.with_(**FeedConfig.plan_limits(plan_named(args.plan or "all-cn")))
         if args.max_codes is not None:
             if args.max_codes < 1:
@@ -373,24 +373,22 @@ def _export(args: argparse.Namespace) -> int:
         _err(str(e))
         return 2
     try:
-        token = _resolve_token(args, cfg.protocol.value)
+        token = _resolve_token(args, cfg.protocol)
     except TokenFileError as e:
         _err(f"--token-file: {e}")
         return 2
-    if cfg.protocol is Protocol.ALLTICK and not token:
+    if cfg.spec.token_required and not token:
         _err(f"no token given: use --token-file, {TOKEN_ENV} or save one in the app's Settings")
         return 2
     if token != cfg.token:
         cfg = cfg.with_(token=token)
-    if (pid := _app_with_token(cfg.protocol.value, args.url, token)) is not None:
+    if (pid := _app_with_token(cfg.protocol, args.url, token)) is not None:
         _err(
             f"warning: the desktop app is running (pid {pid}) with the same token; the "
             f"provider limits connections per token ({cfg.max_connections} here) and cuts "
             "the extras — this export may take some of the window's"
         )
-    if cfg.protocol is Protocol.GENERIC:
-        cfg = cfg.with_(url=url_with_token(cfg.url, token))  # a batch server reads ?token=
-    from monitor.resources_path import shipped_listing
+    from monitor.platform.resources import shipped_listing
 
     master = SymbolMaster(shipped_listing().master)  # names for every provider
     market: list[str] | None = None  # --all without a provider list: the listing's stocks
@@ -593,7 +591,7 @@ def _no_console_safety() -> None:
 
 
 def _desktop(install: bool) -> int:
-    from monitor.desktop import install_desktop, uninstall_desktop
+    from monitor.platform.desktop import install_desktop, uninstall_desktop
 
     try:
         files = install_desktop() if install else uninstall_desktop()

@@ -24,6 +24,15 @@ FORBIDDEN = {
     },
     "feed": {"PySide6", "pyqtgraph", "qasync", "monitor.ui", "monitor.service"},
     "service": {"PySide6", "pyqtgraph", "qasync", "monitor.ui"},
+    "platform": {
+        "PySide6",
+        "pyqtgraph",
+        "qasync",
+        "websockets",
+        "monitor.feed",
+        "monitor.service",
+        "monitor.ui",
+    },
 }
 
 

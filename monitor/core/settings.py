@@ -1,7 +1,7 @@
 """User settings: provider, colours, theme, refresh rate, language, alert sound; validated.
 
 The token is not stored here: it lives in the OS keyring, or where none exists in a
-separate file created with mode 0600 (see :mod:`monitor.secrets`).
+separate file created with mode 0600 (see :mod:`monitor.platform.secrets`).
 
 Every field has its own check (type, range, finite, length), used by
 :meth:`Settings.validate` and by :meth:`Settings.from_json`, so a bad value in the file

@@ -39,17 +39,11 @@ from websockets.exceptions import (
 )
 
 from monitor.core.errors import Reason
-from monitor.core.protocols import (
-    ProtocolError,
-    ProviderError,
-    RateLimitError,
-    TokenError,
-    alltick,
-    generic,
-)
+from monitor.core.protocols import ProtocolError, ProviderError, RateLimitError, TokenError
+from monitor.core.protocols.base import Event, Subscription
 from monitor.core.quotes import Tick
 from monitor.core.redact import RedactFilter, redact
-from monitor.feed.config import FeedConfig, Protocol
+from monitor.feed.config import FeedConfig
 
 __all__ = ["ConnectionState", "FeedPool", "FeedStats", "Phase", "PoolState"]
 
@@ -147,14 +141,13 @@ class _Connection:
         self.cfg = pool.config
         self.desired: dict[str, None] = {}  # ordered set
         self.wildcard = False
-        self.sent: set[str] | None = None  # what the server has; None = unknown
-        self.sent_wildcard = False
+        self.sent = Subscription()  # what the server has (a new connection: nothing)
+        self.codec = self.cfg.codec()
         self.state = ConnectionState(Phase.IDLE)
         self.ws: ClientConnection | None = None
         self._wake = asyncio.Event()
         self._last_request = 0.0
         self._last_rx = 0.0
-        self._seq_ids = itertools.count(1)
         self._resend = False
         self.task: asyncio.Task[None] | None = None
         self.sent_order: list[str] = []  # the list as last sent, for truncation checks
@@ -245,14 +238,17 @@ class _Connection:
             "compression": None,  # small JSON frames: deflate costs more CPU than it saves
             "user_agent_header": "ashare-monitor",
             "logger": _ws_log,
+            # Closing waits for the server's close frame, which can sit behind a backlog
+            # of ticks nobody reads any more: a stop must not hang for websockets' 10 s.
+            "close_timeout": 1.0,
         }
         if cfg.is_loopback:
             kwargs["proxy"] = None
         if cfg.url.startswith("wss://"):
             ctx = ssl.create_default_context(cafile=cfg.ca_file)  # verifies by default
             kwargs["ssl"] = ctx
-        if cfg.protocol is Protocol.ALLTICK:
-            kwargs["ping_interval"] = None  # AllTick uses its own 22000 heartbeat
+        if cfg.spec.own_heartbeat:
+            kwargs["ping_interval"] = None  # the protocol's own heartbeat frames instead
         else:
             kwargs["ping_interval"] = cfg.heartbeat_interval
             kwargs["ping_timeout"] = cfg.heartbeat_timeout
@@ -270,7 +266,7 @@ class _Connection:
         async with ws:
             self.ws = ws
             self.scope = next(_SCOPES)
-            self.sent, self.sent_wildcard = set(), False  # a new connection has nothing
+            self.sent, self.codec = Subscription(), cfg.codec()  # a new connection: nothing
             self._last_rx = asyncio.get_running_loop().time()
             self._live_since = time.monotonic()
             self._set(ConnectionState(Phase.LIVE, symbols=len(self.desired)))
@@ -279,7 +275,7 @@ class _Connection:
                 asyncio.create_task(self._reader(ws)),
                 asyncio.create_task(self._writer(ws)),
             ]
-            if cfg.protocol is Protocol.ALLTICK:
+            if cfg.spec.own_heartbeat:
                 tasks.append(asyncio.create_task(self._heartbeat(ws)))
             try:
                 done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -297,7 +293,7 @@ class _Connection:
         pool = self.pool
         stats = pool.stats
         loop = asyncio.get_running_loop()
-        is_alltick = self.cfg.protocol is Protocol.ALLTICK
+        codec = self.codec
         last_tick = stats.last_tick
         scope = self.scope
         burst = 0
@@ -314,14 +310,9 @@ class _Connection:
                 self._last_rx = loop.time()
                 stats.frames += 1
                 try:
-                    if is_alltick:
-                        ticks, reply = alltick.decode(frame)
-                        if reply is not None:
-                            self._on_reply(reply)
-                    else:
-                        ticks, notice = generic.decode(frame, int(now * 1000))
-                        if notice is not None:
-                            self._on_notice(notice)
+                    ticks, event = codec.decode(frame, int(now * 1000))
+                    if event is not None:
+                        self._on_event(event)
                 except _Fatal:
                     raise
                 except Exception as e:  # one bad frame costs one frame, never the connection
@@ -341,9 +332,9 @@ class _Connection:
         code, text = ws.close_code, ws.close_reason
         raise _Lost("server closed the connection (code {0}{1})", code, f": {text}" if text else "")
 
-    def _on_reply(self, reply: alltick.Reply) -> None:
-        err = reply.error
-        if reply.cmd_id in (alltick.SUBSCRIBE_TRADE_ACK, alltick.CANCEL_ACK):
+    def _on_event(self, event: Event) -> None:
+        err = event.error
+        if event.acked:
             # The server has the request now: count its spacing from here. Timed from
             # our send, a request that reached a busy server late would make the next
             # one look early to it.
@@ -370,11 +361,6 @@ class _Connection:
             return
         log.warning("connection %d: provider error %s", self.number, err)
 
-    def _on_notice(self, notice: generic.Notice) -> None:
-        if notice.error is not None:
-            self.pool.stats.last_error = str(notice.error)
-            log.warning("connection %d: server error: %s", self.number, notice.message)
-
     # --- writing -----------------------------------------------------------------
     async def _writer(self, ws: ClientConnection) -> None:
         cfg = self.cfg
@@ -396,37 +382,15 @@ class _Connection:
                 pool._request_sent(self.number, frame)
 
     def _frames(self) -> list[str]:
-        """Frames that bring the server from ``sent`` to ``desired``; updates ``sent``."""
-        cfg = self.cfg
+        """Frames that bring the server from ``sent`` to ``desired`` (the codec plans
+        them and updates ``sent``)."""
         want = list(self.desired)
         cap = self.pool.cap
         if cap is not None and len(want) > cap:  # the pool never does this
             log.error("connection %d asked for %d > cap %d", self.number, len(want), cap)
             want = want[:cap]
-        sent = self.sent if self.sent is not None else set()
         resend, self._resend = self._resend, False
-        frames: list[str] = []
-        if cfg.protocol is Protocol.ALLTICK:
-            if set(want) == sent and not resend:
-                return []
-            seq = next(self._seq_ids)
-            if want:
-                frames.append(alltick.subscribe_trades(want, seq))
-            elif sent or resend:
-                frames.append(alltick.cancel(alltick.CANCEL_TRADE, seq))
-        else:
-            form, style = cfg.list_form, cfg.code_style
-            added = [s for s in want if s not in sent or resend]
-            removed = [s for s in sent if s not in self.desired]
-            if removed:  # unsubscribe first, so that a following "*" is not undone
-                frames.append(generic.unsubscribe(removed, form, style))
-            if self.wildcard != self.sent_wildcard or (resend and self.wildcard):
-                verb = generic.subscribe if self.wildcard else generic.unsubscribe
-                frames.append(verb([generic.WILDCARD], form, style))
-                self.sent_wildcard = self.wildcard
-            if added:
-                frames.append(generic.subscribe(added, form, style))
-        self.sent = set(want)
+        frames = self.codec.plan(self.sent, want, self.wildcard, resend)
         if frames:
             self.sent_order = want
             self.sent_at = time.time()
@@ -436,9 +400,10 @@ class _Connection:
     async def _heartbeat(self, ws: ClientConnection) -> None:
         cfg = self.cfg
         loop = asyncio.get_running_loop()
-        hb_ids = itertools.count(1)
         while True:
-            await ws.send(alltick.heartbeat(next(hb_ids)))
+            frame = self.codec.heartbeat()
+            if frame is not None:
+                await ws.send(frame)
             await asyncio.sleep(min(cfg.heartbeat_interval, cfg.heartbeat_timeout / 3))
             silent = loop.time() - self._last_rx
             if silent > cfg.heartbeat_timeout:

@@ -6,27 +6,22 @@ one request per second per connection, a heartbeat every 10 s and a 30 s timeout
 
 from __future__ import annotations
 
-import enum
 import ipaddress
 import urllib.parse
 from dataclasses import dataclass, field, replace
 
 from monitor.core.backoff import BackoffFactory, exponential_backoff
 from monitor.core.plans import Plan
-from monitor.core.protocols import alltick
+from monitor.core.protocols.base import Codec, ProtocolSpec
 from monitor.core.protocols.generic import CodeStyle, ListForm
+from monitor.core.protocols.registry import PROTOCOLS, protocol_for_path
 from monitor.core.redact import redact, register_secret
 
-__all__ = ["ConfigError", "FeedConfig", "Protocol", "check_http_url", "redact"]
+__all__ = ["ConfigError", "FeedConfig", "check_http_url", "redact"]
 
 
 class ConfigError(ValueError):
     """A setting that cannot work; the message names the setting and the problem."""
-
-
-class Protocol(enum.StrEnum):
-    ALLTICK = "alltick"
-    GENERIC = "generic"
 
 
 def _split_url(url: str, schemes: tuple[str, ...]) -> urllib.parse.SplitResult:
@@ -67,7 +62,7 @@ class FeedConfig:
     """Everything the connection pool needs; build with :meth:`for_url`."""
 
     url: str
-    protocol: Protocol
+    protocol: str  # a name in monitor.core.protocols.registry.PROTOCOLS
     token: str | None = None
     max_codes: int | None = None  # per connection; None = no cap
     max_connections: int = 10
@@ -95,34 +90,25 @@ class FeedConfig:
     def for_url(
         cls,
         url: str,
-        protocol: str | Protocol | None = None,
+        protocol: str | None = None,
         token: str | None = None,
         **kw: object,
     ) -> FeedConfig:
         """A config with the provider's defaults; the protocol is guessed from the path."""
         parts = _split_url(url, ("ws", "wss"))
         if protocol is None:
-            proto = Protocol.ALLTICK if parts.path.rstrip("/") == alltick.PATH else Protocol.GENERIC
+            spec = protocol_for_path(parts.path)
+        elif protocol in PROTOCOLS:
+            spec = PROTOCOLS[protocol]
         else:
-            try:
-                proto = Protocol(protocol)
-            except ValueError:
-                raise ConfigError(
-                    f"protocol must be 'alltick' or 'generic', got {protocol!r}"
-                ) from None
+            names = " or ".join(repr(n) for n in PROTOCOLS)
+            raise ConfigError(f"protocol must be {names}, got {protocol!r}")
         qs = urllib.parse.parse_qs(parts.query)
         if token is None and "token" in qs:
             token = qs["token"][0]
-        defaults: dict[str, object] = {}
-        if proto is Protocol.ALLTICK:
-            defaults = {
-                "max_codes": 3000,
-                "min_request_interval": 1.0,
-                "cross_request_interval": 3.0,
-            }
-        defaults.update(kw)
+        defaults: dict[str, object] = {**spec.defaults, **kw}
         register_secret(token)
-        cfg = cls(url=url, protocol=proto, token=token, **defaults)  # type: ignore[arg-type]
+        cfg = cls(url=url, protocol=spec.name, token=token, **defaults)  # type: ignore[arg-type]
         if cfg.max_codes is not None and cfg.max_codes < 1:
             raise ConfigError(f"max_codes must be at least 1, got {cfg.max_codes}")
         if cfg.list_form not in ("array", "string"):
@@ -142,6 +128,14 @@ class FeedConfig:
             "http_interval": 60.0 / plan.http_per_minute,
         }
 
+    @property
+    def spec(self) -> ProtocolSpec:
+        return PROTOCOLS[self.protocol]
+
+    def codec(self) -> Codec:
+        """A fresh protocol state for one connection."""
+        return self.spec.codec(list_form=self.list_form, code_style=self.code_style)
+
     def with_(self, **changes: object) -> FeedConfig:
         return replace(self, **changes)  # type: ignore[arg-type]
 
@@ -150,8 +144,9 @@ class FeedConfig:
         return _is_loopback(urllib.parse.urlsplit(self.url).hostname or "")
 
     def connect_url(self) -> str:
-        """The handshake URL: AllTick carries the token as ``?token=``."""
-        if self.protocol is not Protocol.ALLTICK or not self.token:
+        """The handshake URL: the token goes in as ``?token=`` (AllTick's and the batch
+        servers' way); it is never part of :attr:`url` as shown or logged."""
+        if not self.token:
             return self.url
         parts = urllib.parse.urlsplit(self.url)
         qs = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k != "token"]

@@ -39,7 +39,7 @@ from monitor.core.redact import RedactFilter
 from monitor.core.session import is_trading, phase_at
 from monitor.core.simmarket import SimMarket
 from monitor.core.symbols import SymbolError, normalize
-from monitor.resources_path import shipped_listing
+from monitor.platform.resources import shipped_listing
 
 __all__ = ["SimConfig", "Simulator"]
 

@@ -32,7 +32,7 @@ from monitor.core.errors import Reason
 from monitor.core.master import SymbolMaster
 from monitor.core.quotes import Tick
 from monitor.feed.client import FeedPool, Phase, PoolState
-from monitor.feed.config import FeedConfig, Protocol
+from monitor.feed.config import FeedConfig
 from monitor.feed.http import DayBar, HttpError, fetch_daily, fetch_master
 
 __all__ = ["FeedSession", "Health"]
@@ -143,13 +143,13 @@ class FeedSession:
     async def start(self) -> None:
         """Open the feed now; fetch the symbol list and previous closes beside it."""
         await self.pool.start()
-        if self.config.protocol is not Protocol.ALLTICK:
-            self.closes_idle.set()  # the batch protocol carries its own reference fields
+        if not self.config.spec.daily_closes:
+            self.closes_idle.set()  # the ticks carry their own reference fields
         if self._want_master:
             self._spawn(self._master_loop(), "symbol-list")
         else:
             self.master_loaded.set()
-        if self.config.protocol is Protocol.ALLTICK:
+        if self.config.spec.daily_closes:
             self._spawn(self._daily_loop(), "previous-close")
 
     async def stop(self) -> None:
@@ -187,7 +187,7 @@ class FeedSession:
         self.book.accept_new = wildcard
         self.pool.set_symbols(symbols, wildcard=wildcard)
         todo = [s for s in symbols if s not in self._daily_done]
-        if todo and self.config.protocol is Protocol.ALLTICK:
+        if todo and self.config.spec.daily_closes:
             self._daily_done.update(todo)
             self._daily_queue.extend(todo)
             self.closes_idle.clear()

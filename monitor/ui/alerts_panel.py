@@ -1,15 +1,16 @@
 """The Alerts tab: the rules (add, edit, delete, re-arm) beside the log of fired alerts.
 
-Data flow: the panel edits ``core.alerts`` (the pure engine, which validates) and saves
-it through the core; the window reports fired alerts to :meth:`AlertsPanel.log_event`.
+Data flow: the panel edits rules through the service's alert operations (which validate
+and save); it refreshes on the service's ``alerts_changed`` and logs ``alert_fired``
+(both through the window's bridge). New… and Edit… open the rule dialog for the symbol
+selected in the table (:meth:`AlertsPanel.set_symbol`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.app import AppCore
-from monitor.core.alerts import AlertEvent, AlertKind, AlertRule, AlertRuleError
+from monitor.core.alerts import AlertEvent, AlertRule, AlertRuleError
 from monitor.core.quotes import SHANGHAI
+from monitor.service.monitor import MonitorService
+from monitor.ui.dialogs import AlertDialog
 from monitor.ui.texts import alert_fired_text, alert_rule_text, error_text
 
 __all__ = ["AlertsPanel"]
@@ -34,12 +36,13 @@ _ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class AlertsPanel(QWidget):
-    def __init__(self, core: AppCore, parent: QWidget | None = None) -> None:
+    problem = Signal(str, str)  # title, why: a rule refused or not saved
+    rule_set = Signal(object)  # an AlertRule just added
+
+    def __init__(self, service: MonitorService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.core = core
-        self.notify: Callable[[str, str], None] = lambda _title, _text: None
-        self.new_requested: Callable[[], None] = lambda: None
-        self.edit_requested: Callable[[AlertRule], None] = lambda _rule: None
+        self.service = service
+        self.symbol = ""  # the symbol selected in the quotes table
         self._shown: tuple[tuple[int, bool], ...] = ()
         self.table = QTableWidget(0, 4, self)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -52,7 +55,7 @@ class AlertsPanel(QWidget):
         self.edit_button = QPushButton(self)
         self.delete_button = QPushButton(self)
         self.rearm_button = QPushButton(self)
-        self.new_button.clicked.connect(self.new_requested)
+        self.new_button.clicked.connect(self.new_alert)
         self.edit_button.clicked.connect(self._edit_clicked)
         self.delete_button.clicked.connect(self.delete_selected)
         self.rearm_button.clicked.connect(self.rearm_selected)
@@ -102,11 +105,11 @@ class AlertsPanel(QWidget):
             self.refresh()
 
     def _signature(self) -> tuple[tuple[int, bool], ...]:
-        return tuple((r.id, r.armed) for r in self.core.alerts.rules)
+        return tuple((r.id, r.armed) for r in self.service.alerts.rules)
 
     def refresh(self) -> None:
         """Show the engine's rules (after any change, and when one fires or re-arms)."""
-        rules = self.core.alerts.rules
+        rules = self.service.alerts.rules
         self._shown = self._signature()
         selected = set(self.selected_ids())
         self.table.setRowCount(len(rules))
@@ -115,7 +118,12 @@ class AlertsPanel(QWidget):
                 state = self.tr("armed, repeats") if rule.repeat else self.tr("armed")
             else:
                 state = self.tr("waiting to re-arm") if rule.repeat else self.tr("fired")
-            cells = (rule.symbol, self.core.master.name(rule.symbol), alert_rule_text(rule), state)
+            cells = (
+                rule.symbol,
+                self.service.master.name(rule.symbol),
+                alert_rule_text(rule),
+                state,
+            )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(_ID_ROLE, rule.id)
@@ -137,68 +145,70 @@ class AlertsPanel(QWidget):
         return out
 
     def rule(self, rule_id: int) -> AlertRule | None:
-        return next((r for r in self.core.alerts.rules if r.id == rule_id), None)
-
-    def _save(self) -> None:
-        err = self.core.save_alerts()
-        if err:
-            self.notify(self.tr("Alerts not saved"), err)
-        self.refresh()
+        return next((r for r in self.service.alerts.rules if r.id == rule_id), None)
 
     # --- edits -------------------------------------------------------------------------
+    def set_symbol(self, symbol: str | None) -> None:
+        self.symbol = symbol or ""
+
+    def new_alert(self) -> None:
+        """The rule dialog for the selected symbol (or an empty code to type)."""
+        sym = self.symbol
+        q = self.service.book.quote(sym) if sym else None
+        dlg = AlertDialog(sym, q.last if q else None, self)
+        self.dialog = dlg  # for tests and screen readers: the dialog being shown
+        if dlg.exec() == AlertDialog.DialogCode.Accepted and dlg.result_rule is not None:
+            r = dlg.result_rule
+            self.add_rule(r.symbol, r.kind.value, r.value, r.repeat)
+
+    def edit_alert(self, rule: AlertRule) -> None:
+        q = self.service.book.quote(rule.symbol)
+        dlg = AlertDialog(rule.symbol, q.last if q else None, self, rule=rule)
+        self.dialog = dlg
+        if dlg.exec() == AlertDialog.DialogCode.Accepted and dlg.result_rule is not None:
+            r = dlg.result_rule
+            self.replace_rule(rule.id, r.kind.value, r.value, r.repeat)
+
     def add_rule(
         self, symbol: str, kind: str, value: float | None, repeat: bool = False
     ) -> AlertRule | None:
         """Validate and add; a bad rule is refused with the reason and nothing is saved."""
         try:
-            rule = self.core.alerts.add(AlertRule(symbol, AlertKind(kind), value, repeat))
+            rule = self.service.add_alert(symbol, kind, value, repeat)
         except (AlertRuleError, ValueError) as e:
-            self.notify(self.tr("Alert not set"), error_text(e))
+            self.problem.emit(self.tr("Alert not set"), error_text(e))
             return None
-        self._save()
+        self.rule_set.emit(rule)
         return rule
 
     def replace_rule(
         self, rule_id: int, kind: str, value: float | None, repeat: bool
     ) -> AlertRule | None:
         """Edit a rule in place of the old one (which is kept if the new one is invalid)."""
-        old = self.rule(rule_id)
-        if old is None:
-            return None
         try:
-            new = self.core.alerts.replace(
-                rule_id, AlertRule(old.symbol, AlertKind(kind), value, repeat)
-            )
-        except AlertRuleError as e:
-            self.notify(self.tr("Alert not changed"), error_text(e))
+            return self.service.replace_alert(rule_id, kind, value, repeat)
+        except (AlertRuleError, ValueError) as e:
+            self.problem.emit(self.tr("Alert not changed"), error_text(e))
             return None
-        self._save()
-        return new
 
     def delete_selected(self) -> None:
-        for rule_id in self.selected_ids():
-            self.core.alerts.remove(rule_id)
-        self._save()
+        self.service.remove_alerts(self.selected_ids())
 
     def rearm_selected(self) -> None:
-        for rule_id in self.selected_ids():
-            rule = self.rule(rule_id)
-            if rule is not None:
-                rule.armed = True
-        self._save()
+        self.service.rearm_alerts(self.selected_ids())
 
     def _edit_clicked(self) -> None:
         ids = self.selected_ids()
         rule = self.rule(ids[0]) if ids else None
         if rule is not None:
-            self.edit_requested(rule)
+            self.edit_alert(rule)
 
     # --- the log -----------------------------------------------------------------------
     def log_event(self, event: AlertEvent) -> str:
         """Add a fired alert to the top of the log; returns the line shown."""
         stamp = dt.datetime.now(SHANGHAI).strftime("%H:%M:%S")
         text = alert_fired_text(event.kind, event.value, event.price, event.change_pct)
-        line = f"{stamp}  {event.symbol} {self.core.master.name(event.symbol)}  {text}"
+        line = f"{stamp}  {event.symbol} {self.service.master.name(event.symbol)}  {text}"
         self.log.insertItem(0, line)
         self.refresh()
         return line

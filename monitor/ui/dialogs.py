@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from monitor.core.alerts import AlertKind, AlertRule, AlertRuleError
 from monitor.core.plans import PLANS
 from monitor.core.settings import Settings, SettingsError
-from monitor.secrets import split_url_token
+from monitor.platform.secrets import split_url_token
 from monitor.ui.columns import QT_TRANSLATE_NOOP
 from monitor.ui.texts import alert_kind_text, error_text
 

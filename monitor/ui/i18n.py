@@ -18,7 +18,7 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from monitor.resources_path import resource_path
+from monitor.platform.resources import resource_path
 
 __all__ = ["LANGUAGES", "TRANSLATIONS", "Translations", "resolve_language"]
 

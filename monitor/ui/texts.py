@@ -27,6 +27,7 @@ __all__ = [
     "alert_rule_text",
     "connection_text",
     "error_text",
+    "not_saved_title",
     "session_text",
     "why_text",
 ]
@@ -92,6 +93,15 @@ def session_text(ms: MarketStatus, *, simulated: bool, calendar_loaded: bool) ->
     if simulated:
         text += " " + translate("Session", "(simulator: always open)")
     return text
+
+
+def not_saved_title(what: str) -> str:
+    """The title of the box saying something the user did could not be saved."""
+    return {
+        "watchlists": translate("Saving", "Watchlists not saved"),
+        "alerts": translate("Saving", "Alerts not saved"),
+        "settings": translate("Saving", "Settings not saved"),
+    }.get(what, translate("Saving", "Not saved"))
 
 
 def alert_kind_text(kind: AlertKind) -> str:

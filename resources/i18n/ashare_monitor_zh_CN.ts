@@ -130,10 +130,6 @@
         <translation>已触发</translation>
     </message>
     <message>
-        <source>Alerts not saved</source>
-        <translation>预警未保存</translation>
-    </message>
-    <message>
         <source>Alert not set</source>
         <translation>预警未设置</translation>
     </message>
@@ -206,6 +202,73 @@
     </message>
 </context>
 <context>
+    <name>Commands</name>
+    <message>
+        <source>About A-Share Monitor</source>
+        <translation>关于 A股行情监控</translation>
+    </message>
+    <message>
+        <source>A-Share Monitor %1
+Real-time China A-share quotes over batch-subscribed WebSockets.</source>
+        <translation>A股行情监控 %1
+通过 WebSocket 批量订阅实时推送A股行情。</translation>
+    </message>
+    <message>
+        <source>Not added: </source>
+        <translation>未添加：</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n symbol(s) to “%1”.</source>
+        <translation>
+            <numerusform>已添加 %n 只股票到“%1”。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n already in the list or repeated.</source>
+        <translation>
+            <numerusform>%n 只已在列表中或重复。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Rejected %n:</source>
+        <translation>
+            <numerusform>拒绝 %n 个：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 more kinds of problem</source>
+        <translation>另有 %1 类问题</translation>
+    </message>
+    <message>
+        <source>Clear the sort and the filter to reorder the list by dragging</source>
+        <translation>清除排序和筛选后才能拖动调整顺序</translation>
+    </message>
+    <message>
+        <source>Reorder list</source>
+        <translation>调整顺序</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>New list</source>
+        <translation>新建自选</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Rename list</source>
+        <translation>重命名自选</translation>
+    </message>
+</context>
+<context>
     <name>DetailChart</name>
     <message>
         <source>Intraday chart</source>
@@ -222,6 +285,57 @@
     <message>
         <source>Waiting for ticks</source>
         <translation>等待行情</translation>
+    </message>
+</context>
+<context>
+    <name>EntryBar</name>
+    <message>
+        <source>Filter code or name</source>
+        <translation>按代码或名称筛选</translation>
+    </message>
+    <message>
+        <source>Add code or name (Enter)</source>
+        <translation>添加代码或名称（回车）</translation>
+    </message>
+    <message>
+        <source>Paste codes…</source>
+        <translation>粘贴代码…</translation>
+    </message>
+    <message>
+        <source>SIMULATED DATA</source>
+        <translation>模拟数据</translation>
+    </message>
+    <message>
+        <source>Quotes come from the embedded simulator, not a market feed</source>
+        <translation>行情来自内置模拟器，并非真实市场数据</translation>
+    </message>
+    <message>
+        <source>Filter the table</source>
+        <translation>筛选表格</translation>
+    </message>
+    <message>
+        <source>Shows only rows whose code, name or pinyin initials match</source>
+        <translation>只显示代码、名称或拼音首字母匹配的行</translation>
+    </message>
+    <message>
+        <source>Add a code or name</source>
+        <translation>添加代码或名称</translation>
+    </message>
+    <message>
+        <source>Type a code, name or pinyin initials and press Enter</source>
+        <translation>输入代码、名称或拼音首字母后按回车</translation>
+    </message>
+    <message>
+        <source>Paste codes</source>
+        <translation>粘贴代码</translation>
+    </message>
+    <message>
+        <source>Add a block of codes at once</source>
+        <translation>一次添加一批代码</translation>
+    </message>
+    <message>
+        <source>Simulated data</source>
+        <translation>模拟数据</translation>
     </message>
 </context>
 <context>
@@ -415,15 +529,59 @@
     </message>
 </context>
 <context>
+    <name>FileActions</name>
+    <message>
+        <source>Export snapshot</source>
+        <translation>导出快照</translation>
+    </message>
+    <message>
+        <source>Exported %d rows to %s</source>
+        <translation>已导出 %d 行到 %s</translation>
+    </message>
+    <message>
+        <source>Export list</source>
+        <translation>导出自选</translation>
+    </message>
+    <message>
+        <source>Import list</source>
+        <translation>导入自选</translation>
+    </message>
+    <message>
+        <source>No valid codes in %s</source>
+        <translation>%s 中没有有效代码</translation>
+    </message>
+    <message>
+        <source>Imported %d codes; skipped %d:
+</source>
+        <translation>已导入 %d 个代码；跳过 %d 个：
+</translation>
+    </message>
+    <message>
+        <source>Import symbol list</source>
+        <translation>导入代码表</translation>
+    </message>
+    <message>
+        <source>Symbol list: %1 codes from %2 merged into the listing</source>
+        <translation>代码表：已从 %2 合并 %1 个代码</translation>
+    </message>
+    <message>
+        <source>%1 lines skipped</source>
+        <translation>跳过 %1 行</translation>
+    </message>
+</context>
+<context>
+    <name>ListsPanel</name>
+    <message>
+        <source>All market</source>
+        <translation>全部A股</translation>
+    </message>
+    <message>
+        <source>Watchlist</source>
+        <translation>自选</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Redo</source>
-        <translation>重做</translation>
-    </message>
     <message>
         <source>Monitor</source>
         <translation>监控</translation>
@@ -439,156 +597,6 @@
     <message>
         <source>Could not start the feed</source>
         <translation>无法启动行情连接</translation>
-    </message>
-    <message>
-        <source>All market</source>
-        <translation>全部A股</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>&amp;Edit</source>
-        <translation>编辑(&amp;E)</translation>
-    </message>
-    <message>
-        <source>&amp;Lists</source>
-        <translation>自选(&amp;L)</translation>
-    </message>
-    <message>
-        <source>&amp;Alerts</source>
-        <translation>预警(&amp;A)</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <source>Export snapshot (this view)…</source>
-        <translation>导出快照（当前视图）…</translation>
-    </message>
-    <message>
-        <source>Export snapshot (whole market)…</source>
-        <translation>导出快照（全市场）…</translation>
-    </message>
-    <message>
-        <source>Import list (CSV/TXT)…</source>
-        <translation>导入自选（CSV/TXT）…</translation>
-    </message>
-    <message>
-        <source>Import symbol list (CSV)…</source>
-        <translation>导入代码表（CSV）…</translation>
-    </message>
-    <message>
-        <source>Settings…</source>
-        <translation>设置…</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>退出</translation>
-    </message>
-    <message>
-        <source>Paste codes…</source>
-        <translation>粘贴代码…</translation>
-    </message>
-    <message>
-        <source>Remove from list</source>
-        <translation>从自选删除</translation>
-    </message>
-    <message>
-        <source>Move up</source>
-        <translation>上移</translation>
-    </message>
-    <message>
-        <source>Move down</source>
-        <translation>下移</translation>
-    </message>
-    <message>
-        <source>Filter the table</source>
-        <translation>筛选表格</translation>
-    </message>
-    <message>
-        <source>Add a code or name</source>
-        <translation>添加代码或名称</translation>
-    </message>
-    <message>
-        <source>Next list</source>
-        <translation>下一个自选</translation>
-    </message>
-    <message>
-        <source>Previous list</source>
-        <translation>上一个自选</translation>
-    </message>
-    <message>
-        <source>Whole market</source>
-        <translation>全市场</translation>
-    </message>
-    <message>
-        <source>New alert for the selected symbol…</source>
-        <translation>为选中股票新建预警…</translation>
-    </message>
-    <message>
-        <source>Alert rules…</source>
-        <translation>预警规则…</translation>
-    </message>
-    <message>
-        <source>Remove alerts of the selected symbol</source>
-        <translation>删除选中股票的预警</translation>
-    </message>
-    <message>
-        <source>Show chart and alerts</source>
-        <translation>显示分时图与预警</translation>
-    </message>
-    <message>
-        <source>Theme: follow the system</source>
-        <translation>主题：跟随系统</translation>
-    </message>
-    <message>
-        <source>Theme: light</source>
-        <translation>主题：浅色</translation>
-    </message>
-    <message>
-        <source>Theme: dark</source>
-        <translation>主题：深色</translation>
-    </message>
-    <message>
-        <source>Discreet mode</source>
-        <translation>低调模式</translation>
-    </message>
-    <message>
-        <source>Language: follow the system</source>
-        <translation>语言：跟随系统</translation>
-    </message>
-    <message>
-        <source>Keyboard shortcuts</source>
-        <translation>快捷键</translation>
-    </message>
-    <message>
-        <source>Filter code or name</source>
-        <translation>按代码或名称筛选</translation>
-    </message>
-    <message>
-        <source>Add code or name (Enter)</source>
-        <translation>添加代码或名称（回车）</translation>
-    </message>
-    <message>
-        <source>SIMULATED DATA</source>
-        <translation>模拟数据</translation>
-    </message>
-    <message>
-        <source>Quotes come from the embedded simulator, not a market feed</source>
-        <translation>行情来自内置模拟器，并非真实市场数据</translation>
-    </message>
-    <message>
-        <source>This list is empty.
-Type a code or name above, or paste a block of codes.</source>
-        <translation>列表为空。
-在上方输入代码或名称，或粘贴一组代码。</translation>
     </message>
     <message>
         <source>Chart</source>
@@ -607,200 +615,8 @@ Type a code or name above, or paste a block of codes.</source>
         <translation>全部市场与您的自选列表</translation>
     </message>
     <message>
-        <source>Shows only rows whose code, name or pinyin initials match</source>
-        <translation>只显示代码、名称或拼音首字母匹配的行</translation>
-    </message>
-    <message>
-        <source>Type a code, name or pinyin initials and press Enter</source>
-        <translation>输入代码、名称或拼音首字母后按回车</translation>
-    </message>
-    <message>
-        <source>Add a block of codes at once</source>
-        <translation>一次添加一批代码</translation>
-    </message>
-    <message>
-        <source>Quotes</source>
-        <translation>行情</translation>
-    </message>
-    <message>
-        <source>Live quotes; type to search, Delete removes, Ctrl+Up/Down reorders</source>
-        <translation>实时行情；直接输入即可搜索，Delete 删除，Ctrl+上/下 调整顺序</translation>
-    </message>
-    <message>
         <source>Chart and alerts</source>
         <translation>图表与预警</translation>
-    </message>
-    <message>
-        <source>Simulated data</source>
-        <translation>模拟数据</translation>
-    </message>
-    <message>
-        <source>%1 ticks/s</source>
-        <translation>%1 笔/秒</translation>
-    </message>
-    <message>
-        <source>subscribed %1 / receiving %2</source>
-        <translation>订阅 %1 / 接收 %2</translation>
-    </message>
-    <message>
-        <source>newest tick %1</source>
-        <translation>最新成交 %1</translation>
-    </message>
-    <message>
-        <source>Whole market: the provider&apos;s list, %1 symbols</source>
-        <translation>全部A股：数据源提供的代码表，共 %1 个</translation>
-    </message>
-    <message>
-        <source>Whole market: the A-share listing as of %1, %2 stocks</source>
-        <translation>全部A股：截至 %1 的A股上市名单，共 %2 只</translation>
-    </message>
-    <message>
-        <source>Watchlist</source>
-        <translation>自选</translation>
-    </message>
-    <message>
-        <source>No symbol matches “%1”</source>
-        <translation>没有与“%1”匹配的股票</translation>
-    </message>
-    <message>
-        <source>Not saved</source>
-        <translation>未保存</translation>
-    </message>
-    <message>
-        <source>Not added: </source>
-        <translation>未添加：</translation>
-    </message>
-    <message>
-        <source>Already in the list</source>
-        <translation>已在列表中</translation>
-    </message>
-    <message numerus="yes">
-        <source>Add %n symbol(s)</source>
-        <translation>
-            <numerusform>添加 %n 只股票</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Added %n symbol(s)</source>
-        <translation>
-            <numerusform>已添加 %n 只股票</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Added %n symbol(s) to “%1”.</source>
-        <translation>
-            <numerusform>已添加 %n 只股票到“%1”。</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n already in the list or repeated.</source>
-        <translation>
-            <numerusform>%n 只已在列表中或重复。</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Rejected %n:</source>
-        <translation>
-            <numerusform>拒绝 %n 个：</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 more kinds of problem</source>
-        <translation>另有 %1 类问题</translation>
-    </message>
-    <message>
-        <source>Import symbol list</source>
-        <translation>导入代码表</translation>
-    </message>
-    <message>
-        <source>Symbol list: %1 codes from %2 merged into the listing</source>
-        <translation>代码表：已从 %2 合并 %1 个代码</translation>
-    </message>
-    <message>
-        <source>%1 lines skipped</source>
-        <translation>跳过 %1 行</translation>
-    </message>
-    <message>
-        <source>Volume in lots (手, 100 shares)</source>
-        <translation>成交量以手为单位（1 手 = 100 股）</translation>
-    </message>
-    <message>
-        <source>Volume in shares</source>
-        <translation>成交量以股为单位</translation>
-    </message>
-    <message>
-        <source>Paste codes</source>
-        <translation>粘贴代码</translation>
-    </message>
-    <message numerus="yes">
-        <source>Remove %n symbol(s)</source>
-        <translation>
-            <numerusform>删除 %n 只股票</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Clear the sort and the filter to reorder the list by dragging</source>
-        <translation>清除排序和筛选后才能拖动调整顺序</translation>
-    </message>
-    <message>
-        <source>Reorder list</source>
-        <translation>调整顺序</translation>
-    </message>
-    <message>
-        <source>New list</source>
-        <translation>新建自选</translation>
-    </message>
-    <message>
-        <source>Name:</source>
-        <translation>名称：</translation>
-    </message>
-    <message>
-        <source>Rename list</source>
-        <translation>重命名自选</translation>
-    </message>
-    <message>
-        <source>Delete list</source>
-        <translation>删除自选</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n symbol(s)</source>
-        <translation>
-            <numerusform>%n 只股票</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Removed %1 from “%2” — %3 undoes it</source>
-        <translation>已从“%2”移除 %1 — 按 %3 撤销</translation>
-    </message>
-    <message>
-        <source>Restored %1 to “%2”</source>
-        <translation>已将 %1 恢复到“%2”</translation>
-    </message>
-    <message>
-        <source>Import list</source>
-        <translation>导入自选</translation>
-    </message>
-    <message>
-        <source>No valid codes in %s</source>
-        <translation>%s 中没有有效代码</translation>
-    </message>
-    <message>
-        <source>Imported %d codes; skipped %d:
-</source>
-        <translation>已导入 %d 个代码；跳过 %d 个：
-</translation>
-    </message>
-    <message>
-        <source>Export list</source>
-        <translation>导出自选</translation>
-    </message>
-    <message>
-        <source>Export snapshot</source>
-        <translation>导出快照</translation>
-    </message>
-    <message>
-        <source>Exported %d rows to %s</source>
-        <translation>已导出 %d 行到 %s</translation>
     </message>
     <message>
         <source>the system keyring</source>
@@ -815,34 +631,8 @@ Type a code or name above, or paste a block of codes.</source>
         <translation>设置</translation>
     </message>
     <message>
-        <source>Settings not saved</source>
-        <translation>设置未保存</translation>
-    </message>
-    <message>
         <source>The Chinese translation is missing</source>
         <translation>缺少中文翻译文件</translation>
-    </message>
-    <message>
-        <source>Quick search: type a code, name or pinyin initials in the table</source>
-        <translation>键盘精灵：在表格中直接输入代码、名称或拼音首字母</translation>
-    </message>
-    <message>
-        <source>Quick search: add to the list or jump to the row</source>
-        <translation>键盘精灵：加入自选或跳到该行</translation>
-    </message>
-    <message>
-        <source>Close a popup</source>
-        <translation>关闭弹出框</translation>
-    </message>
-    <message>
-        <source>About A-Share Monitor</source>
-        <translation>关于 A股行情监控</translation>
-    </message>
-    <message>
-        <source>A-Share Monitor %1
-Real-time China A-share quotes over batch-subscribed WebSockets.</source>
-        <translation>A股行情监控 %1
-通过 WebSocket 批量订阅实时推送A股行情。</translation>
     </message>
     <message>
         <source>Alert set: %1 %2</source>
@@ -859,22 +649,6 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>Add to list</source>
         <translation>加入自选</translation>
-    </message>
-    <message>
-        <source>New list…</source>
-        <translation>新建自选…</translation>
-    </message>
-    <message>
-        <source>Rename list…</source>
-        <translation>重命名自选…</translation>
-    </message>
-    <message>
-        <source>Export list…</source>
-        <translation>导出自选…</translation>
-    </message>
-    <message>
-        <source>Import list…</source>
-        <translation>导入自选…</translation>
     </message>
 </context>
 <context>
@@ -960,6 +734,35 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>At limit-down</source>
         <translation>跌停</translation>
+    </message>
+</context>
+<context>
+    <name>QuotesPane</name>
+    <message>
+        <source>This list is empty.
+Type a code or name above, or paste a block of codes.</source>
+        <translation>列表为空。
+在上方输入代码或名称，或粘贴一组代码。</translation>
+    </message>
+    <message>
+        <source>Quotes</source>
+        <translation>行情</translation>
+    </message>
+    <message>
+        <source>Live quotes; type to search, Delete removes, Ctrl+Up/Down reorders</source>
+        <translation>实时行情；直接输入即可搜索，Delete 删除，Ctrl+上/下 调整顺序</translation>
+    </message>
+    <message>
+        <source>No symbol matches “%1”</source>
+        <translation>没有与“%1”匹配的股票</translation>
+    </message>
+    <message>
+        <source>Volume in lots (手, 100 shares)</source>
+        <translation>成交量以手为单位（1 手 = 100 股）</translation>
+    </message>
+    <message>
+        <source>Volume in shares</source>
+        <translation>成交量以股为单位</translation>
     </message>
 </context>
 <context>
@@ -1090,6 +893,25 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>Report</source>
         <translation>报告</translation>
+    </message>
+</context>
+<context>
+    <name>Saving</name>
+    <message>
+        <source>Watchlists not saved</source>
+        <translation>自选未保存</translation>
+    </message>
+    <message>
+        <source>Alerts not saved</source>
+        <translation>预警未保存</translation>
+    </message>
+    <message>
+        <source>Settings not saved</source>
+        <translation>设置未保存</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>未保存</translation>
     </message>
 </context>
 <context>
@@ -1362,6 +1184,239 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>bad frames %1</source>
         <translation>坏帧 %1</translation>
+    </message>
+</context>
+<context>
+    <name>StatusLine</name>
+    <message>
+        <source>%1 ticks/s</source>
+        <translation>%1 笔/秒</translation>
+    </message>
+    <message>
+        <source>subscribed %1 / receiving %2</source>
+        <translation>订阅 %1 / 接收 %2</translation>
+    </message>
+    <message>
+        <source>newest tick %1</source>
+        <translation>最新成交 %1</translation>
+    </message>
+    <message>
+        <source>Whole market: the provider&apos;s list, %1 symbols</source>
+        <translation>全部A股：数据源提供的代码表，共 %1 个</translation>
+    </message>
+    <message>
+        <source>Whole market: the A-share listing as of %1, %2 stocks</source>
+        <translation>全部A股：截至 %1 的A股上市名单，共 %2 只</translation>
+    </message>
+</context>
+<context>
+    <name>WatchlistEdits</name>
+    <message>
+        <source>Already in the list</source>
+        <translation>已在列表中</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %n symbol(s)</source>
+        <translation>
+            <numerusform>添加 %n 只股票</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n symbol(s)</source>
+        <translation>
+            <numerusform>已添加 %n 只股票</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n symbol(s)</source>
+        <translation>
+            <numerusform>%n 只股票</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Removed %1 from “%2” — %3 undoes it</source>
+        <translation>已从“%2”移除 %1 — 按 %3 撤销</translation>
+    </message>
+    <message>
+        <source>Restored %1 to “%2”</source>
+        <translation>已将 %1 恢复到“%2”</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n symbol(s)</source>
+        <translation>
+            <numerusform>删除 %n 只股票</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete list</source>
+        <translation>删除自选</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Lists</source>
+        <translation>自选(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Alerts</source>
+        <translation>预警(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Export snapshot (this view)…</source>
+        <translation>导出快照（当前视图）…</translation>
+    </message>
+    <message>
+        <source>Export snapshot (whole market)…</source>
+        <translation>导出快照（全市场）…</translation>
+    </message>
+    <message>
+        <source>Import list (CSV/TXT)…</source>
+        <translation>导入自选（CSV/TXT）…</translation>
+    </message>
+    <message>
+        <source>Import symbol list (CSV)…</source>
+        <translation>导入代码表（CSV）…</translation>
+    </message>
+    <message>
+        <source>Export list…</source>
+        <translation>导出自选…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Paste codes…</source>
+        <translation>粘贴代码…</translation>
+    </message>
+    <message>
+        <source>Remove from list</source>
+        <translation>从自选删除</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Filter the table</source>
+        <translation>筛选表格</translation>
+    </message>
+    <message>
+        <source>Add a code or name</source>
+        <translation>添加代码或名称</translation>
+    </message>
+    <message>
+        <source>Next list</source>
+        <translation>下一个自选</translation>
+    </message>
+    <message>
+        <source>Previous list</source>
+        <translation>上一个自选</translation>
+    </message>
+    <message>
+        <source>Whole market</source>
+        <translation>全市场</translation>
+    </message>
+    <message>
+        <source>New list…</source>
+        <translation>新建自选…</translation>
+    </message>
+    <message>
+        <source>Rename list…</source>
+        <translation>重命名自选…</translation>
+    </message>
+    <message>
+        <source>Delete list</source>
+        <translation>删除自选</translation>
+    </message>
+    <message>
+        <source>New alert for the selected symbol…</source>
+        <translation>为选中股票新建预警…</translation>
+    </message>
+    <message>
+        <source>Alert rules…</source>
+        <translation>预警规则…</translation>
+    </message>
+    <message>
+        <source>Remove alerts of the selected symbol</source>
+        <translation>删除选中股票的预警</translation>
+    </message>
+    <message>
+        <source>Show chart and alerts</source>
+        <translation>显示分时图与预警</translation>
+    </message>
+    <message>
+        <source>Theme: follow the system</source>
+        <translation>主题：跟随系统</translation>
+    </message>
+    <message>
+        <source>Theme: light</source>
+        <translation>主题：浅色</translation>
+    </message>
+    <message>
+        <source>Theme: dark</source>
+        <translation>主题：深色</translation>
+    </message>
+    <message>
+        <source>Discreet mode</source>
+        <translation>低调模式</translation>
+    </message>
+    <message>
+        <source>Language: follow the system</source>
+        <translation>语言：跟随系统</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>About A-Share Monitor</source>
+        <translation>关于 A股行情监控</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Quick search: type a code, name or pinyin initials in the table</source>
+        <translation>键盘精灵：在表格中直接输入代码、名称或拼音首字母</translation>
+    </message>
+    <message>
+        <source>Quick search: add to the list or jump to the row</source>
+        <translation>键盘精灵：加入自选或跳到该行</translation>
+    </message>
+    <message>
+        <source>Close a popup</source>
+        <translation>关闭弹出框</translation>
     </message>
 </context>
 </TS>

@@ -9,7 +9,7 @@ import pytest
 from monitor.core.listing import ListingError, parse_listing
 from monitor.core.search import SymbolIndex
 from monitor.core.symbols import Board
-from monitor.resources_path import shipped_listing
+from monitor.platform.resources import shipped_listing
 
 
 def test_the_shipped_listing_is_the_real_market() -> None:
@@ -52,7 +52,7 @@ def test_names_the_listing_does_not_know_are_searchable_without_pypinyin(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from monitor.core.master import SymbolInfo, SymbolMaster
-    from monitor.resources_path import char_initials
+    from monitor.platform.resources import char_initials
 
     monkeypatch.setitem(sys.modules, "pypinyin", None)
     master = SymbolMaster([SymbolInfo("600999.SH", "重庆银行新", Board.MAIN)])  # not listed

@@ -21,8 +21,8 @@ from monitor.core.alerts import AlertEngine, AlertKind
 from monitor.core.persist import MAX_BYTES, MAX_DEPTH, json_problem, load_json, save_json
 from monitor.core.settings import Settings, SettingsError
 from monitor.core.watchlist import DEFAULT_LIST, DEFAULT_SYMBOLS, Watchlists
-from monitor.paths import Paths
-from monitor.secrets import TokenStore
+from monitor.platform.paths import Paths
+from monitor.platform.secrets import TokenStore
 
 
 @dataclass(frozen=True)
@@ -359,7 +359,7 @@ def test_good_values_pass() -> None:
 def test_the_app_starts_with_a_damaged_file_and_names_it(
     kind: str, damage: str, tmp_path: Path
 ) -> None:
-    from monitor.app import AppCore
+    from monitor.service.monitor import MonitorService
 
     paths = Paths(tmp_path / "config", tmp_path / "logs")
     paths.config.mkdir(parents=True)
@@ -367,7 +367,7 @@ def test_the_app_starts_with_a_damaged_file_and_names_it(
     original = _damages(kind)[damage]
     path.write_bytes(original)
 
-    core = AppCore(paths)
+    core = MonitorService(paths)
 
     named = [m for m in core.notes.messages if path.name in m]
     backed_up = [b.read_bytes() for b in _backups(path)] == [original]

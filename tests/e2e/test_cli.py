@@ -325,7 +325,7 @@ def test_a_saved_batch_token_is_only_sent_to_its_own_server(
     home.mkdir(parents=True)
     (home / "settings.json").write_text(json.dumps({"generic_url": "wss://b.example:9/q"}))
     _secret_file(home / "secrets.json", json.dumps({"generic": "gen-tok-1", "alltick": "at-1"}))
-    monkeypatch.setattr("monitor.secrets._keyring", lambda: None)
+    monkeypatch.setattr("monitor.platform.secrets._keyring", lambda: None)
     assert _stored_token("generic", "wss://b.example:9/other") == "gen-tok-1"
     assert _stored_token("generic", "wss://elsewhere.example:9/q") is None
     assert _stored_token("alltick", "wss://quote.alltick.co/quote-stock-b-ws-api") == "at-1"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.desktop import APP_ID, desktop_entry_text, install_desktop, uninstall_desktop
-from monitor.resources_path import resource_path
+from monitor.platform.desktop import APP_ID, desktop_entry_text, install_desktop, uninstall_desktop
+from monitor.platform.resources import resource_path
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
 
@@ -134,7 +134,7 @@ def test_no_display_is_said_plainly_not_a_qt_abort(tmp_path: Path) -> None:
 
 
 def test_missing_qt_libraries_are_named_with_the_install_command() -> None:
-    from monitor.display_check import XCB_LIBRARIES, display_problem, missing_libraries
+    from monitor.platform.display_check import XCB_LIBRARIES, display_problem, missing_libraries
 
     fake = {"libashare-surely-missing.so.9": ("libashare9", "ashare9")}
     assert missing_libraries(fake) == ["libashare-surely-missing.so.9"]

@@ -420,7 +420,7 @@ async def test_whole_market_over_alltick_with_no_symbol_list_within_plan_limits(
     and the server — written from AllTick's docs — never refuses anything."""
     import random
 
-    from monitor.resources_path import shipped_listing
+    from monitor.platform.resources import shipped_listing
 
     listing = shipped_listing()
     rng = random.Random(7)

@@ -138,7 +138,7 @@ async def test_userinfo_never_reaches_the_log_file(tmp_path: Path) -> None:
 
 
 def test_split_and_restore_a_url_token() -> None:
-    from monitor.secrets import same_origin, split_url_token, url_with_token
+    from monitor.platform.secrets import same_origin, split_url_token, url_with_token
 
     url = "wss://h.example/path?a=1&token=XYZ-123&b=x%20y#f"
     clean, token = split_url_token(url)
@@ -170,7 +170,7 @@ class _MemoryStore:
 
 def test_move_url_tokens_keeps_tokens_out_of_the_settings() -> None:
     from monitor.core.settings import Settings
-    from monitor.secrets import move_url_tokens
+    from monitor.platform.secrets import move_url_tokens
 
     store = _MemoryStore()
     old = Settings()
@@ -201,20 +201,20 @@ def _no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_app_moves_a_pasted_token_out_of_settings_json(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from monitor.app import AppCore
-    from monitor.paths import Paths
+    from monitor.platform.paths import Paths
+    from monitor.service.monitor import MonitorService
 
     _no_keyring(monkeypatch)
     paths = Paths(tmp_path / "config", tmp_path / "logs")
     async with Simulator(SimConfig(symbols=50)) as sim:
-        core = AppCore(paths)
+        core = MonitorService(paths)
         try:
             url = sim.url("generic") + "?token=gen-tok-55"
             await core.apply_settings(core.settings.with_(provider="generic", generic_url=url))
             assert "gen-tok-55" not in paths.settings.read_text()
             assert core.settings.generic_url == sim.url("generic")
             assert core.tokens.get("generic") == "gen-tok-55"
-            assert core.config is not None and core.config.url == url  # back on the wire
+            assert core.config is not None and core.config.connect_url() == url  # on the wire
             assert "gen-tok-55" not in core.config.public_url()
         finally:
             await core.stop()
@@ -225,15 +225,15 @@ def test_app_start_moves_a_token_an_older_version_saved_in_a_url(
 ) -> None:
     import json
 
-    from monitor.app import AppCore
-    from monitor.paths import Paths
+    from monitor.platform.paths import Paths
+    from monitor.service.monitor import MonitorService
 
     _no_keyring(monkeypatch)
     paths = Paths(tmp_path / "config", tmp_path / "logs")
     paths.config.mkdir(parents=True)
     url = "wss://quote.alltick.co/quote-stock-b-ws-api?token=old-tok-77"
     paths.settings.write_text(json.dumps({"provider": "alltick", "alltick_url": url}))
-    core = AppCore(paths)
+    core = MonitorService(paths)
     assert core.settings.alltick_url == "wss://quote.alltick.co/quote-stock-b-ws-api"
     assert "old-tok-77" not in paths.settings.read_text()
     assert core.tokens.get("alltick") == "old-tok-77"
@@ -296,7 +296,7 @@ def _fake_keyring(monkeypatch: pytest.MonkeyPatch, *, broken: bool = False) -> d
 def test_token_store_uses_the_keyring_when_there_is_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from monitor.secrets import SERVICE, TokenStore
+    from monitor.platform.secrets import SERVICE, TokenStore
 
     saved = _fake_keyring(monkeypatch)
     store = TokenStore(tmp_path / "secrets.json")
@@ -310,7 +310,7 @@ def test_token_store_uses_the_keyring_when_there_is_one(
 def test_token_store_falls_back_to_a_private_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
-    from monitor.secrets import TokenStore
+    from monitor.platform.secrets import TokenStore
 
     if how == "not installed":
         _no_keyring(monkeypatch)

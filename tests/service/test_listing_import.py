@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from monitor.app import AppCore
 from monitor.core.master import MasterError
-from monitor.paths import Paths
+from monitor.platform.paths import Paths
+from monitor.service.monitor import MonitorService
 
 
 def test_an_imported_listing_adds_codes_and_names_and_survives_a_restart(tmp_path: Path) -> None:
     paths = Paths(tmp_path / "config", tmp_path / "logs")
-    core = AppCore(paths)
+    core = MonitorService(paths)
     assert "920001.BJ" not in core.master
     broker = tmp_path / "broker.csv"
     broker.write_bytes(
@@ -23,14 +23,14 @@ def test_an_imported_listing_adds_codes_and_names_and_survives_a_restart(tmp_pat
     assert (n, skipped) == (2, [])
     assert core.master.name("920001.BJ") == "太湖远大" and "920001.BJ" in core.market()
     assert core.master.get("920001.BJ").prev_close is None  # type: ignore[union-attr]
-    again = AppCore(paths)  # the next start
+    again = MonitorService(paths)  # the next start
     assert again.master.name("920001.BJ") == "太湖远大" and "920001.BJ" in again.market()
     assert len(again.market()) == len(core.market())
 
 
 def test_an_unusable_listing_file_is_refused_and_named(tmp_path: Path) -> None:
     paths = Paths(tmp_path / "config", tmp_path / "logs")
-    core = AppCore(paths)
+    core = MonitorService(paths)
     bad = tmp_path / "bad.csv"
     bad.write_text("foo,bar\nAAPL,Apple\n")
     with pytest.raises(MasterError, match="no valid A-share codes"):
@@ -38,4 +38,4 @@ def test_an_unusable_listing_file_is_refused_and_named(tmp_path: Path) -> None:
     assert not paths.listing.exists()
     paths.listing.parent.mkdir(parents=True, exist_ok=True)
     paths.listing.write_text("garbage\n")
-    assert any("listing.csv" in m for m in AppCore(paths).notes.messages)
+    assert any("listing.csv" in m for m in MonitorService(paths).notes.messages)

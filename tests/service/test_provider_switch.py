@@ -11,11 +11,11 @@ import math
 import time
 from pathlib import Path
 
-from monitor.app import AppCore
 from monitor.core.settings import Settings
 from monitor.core.watchlist import DEFAULT_LIST
 from monitor.feed.status import describe
-from monitor.paths import Paths
+from monitor.platform.paths import Paths
+from monitor.service.monitor import MonitorService
 from tests.feed.helpers import wait_until
 from tests.reliability import REPORT, Row
 from tests.servers.batch_doc import DocBatchServer
@@ -36,7 +36,7 @@ async def test_switching_provider_shows_no_number_of_the_old_one(tmp_path: Path)
     ):
         paths = Paths(tmp_path / "config", tmp_path / "logs")
         settings = Settings(provider="generic", generic_url=old.url)
-        core = AppCore(paths, settings)
+        core = MonitorService(paths, settings)
         core.watchlists.replace(DEFAULT_LIST, CODES)
         await core.start(master_wait=0.0)
         try:

@@ -10,9 +10,9 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from monitor.app import AppCore
 from monitor.core.settings import Settings
-from monitor.paths import Paths
+from monitor.platform.paths import Paths
+from monitor.service.monitor import MonitorService
 from monitor.ui.loop import make_loop
 from monitor.ui.main_window import MainWindow
 from tests.feed.helpers import wait_until
@@ -93,7 +93,7 @@ until = wait_until  # the ui tests' name for the shared awaitable wait
 def window(qloop: qasync.QEventLoop, paths: Paths, qtbot) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     settings = Settings(sim_symbols=600, sim_rate=3000, language="en")
     settings.save(paths.settings)
-    core = AppCore(paths)
+    core = MonitorService(paths)
     w = MainWindow(core)  # not qtbot.addWidget: pytest-qt would delete it before our teardown
     w.show()
     qloop.run_until_complete(w.start())
@@ -102,5 +102,4 @@ def window(qloop: qasync.QEventLoop, paths: Paths, qtbot) -> Iterator[MainWindow
     )
     yield w
     w.close()
-    qloop.run_until_complete(w.wait_background())
-    qloop.run_until_complete(core.stop())
+    qloop.run_until_complete(core.close())

@@ -75,14 +75,14 @@ def test_every_interactive_widget_of_the_window_is_named(window: MainWindow, qlo
     assert unnamed(window.quick) == []
     window.quick.hide()
     window.set_language("zh")
-    assert window.add_box.accessibleName() == "添加代码或名称"
+    assert window.entry.add_box.accessibleName() == "添加代码或名称"
 
 
 @pytest.mark.parametrize("dialog", ["settings", "alert", "paste", "shortcuts"])
 def test_every_interactive_widget_of_the_dialogs_is_named(window: MainWindow, dialog: str) -> None:
     dlg: QWidget = {
         "settings": lambda: SettingsDialog(
-            window.core.settings, None, window.token_place(), window
+            window.service.settings, None, window.token_place(), window
         ),
         "alert": lambda: AlertDialog("600519.SH", 1700.0, window),
         "paste": lambda: PasteDialog("Watchlist", window),
@@ -98,7 +98,7 @@ def test_every_interactive_widget_of_the_dialogs_is_named(window: MainWindow, di
 
 
 def test_settings_fields_are_named_after_their_labels(window: MainWindow) -> None:
-    dlg = SettingsDialog(window.core.settings, None, "keyring", window)
+    dlg = SettingsDialog(window.service.settings, None, "keyring", window)
     assert dlg.provider.accessibleName() == "Data provider"
     assert dlg.volume_unit.accessibleName() == "Volume unit"
     assert dlg.sound.accessibleName() == "Alert sound"

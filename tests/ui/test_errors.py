@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from monitor.app import AppCore
 from monitor.core.redact import register_secret
-from monitor.paths import Paths
+from monitor.platform.paths import Paths
+from monitor.service.monitor import MonitorService
 from monitor.ui.errors import ErrorReporter
 from monitor.ui.main_window import MainWindow
 
@@ -36,7 +36,7 @@ def test_broken_settings_are_shown_in_a_dialog(qloop, paths: Paths) -> None:  # 
     paths.settings.write_text(
         json.dumps({"provider": "alltick", "alltick_url": "http://not-ws", "sim_symbols": 300})
     )
-    core = AppCore(paths)
+    core = MonitorService(paths)
     w = MainWindow(core)
     qloop.run_until_complete(w.start())
     try:
@@ -46,5 +46,4 @@ def test_broken_settings_are_shown_in_a_dialog(qloop, paths: Paths) -> None:  # 
         assert core.simulated  # fell back to the simulator and runs
     finally:
         w.close()
-        qloop.run_until_complete(w.wait_background())
-        qloop.run_until_complete(core.stop())
+        qloop.run_until_complete(core.close())

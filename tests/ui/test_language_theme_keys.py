@@ -63,7 +63,7 @@ def widget_texts(root: QWidget) -> dict[str, str]:
 
 def window_texts(w: MainWindow) -> dict[str, str]:
     out = widget_texts(w)
-    for key, menu in w.menus.items():
+    for key, menu in w.menus.menus.items():
         out[f"menu:{key}"] = menu.title()
     for key, action in w.acts.items():
         out[f"action:{key}"] = action.text()
@@ -71,16 +71,16 @@ def window_texts(w: MainWindow) -> dict[str, str]:
         out[f"column{c}"] = str(w.model.headerData(c, Qt.Orientation.Horizontal))
     out["list0"] = w.lists.item(0).text()
     out["quick"] = w.quick.edit.placeholderText()
-    out["filter"] = w.filter.placeholderText()
+    out["filter"] = w.entry.filter.placeholderText()
     return out
 
 
 def test_switching_to_chinese_changes_every_visible_string(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
     qloop.run_until_complete(
-        until(lambda: (h := window.core.health()) is not None and h.receiving > 0)
+        until(lambda: (h := window.service.health()) is not None and h.receiving > 0)
     )
     window.alerts_panel.add_rule("600519.SH", "limit_up", None)
-    window._update_status()
+    window.status.refresh()
     en = window_texts(window)
     english = {k: v for k, v in en.items() if _english_words(v) and k != "action:lang_en"}
     assert len(english) > 60  # menus, actions, columns, status bar, buttons, tabs …
@@ -89,7 +89,7 @@ def test_switching_to_chinese_changes_every_visible_string(window: MainWindow, q
     still_english = {k: zh.get(k) for k in english if _english_words(zh.get(k, ""))}
     assert not still_english
     assert all(CJK.search(zh[k]) for k in english if k in zh)
-    assert window.core.settings.language == "zh"  # the choice is saved
+    assert window.service.settings.language == "zh"  # the choice is saved
     window.set_language("en")
     assert window_texts(window)["menu:file"] == "&File"
 
@@ -99,7 +99,7 @@ def test_dialogs_open_in_the_chosen_language(window: MainWindow, dialog: str) ->
     window.set_language("zh")
     dlg: QWidget = {
         "settings": lambda: SettingsDialog(
-            window.core.settings, None, window.token_place(), window
+            window.service.settings, None, window.token_place(), window
         ),
         "alert": lambda: AlertDialog("600519.SH", 1700.0, window),
         "paste": lambda: PasteDialog("自选", window),
@@ -146,7 +146,7 @@ def test_dark_and_light_themes(window: MainWindow) -> None:
     up = window.model.palette.up
     assert up.red() > 200 and up.green() < 120  # still red for up, brighter on dark
     assert window.chart.layout_widget.backgroundBrush().color().lightness() < 60
-    assert window.core.settings.theme == "dark"
+    assert window.service.settings.theme == "dark"
     assert window.acts["theme_dark"].isChecked()
     window.set_theme("light")
     assert _lightness(QPalette.ColorRole.Window) > 180
@@ -179,7 +179,7 @@ def test_discreet_mode_by_shortcut_and_back(window: MainWindow, qtbot) -> None: 
     ]
     assert shown == ["code", "name", "last", "change_pct"]
     assert "A股" not in window.windowTitle() and "A-Share" not in window.windowTitle()
-    assert window.core.settings.ui["discreet"] is True  # survives a restart
+    assert window.service.settings.ui["discreet"] is True  # survives a restart
     _press(window, "discreet", qtbot)  # the menu bar is hidden: the shortcut still works
     assert not window.discreet and not window.compact
     assert not window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
@@ -191,7 +191,7 @@ def test_discreet_mode_by_shortcut_and_back(window: MainWindow, qtbot) -> None: 
 
 
 def test_discreet_mode_without_the_small_window(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
-    window.core.settings = window.core.settings.with_(discreet_compact=False)
+    window.service.settings = window.service.settings.with_(discreet_compact=False)
     _press(window, "discreet", qtbot)
     assert window.discreet and not window.compact and window.lists.isVisible()
     window.set_discreet(False)
@@ -227,14 +227,16 @@ def test_list_and_filter_shortcuts(window: MainWindow, qtbot) -> None:  # type: 
     _press(window, "prev_list", qtbot)
     assert window.lists.currentRow() == 1
     _press(window, "find", qtbot)
-    assert window.filter.hasFocus()
+    assert window.entry.filter.hasFocus()
     _press(window, "toggle_chart", qtbot)
     assert not window.bottom.isVisible()
     _press(window, "toggle_chart", qtbot)
     assert window.bottom.isVisible()
 
 
-def test_alert_rules_are_listed_edited_rearmed_and_deleted(window: MainWindow, paths) -> None:  # type: ignore[no-untyped-def]
+def test_alert_rules_are_listed_edited_rearmed_and_deleted(
+    window: MainWindow, paths, qloop
+) -> None:  # type: ignore[no-untyped-def]
     panel = window.alerts_panel
     window.show_alert_rules()
     assert window.bottom.currentWidget() is panel
@@ -263,10 +265,11 @@ def test_alert_rules_are_listed_edited_rearmed_and_deleted(window: MainWindow, p
         ("price_below", 1500.0),
         ("pct_below", -3.0),
     ]
-    rule = window.core.alerts.rules[0]
+    rule = window.service.alerts.rules[0]
     rule.armed = False  # as the engine does when it fires, on the tick path
-    window._update_status()  # the status timer shows the new state
-    assert panel.table.item(0, 3).text() == "fired"
+    qloop.run_until_complete(  # the status timer shows it
+        until(lambda: panel.table.item(0, 3).text() == "fired", what="fired shown")
+    )
     panel.table.selectRow(0)
     panel.rearm_selected()
     assert rule.armed and panel.table.item(0, 3).text() == "armed"
@@ -315,7 +318,7 @@ def test_alert_sound_choices(tmp_path: Path, qapp) -> None:  # type: ignore[no-u
 def test_settings_dialog_offers_theme_sound_and_discreet_options(
     window: MainWindow, tmp_path: Path
 ) -> None:
-    dlg = SettingsDialog(window.core.settings, None, "keyring", window)
+    dlg = SettingsDialog(window.service.settings, None, "keyring", window)
     dlg.theme.setCurrentIndex(dlg.theme.findData("dark"))
     dlg.set_sound_file(str(_wav(tmp_path / "ding.wav")))
     dlg.discreet_compact.setChecked(False)
@@ -382,22 +385,23 @@ def test_paste_report_and_errors_in_chinese(window: MainWindow) -> None:
 
     window.set_language("zh")
     window.paste_text("600519\nbogus\n900901\n12345\n999999", DEFAULT_LIST)
-    report = window.last_paste_report
+    report = window.commands.last_paste_report
     assert "不是A股代码" in report and "B股" in report and "6 位数字" in report
     assert not _english_words(report.replace("bogus", "")), report
     with pytest.raises(WatchlistError) as caught:
-        window.core.watchlists.create(DEFAULT_LIST)
+        window.service.watchlists.create(DEFAULT_LIST)
     assert error_text(caught.value) == f"已有名为“{DEFAULT_LIST}”的自选"
 
 
 def test_discreet_notifications_do_not_name_the_stock(window: MainWindow) -> None:
     from monitor.core.alerts import AlertEvent, AlertKind
+    from monitor.service.events import AlertFired
 
     event = AlertEvent(1, "600519.SH", AlertKind.PRICE_ABOVE, 1501.0, 3.5, 0, "", 1500.0)
-    window._on_alert(event)
+    window.service.publish(AlertFired(event))
     assert "贵州茅台" in window.last_notification
     window.set_discreet(True)
-    window._on_alert(event)
+    window.service.publish(AlertFired(event))
     assert "贵州茅台" not in window.last_notification
     assert "600519" not in window.last_notification
     assert window.alert_log.count() == 2 and "贵州茅台" in window.alert_log.item(0).text()
@@ -425,17 +429,17 @@ def test_connection_reasons_in_chinese() -> None:
 def test_discreet_mode_survives_a_restart_and_leaves_the_full_layout(
     window: MainWindow, qloop, paths
 ) -> None:  # type: ignore[no-untyped-def]
-    from monitor.app import AppCore
+    from monitor.service.monitor import MonitorService
 
     full_geometry = bytes(window.saveGeometry().data())
     window.set_discreet(True)
-    window._save_ui_state()  # what closing the window does
-    saved = window.core.settings.ui
+    window.save_ui_state()  # what closing the window does
+    saved = window.service.settings.ui
     assert saved["discreet"] is True
     import base64
 
     assert base64.b64decode(saved["geometry"]) == full_geometry  # not the 380×300 one
-    core = AppCore(paths)  # a restart: the settings file as closing left it
+    core = MonitorService(paths)  # a restart: the settings file as closing left it
     again = MainWindow(core)
     try:
         assert again.discreet and again.compact

@@ -38,23 +38,23 @@ def test_ctrl_up_down_moves_one_row_keeps_it_selected_and_repeats(
     window: MainWindow, qloop, qtbot
 ) -> None:  # type: ignore[no-untyped-def]
     ctrl = Qt.KeyboardModifier.ControlModifier
-    start = list(window.core.watchlists.get(DEFAULT_LIST))
+    start = list(window.service.watchlists.get(DEFAULT_LIST))
     moving = start[3]
     _drive(qloop, lambda: _click_row(window, qtbot, 3))
     assert window.selected_symbols() == [moving]
     _drive(qloop, lambda: _key(window, qtbot, Qt.Key.Key_Up, ctrl))
-    assert window.core.watchlists.get(DEFAULT_LIST).index(moving) == 2
+    assert window.service.watchlists.get(DEFAULT_LIST).index(moving) == 2
     assert _selected_rows(window) == [2] and window.selected_symbols() == [moving]
     _drive(qloop, lambda: _key(window, qtbot, Qt.Key.Key_Up, ctrl))  # again: it repeats
-    assert window.core.watchlists.get(DEFAULT_LIST).index(moving) == 1
+    assert window.service.watchlists.get(DEFAULT_LIST).index(moving) == 1
     assert _selected_rows(window) == [1]
     assert window.table.currentIndex().row() == 1
     for _ in range(3):
         _drive(qloop, lambda: _key(window, qtbot, Qt.Key.Key_Down, ctrl))
-    assert window.core.watchlists.get(DEFAULT_LIST).index(moving) == 4
+    assert window.service.watchlists.get(DEFAULT_LIST).index(moving) == 4
     assert _selected_rows(window) == [4]
     _drive(qloop, lambda: _key(window, qtbot, Qt.Key.Key_Delete))  # removes that one only
-    after = window.core.watchlists.get(DEFAULT_LIST)
+    after = window.service.watchlists.get(DEFAULT_LIST)
     assert moving not in after and len(after) == len(start) - 1
     assert len(_selected_rows(window)) == 1
 
@@ -63,7 +63,7 @@ def test_delete_says_what_went_and_ctrl_z_brings_it_back_selected(
     window: MainWindow, qloop, qtbot
 ) -> None:  # type: ignore[no-untyped-def]
     ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
-    start = list(window.core.watchlists.get(DEFAULT_LIST))
+    start = list(window.service.watchlists.get(DEFAULT_LIST))
     row = window.model.row_of("600519.SH")
     assert row is not None
     _drive(qloop, lambda: _click_row(window, qtbot, row))
@@ -72,7 +72,7 @@ def test_delete_says_what_went_and_ctrl_z_brings_it_back_selected(
     assert "600519.SH 贵州茅台" in said and "Ctrl+Z" in said and "Watchlist" in said, said
     assert window.selected_symbols() == [window.model.symbol_at(row)]  # the next row
     _drive(qloop, lambda: _key(window, qtbot, Qt.Key.Key_Z, ctrl))
-    assert window.core.watchlists.get(DEFAULT_LIST) == start
+    assert window.service.watchlists.get(DEFAULT_LIST) == start
     assert window.selected_symbols() == ["600519.SH"]
     assert "600519.SH" in window.statusBar().currentMessage()
     # Three rows at once: named (up to three), all restored and selected by Ctrl+Z.
@@ -89,7 +89,7 @@ def test_delete_says_what_went_and_ctrl_z_brings_it_back_selected(
     said = window.statusBar().currentMessage()
     assert "3 symbol" in said and all(s in said for s in three), said
     _drive(qloop, lambda: _key(window, qtbot, Qt.Key.Key_Z, ctrl))
-    assert window.core.watchlists.get(DEFAULT_LIST) == start
+    assert window.service.watchlists.get(DEFAULT_LIST) == start
     assert window.selected_symbols() == three and _selected_rows(window) == [1, 2, 3]
 
 
@@ -133,75 +133,77 @@ def test_add_box_takes_pinyin_initials_with_the_quick_search_completion(
     quick = [f"{m.symbol}   {m.name}" for m in window.quick.index.search("gzmt", 30)]
 
     def type_gzmt() -> None:
-        _type_into(window, qtbot, window.add_box, "gzmt", enter=False)
-        model = window.completer.model()
+        _type_into(window, qtbot, window.entry.add_box, "gzmt", enter=False)
+        model = window.entry.completer.model()
         assert model.stringList() == quick == ["600519.SH   贵州茅台"]  # type: ignore[attr-defined]
-        assert window.completion_popup.isVisible()
-        qtbot.keyClick(window.add_box, Qt.Key.Key_Return)  # with the list open: adds at once
+        assert window.entry.completion_popup.isVisible()
+        qtbot.keyClick(window.entry.add_box, Qt.Key.Key_Return)  # with the list open: adds at once
 
     _drive(qloop, type_gzmt)
-    assert window.core.watchlists.get("新列表") == ["600519.SH"]
-    assert window.add_box.text() == "" and not window.completion_popup.isVisible()
+    assert window.service.watchlists.get("新列表") == ["600519.SH"]
+    assert window.entry.add_box.text() == "" and not window.entry.completion_popup.isVisible()
     assert window.selected_symbols() == ["600519.SH"]
 
     # A name's start, and one of several picked from the list with the arrow keys.
     def type_chinese() -> None:  # as an input method commits it
-        window.add_box.setFocus()
-        _ime_commit(window.add_box, "中国平安")
-        qtbot.keyClick(window.add_box, Qt.Key.Key_Return)
+        window.entry.add_box.setFocus()
+        _ime_commit(window.entry.add_box, "中国平安")
+        qtbot.keyClick(window.entry.add_box, Qt.Key.Key_Return)
 
     _drive(qloop, type_chinese)
-    assert window.core.watchlists.get("新列表")[-1] == "601318.SH"
+    assert window.service.watchlists.get("新列表")[-1] == "601318.SH"
 
     def pick_second() -> None:
-        _type_into(window, qtbot, window.add_box, "pa", enter=False)
-        second = window.completer.model().stringList()[1]  # type: ignore[attr-defined]
-        popup = window.completion_popup
+        _type_into(window, qtbot, window.entry.add_box, "pa", enter=False)
+        second = window.entry.completer.model().stringList()[1]  # type: ignore[attr-defined]
+        popup = window.entry.completion_popup
         popup.setCurrentIndex(popup.model().index(1, 0))  # what Down, Down does
         qtbot.keyClick(popup, Qt.Key.Key_Return)
-        assert window.core.watchlists.get("新列表")[-1] == second.split()[0]
+        assert window.service.watchlists.get("新列表")[-1] == second.split()[0]
 
     _drive(qloop, pick_second)
     # Ambiguous initials are refused with the count; the box keeps them, selected.
-    _drive(qloop, lambda: _type_into(window, qtbot, window.add_box, "mt"))
+    _drive(qloop, lambda: _type_into(window, qtbot, window.entry.add_box, "mt"))
     assert "matches" in window.statusBar().currentMessage()
-    assert window.add_box.selectedText() == "mt"
+    assert window.entry.add_box.selectedText() == "mt"
 
 
 def test_filter_takes_pinyin_initials_and_says_when_nothing_matches(
     window: MainWindow, qloop, qtbot
 ) -> None:  # type: ignore[no-untyped-def]
     _wait_index(window, qloop)
-    _drive(qloop, lambda: _type_into(window, qtbot, window.filter, "payh", enter=False))
+    _drive(qloop, lambda: _type_into(window, qtbot, window.entry.filter, "payh", enter=False))
     assert window.model.symbols() and window.model.rowCount() == 1
     assert window.model.symbol_at(0) == "000001.SZ"
-    assert not window.no_match.isVisible()
-    window.filter.clear()
-    _drive(qloop, lambda: _type_into(window, qtbot, window.filter, "xyzq9", enter=False))
+    assert not window.pane.no_match.isVisible()
+    window.entry.filter.clear()
+    _drive(qloop, lambda: _type_into(window, qtbot, window.entry.filter, "xyzq9", enter=False))
     assert window.model.rowCount() == 0 and window.table.isVisible()
-    assert window.no_match.isVisible()
-    assert window.no_match.text() == "No symbol matches “xyzq9”"
-    window.filter.clear()
-    assert not window.no_match.isVisible() and window.model.rowCount() == 10
+    assert window.pane.no_match.isVisible()
+    assert window.pane.no_match.text() == "No symbol matches “xyzq9”"
+    window.entry.filter.clear()
+    assert not window.pane.no_match.isVisible() and window.model.rowCount() == 10
 
 
 def test_a_refused_code_is_selected_so_the_next_one_replaces_it(
     window: MainWindow, qloop, qtbot
 ) -> None:  # type: ignore[no-untyped-def]
     _wait_index(window, qloop)  # with the completion list, as people type
-    master = window.core.master
+    master = window.service.master
     unlisted = next(f"{c}" for c in range(603999, 600000, -1) if f"{c}.SH" not in master)
-    _drive(qloop, lambda: _type_into(window, qtbot, window.add_box, unlisted))
+    _drive(qloop, lambda: _type_into(window, qtbot, window.entry.add_box, unlisted))
     assert "Not added" in window.statusBar().currentMessage()
-    assert window.add_box.selectedText() == unlisted and window.add_box.hasFocus()
-    _drive(qloop, lambda: _type_into(window, qtbot, window.add_box, "688981", enter=False))
-    assert window.add_box.text() == "688981"
-    qtbot.keyClick(window.add_box, Qt.Key.Key_Return)
-    assert "688981.SH" in window.core.watchlists.get(DEFAULT_LIST)
-    assert window.add_box.text() == ""
-    _drive(qloop, lambda: _type_into(window, qtbot, window.add_box, "600519"))  # already there
-    assert window.add_box.text().startswith("600519")  # what it was taken for, if completed
-    assert window.add_box.selectedText() == window.add_box.text()
+    assert window.entry.add_box.selectedText() == unlisted and window.entry.add_box.hasFocus()
+    _drive(qloop, lambda: _type_into(window, qtbot, window.entry.add_box, "688981", enter=False))
+    assert window.entry.add_box.text() == "688981"
+    qtbot.keyClick(window.entry.add_box, Qt.Key.Key_Return)
+    assert "688981.SH" in window.service.watchlists.get(DEFAULT_LIST)
+    assert window.entry.add_box.text() == ""
+    _drive(
+        qloop, lambda: _type_into(window, qtbot, window.entry.add_box, "600519")
+    )  # already there
+    assert window.entry.add_box.text().startswith("600519")  # what it was taken for, if completed
+    assert window.entry.add_box.selectedText() == window.entry.add_box.text()
     assert window.selected_symbols() == ["600519.SH"]  # shown where it is
 
 
@@ -214,7 +216,7 @@ def test_paste_report_sits_above_the_table_and_goes_away_by_itself(
     from monitor.ui.dialogs import PasteDialog
     from tests.ui.conftest import until
 
-    banner = window.paste_report
+    banner = window.pane.paste_report
     banner.seconds_warning = 0.5
 
     def fill_dialog() -> None:
@@ -237,7 +239,7 @@ def test_paste_report_sits_above_the_table_and_goes_away_by_itself(
     # From Qt's event loop, as a real key press arrives (the dialog runs its own loop).
     QTimer.singleShot(0, paste)
     qloop.run_until_complete(until(banner.isVisible, 5, "the paste report"))
-    assert "601888.SH" in window.core.watchlists.get(DEFAULT_LIST)
+    assert "601888.SH" in window.service.watchlists.get(DEFAULT_LIST)
     assert banner.isVisible() and "'bogus'" in banner.label.text()
     assert not [b for b in window.findChildren(QMessageBox) if b.isVisible()]  # no box over it
     top_left = banner.mapTo(window, banner.rect().topLeft())
@@ -258,9 +260,8 @@ def test_the_default_list_is_named_in_the_ui_language_and_keeps_its_key(
     assert window.lists.item(1).text() == "自选"
     window.set_language("en")
     assert window.lists.item(1).text() == "Watchlist"
-    window.core.watchlists.create("Mine")
-    window.core.save_watchlists()
-    saved = json.loads(window.core.paths.watchlists.read_text(encoding="utf-8"))
+    window.service.create_list("Mine")
+    saved = json.loads(window.service.paths.watchlists.read_text(encoding="utf-8"))
     assert saved["version"] == 2
     assert saved["lists"][0]["name"] == DEFAULT_LIST and saved["lists"][0]["key"] == "default"
     assert "key" not in saved["lists"][1]
@@ -295,14 +296,14 @@ def test_refuses_a_second_list_shown_as_watchlist_and_renames_by_label(
     answers = iter([("Watchlist", True), ("Watchlist", True), ("Core", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
     notes: list[str] = []
-    monkeypatch.setattr(window, "_notify", lambda _t, text: notes.append(text))
-    window.new_list()
-    assert notes and "Watchlist" in notes[0] and window.core.watchlists.names() == [DEFAULT_LIST]
+    monkeypatch.setattr(window, "notify", lambda _t, text: notes.append(text))
+    window.commands.new_list()
+    assert notes and "Watchlist" in notes[0] and window.service.watchlists.names() == [DEFAULT_LIST]
     window.lists.setCurrentRow(1)
-    window.rename_list()  # unchanged label: nothing renamed, still the built-in list
-    assert window.core.watchlists.is_builtin(DEFAULT_LIST)
-    window.rename_list()
-    assert window.core.watchlists.names() == ["Core"] and window.lists.item(1).text() == "Core"
+    window.commands.rename_list()  # unchanged label: nothing renamed, still the built-in list
+    assert window.service.watchlists.is_builtin(DEFAULT_LIST)
+    window.commands.rename_list()
+    assert window.service.watchlists.names() == ["Core"] and window.lists.item(1).text() == "Core"
 
 
 def _click_header(window: MainWindow, qtbot, key: str) -> None:  # type: ignore[no-untyped-def]
@@ -321,7 +322,7 @@ def test_first_click_sorts_numbers_descending_and_text_ascending(
 ) -> None:  # type: ignore[no-untyped-def]
     from tests.ui.conftest import until
 
-    book = window.core.book
+    book = window.service.book
     qloop.run_until_complete(
         until(lambda: all(book.quote(s).change_pct is not None for s in window.model.symbols()))  # type: ignore[union-attr]
     )
@@ -331,7 +332,7 @@ def test_first_click_sorts_numbers_descending_and_text_ascending(
         assert hh.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder, key
     # Hold the prices still while the order is read: the feed applies ticks to the book
     # whatever the UI timer does, so stop the feed (the window keeps the last prices).
-    qloop.run_until_complete(window.core.stop())
+    qloop.run_until_complete(window.service.stop())
     window.timer.stop()
     _drive(qloop, lambda: _click_header(window, qtbot, "change_pct"))
     _drive(qloop, lambda: _click_header(window, qtbot, "change_pct"))  # 2nd click: ascending
@@ -356,10 +357,10 @@ def test_volume_in_lots_in_chinese_shares_selectable_and_numbers_never_clipped(
     from monitor.ui.quote_model import fmt_big
     from tests.ui.conftest import until
 
-    book = window.core.book
+    book = window.service.book
     vol_col = column_index("volume")
     qloop.run_until_complete(until(lambda: book.quote("600519.SH").volume > 0))  # type: ignore[union-attr]
-    qloop.run_until_complete(window.core.stop())  # the volume stays still while compared
+    qloop.run_until_complete(window.service.stop())  # the volume stays still while compared
     window.timer.stop()
     row = window.model.row_of("600519.SH")
     assert row is not None
@@ -391,7 +392,7 @@ def test_volume_in_lots_in_chinese_shares_selectable_and_numbers_never_clipped(
     qloop.run_until_complete(until(lambda: window.model.volume_lots, 5, "lots chosen"))
     assert shown() == fmt_big(volume / 100, "en")
     assert window.model.headerData(vol_col, Qt.Orientation.Horizontal) == "Volume (lots)"
-    assert window.core.settings.ui["volume_unit"] == "lots"
+    assert window.service.settings.ui["volume_unit"] == "lots"
     # Chg %: the default width shows a new listing's +283.65 % whole, in bold too.
     font = window.table.font()
     font.setBold(True)
@@ -406,7 +407,7 @@ def test_volume_in_lots_in_chinese_shares_selectable_and_numbers_never_clipped(
 def test_settings_offer_the_volume_unit(window: MainWindow) -> None:
     from monitor.ui.dialogs import SettingsDialog
 
-    dlg = SettingsDialog(window.core.settings, None, "keyring", window)
+    dlg = SettingsDialog(window.service.settings, None, "keyring", window)
     assert dlg.volume_unit.currentData() == "auto"
     dlg.volume_unit.setCurrentIndex(dlg.volume_unit.findData("shares"))
     assert dlg.value().ui["volume_unit"] == "shares"
@@ -424,7 +425,7 @@ def test_export_is_named_after_the_list_and_readable_by_others(
 
     from monitor.core.quotes import SHANGHAI
 
-    window.clock = lambda: dt.datetime(2026, 3, 2, 10, 31, 5, tzinfo=SHANGHAI)
+    window.service.clock = lambda: dt.datetime(2026, 3, 2, 10, 31, 5, tzinfo=SHANGHAI)
     asked: list[str] = []
     out = tmp_path / "snap.csv"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from monitor.app import AppCore
 from monitor.core.settings import Settings
 from monitor.core.watchlist import DEFAULT_LIST
-from monitor.paths import Paths
+from monitor.platform.paths import Paths
+from monitor.service.monitor import MonitorService
 from monitor.ui.columns import column_index
 from monitor.ui.main_window import MainWindow
 from tests.ui.conftest import until
@@ -20,25 +20,25 @@ from tests.ui.conftest import until
 
 def test_starts_on_the_simulator_with_live_rows_badged(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
     qloop.run_until_complete(window.first_row_painted)
-    assert window.sim_badge.isVisible()
+    assert window.entry.sim_badge.isVisible()
     assert window.model.rowCount() == 10
-    assert (h := window.core.health()) is not None and h.receiving == 10
-    assert "subscribed 10" in window.st_subs.text()
+    assert (h := window.service.health()) is not None and h.receiving == 10
+    assert "subscribed 10" in window.status.subs.text()
 
 
 def test_adding_and_removing_changes_the_live_subscription(
     window: MainWindow, qloop, qtbot
 ) -> None:  # type: ignore[no-untyped-def]
-    sim = window.core.sim
+    sim = window.service.source.sim
     assert sim is not None
     base = len(sim.requests)
 
     async def type_code() -> None:  # keyboard input while the loop runs
-        qtbot.keyClicks(window.add_box, "sh688981")
-        qtbot.keyClick(window.add_box, Qt.Key.Key_Return)
+        qtbot.keyClicks(window.entry.add_box, "sh688981")
+        qtbot.keyClick(window.entry.add_box, Qt.Key.Key_Return)
 
     qloop.run_until_complete(type_code())
-    assert "688981.SH" in window.core.watchlists.get(DEFAULT_LIST)
+    assert "688981.SH" in window.service.watchlists.get(DEFAULT_LIST)
     qloop.run_until_complete(
         until(
             lambda: len(sim.requests) > base and sim.requests[-1][2] == 11,
@@ -52,12 +52,12 @@ def test_adding_and_removing_changes_the_live_subscription(
         qtbot.keyClick(window.table, Qt.Key.Key_Delete)
 
     qloop.run_until_complete(press_delete())
-    assert "688981.SH" not in window.core.watchlists.get(DEFAULT_LIST)
+    assert "688981.SH" not in window.service.watchlists.get(DEFAULT_LIST)
     qloop.run_until_complete(until(lambda: sim.requests[-1][2] == 10, what="back to 10 codes"))
     window.undo.undo()  # undo the removal
-    assert "688981.SH" in window.core.watchlists.get(DEFAULT_LIST)
+    assert "688981.SH" in window.service.watchlists.get(DEFAULT_LIST)
     qloop.run_until_complete(until(lambda: sim.requests[-1][2] == 11))
-    saved = json.loads(window.core.paths.watchlists.read_text())
+    saved = json.loads(window.service.paths.watchlists.read_text())
     assert "688981.SH" in saved["lists"][0]["symbols"]
 
 
@@ -73,7 +73,7 @@ def test_paste_with_bad_entries_reports_each(window: MainWindow, qloop) -> None:
 
     added, _rep = qloop.run_until_complete(paste())
     assert added == ["601888.SH", "002352.SZ"]
-    report = window.last_paste_report
+    report = window.commands.last_paste_report
     assert "Added 2" in report and "'bogus'" in report and "B-share" in report
     assert "1 already in the list or repeated" in report or "2 already" in report
 
@@ -81,7 +81,7 @@ def test_paste_with_bad_entries_reports_each(window: MainWindow, qloop) -> None:
 def test_sorting_by_change_pct_is_numeric_while_streaming(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
     window.lists.setCurrentRow(0)  # all market
     qloop.run_until_complete(until(lambda: window.model.rowCount() == 600))
-    book = window.core.book
+    book = window.service.book
     qloop.run_until_complete(
         until(
             lambda: (
@@ -105,7 +105,7 @@ def test_sorting_by_change_pct_is_numeric_while_streaming(window: MainWindow, ql
 
 def test_export_from_the_window_is_excel_safe(window: MainWindow, qloop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     qloop.run_until_complete(
-        until(lambda: (h := window.core.health()) is not None and h.receiving == 10)
+        until(lambda: (h := window.service.health()) is not None and h.receiving == 10)
     )
     out = tmp_path / "view.csv"
     assert window.export_to(out, window.model.symbols()) == 10
@@ -114,32 +114,30 @@ def test_export_from_the_window_is_excel_safe(window: MainWindow, qloop, tmp_pat
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0][0] == "代码" if window.lang == "zh" else rows[0][0] == "code"
     assert any("贵州茅台" in r for r in rows)
-    assert window.core.settings.export_dir == str(tmp_path)  # the dialog remembers the folder
+    assert window.service.settings.export_dir == str(tmp_path)  # the dialog remembers the folder
 
 
 def test_settings_round_trip_and_live_reconnect(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
-    core = window.core
+    core = window.service
     new = core.settings.with_(red_up=False, refresh_hz=10, sim_symbols=300)
     qloop.run_until_complete(window.apply_settings(new, None))
     qloop.run_until_complete(
         until(lambda: core.state is not None and core.state.phase.value == "live")
     )
-    assert len(core.sim.market) == 300  # type: ignore[union-attr]
+    assert len(core.source.sim.market) == 300  # type: ignore[union-attr]
     loaded, problems = Settings.load(core.paths.settings)
     assert not problems and loaded.red_up is False and loaded.refresh_hz == 10
     assert window.timer.interval() == 100
 
 
 def test_lists_and_layout_survive_a_restart(window: MainWindow, qloop, qtbot) -> None:  # type: ignore[no-untyped-def]
-    core = window.core
-    core.watchlists.create("科技")
-    core.watchlists.add("科技", ["688981.SH", "688111.SH"])
-    core.save_watchlists()
-    window._reload_lists("科技")
+    core = window.service
+    core.create_list("科技", ["688981.SH", "688111.SH"])
+    assert window.current_list() == "科技"  # a new list is shown
     window.table.horizontalHeader().setSectionHidden(column_index("open"), True)
     window.close()
     qloop.run_until_complete(core.stop())
-    core2 = AppCore(core.paths)
+    core2 = MonitorService(core.paths)
     w2 = MainWindow(core2)
     qloop.run_until_complete(w2.start())
     try:
@@ -148,15 +146,14 @@ def test_lists_and_layout_survive_a_restart(window: MainWindow, qloop, qtbot) ->
         assert w2.table.horizontalHeader().isSectionHidden(column_index("open"))
     finally:
         w2.close()
-        qloop.run_until_complete(w2.wait_background())
-        qloop.run_until_complete(core2.stop())
+        qloop.run_until_complete(core2.close())
 
 
 def test_corrupt_files_are_kept_and_reported(paths: Paths) -> None:
     paths.config.mkdir(parents=True)
     paths.watchlists.write_text('{"lists": [{"name": "mine", "symbols": ["600519"')
     paths.settings.write_text("not json")
-    core = AppCore(paths)
+    core = MonitorService(paths)
     assert core.watchlists.names() == [DEFAULT_LIST]
     assert any("damaged" in m for m in core.notes.messages)
     backups = sorted(p.name for p in paths.config.iterdir() if ".corrupt-" in p.name)
@@ -165,7 +162,7 @@ def test_corrupt_files_are_kept_and_reported(paths: Paths) -> None:
 
 
 def test_token_file_is_private_and_not_in_settings(paths: Paths) -> None:
-    from monitor.secrets import TokenStore
+    from monitor.platform.secrets import TokenStore
 
     store = TokenStore(paths.secrets, use_keyring=False)
     store.set("alltick", "tok-123456")
@@ -176,7 +173,7 @@ def test_token_file_is_private_and_not_in_settings(paths: Paths) -> None:
 
 
 def test_reorder_by_drag_moves_within_the_list_and_undoes(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
-    lst = window.core.watchlists.get(DEFAULT_LIST)
+    lst = window.service.watchlists.get(DEFAULT_LIST)
     first_two = lst[:2]
     assert window.model.reorderable
     assert window.model.flags(window.model.index(0, 0)) & Qt.ItemFlag.ItemIsDragEnabled
@@ -185,20 +182,20 @@ def test_reorder_by_drag_moves_within_the_list_and_undoes(window: MainWindow, ql
         window.reorder(first_two, 5)  # what a drop of rows 0-1 onto row 5 emits
 
     qloop.run_until_complete(drop())
-    lst = window.core.watchlists.get(DEFAULT_LIST)
+    lst = window.service.watchlists.get(DEFAULT_LIST)
     assert lst[3:5] == first_two
     assert window.model.symbols() == lst
-    assert json.loads(window.core.paths.watchlists.read_text())["lists"][0]["symbols"] == lst
+    assert json.loads(window.service.paths.watchlists.read_text())["lists"][0]["symbols"] == lst
     qloop.run_until_complete(__import__("asyncio").sleep(0))
     window.undo.undo()
-    assert window.core.watchlists.get(DEFAULT_LIST)[:2] == first_two
+    assert window.service.watchlists.get(DEFAULT_LIST)[:2] == first_two
     window.table.sortByColumn(column_index("last"), Qt.SortOrder.AscendingOrder)
     assert not window.model.reorderable  # sorted: dragging would be ambiguous
 
 
 def test_alltick_provider_with_token_from_settings(qloop, paths: Paths) -> None:  # type: ignore[no-untyped-def]
     from monitor.feed.simulator import SimConfig, Simulator
-    from monitor.secrets import TokenStore
+    from monitor.platform.secrets import TokenStore
 
     sim = Simulator(SimConfig(symbols=200, token="tok-abc-123", rate=2000))
     qloop.run_until_complete(sim.start())
@@ -207,12 +204,12 @@ def test_alltick_provider_with_token_from_settings(qloop, paths: Paths) -> None:
             provider="alltick", alltick_url=sim.url("alltick"), alltick_http_url=sim.http_base
         ).save(paths.settings)
         TokenStore(paths.secrets, use_keyring=False).set("alltick", "tok-abc-123")
-        core = AppCore(paths)
+        core = MonitorService(paths)
         core.tokens = TokenStore(paths.secrets, use_keyring=False)
         w = MainWindow(core)
         qloop.run_until_complete(w.start())
         try:
-            assert not w.sim_badge.isVisible()
+            assert not w.entry.sim_badge.isVisible()
             qloop.run_until_complete(
                 until(lambda: (h := core.health()) is not None and h.receiving == 10)
             )
@@ -227,8 +224,7 @@ def test_alltick_provider_with_token_from_settings(qloop, paths: Paths) -> None:
             assert "tok-abc-123" not in w.windowTitle()
         finally:
             w.close()
-            qloop.run_until_complete(w.wait_background())
-            qloop.run_until_complete(core.stop())
+            qloop.run_until_complete(core.close())
     finally:
         qloop.run_until_complete(sim.stop())
 
@@ -238,7 +234,7 @@ def test_bad_input_from_people_gets_clear_messages_and_loses_nothing(
 ) -> None:  # type: ignore[no-untyped-def]
     from tests.reliability import REPORT, Row
 
-    core = window.core
+    core = window.service
     before = (
         json.loads(core.paths.watchlists.read_text()) if core.paths.watchlists.exists() else None
     )
@@ -252,14 +248,14 @@ def test_bad_input_from_people_gets_clear_messages_and_loses_nothing(
         return window.paste_text("\n".join(lines), DEFAULT_LIST)
 
     added, rep = qloop.run_until_complete(paste())
-    report = window.last_paste_report
-    assert len(set(window.core.watchlists.get(DEFAULT_LIST))) == len(
-        window.core.watchlists.get(DEFAULT_LIST)
+    report = window.commands.last_paste_report
+    assert len(set(window.service.watchlists.get(DEFAULT_LIST))) == len(
+        window.service.watchlists.get(DEFAULT_LIST)
     )
     assert "'AAPL'" in report and "'00700.HK'" in report and "not in the symbol list" in report
     assert len(report.splitlines()) < 20  # thousands of rejections summarised by reason
     # Malformed imports: a binary file and a CSV with no codes; nothing saved is lost.
-    saved = list(window.core.watchlists.get(DEFAULT_LIST))
+    saved = list(window.service.watchlists.get(DEFAULT_LIST))
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x00\x01\x02binary")
     empty = tmp_path / "empty.txt"
@@ -277,7 +273,7 @@ def test_bad_input_from_people_gets_clear_messages_and_loses_nothing(
     assert window.import_list_file(bad) is None
     assert window.import_list_file(empty) is None
     said = shown_boxes()[boxes0:]
-    lists_intact = window.core.watchlists.get(DEFAULT_LIST) == saved
+    lists_intact = window.service.watchlists.get(DEFAULT_LIST) == saved
     assert lists_intact
     REPORT.count("bad inputs tried", 10_000 + 2)
     REPORT.count("faults injected")
@@ -312,9 +308,9 @@ def test_bad_input_from_people_gets_clear_messages_and_loses_nothing(
 
 
 def test_quick_search_by_pinyin_adds_to_the_current_list(window: MainWindow, qloop, qtbot) -> None:  # type: ignore[no-untyped-def]
-    core = window.core
+    core = window.service
     core.watchlists.create("新列表")
-    window._reload_lists("新列表")
+    window.lists.reload("新列表")
     qloop.run_until_complete(until(lambda: window.quick.index is not None, 15, "pinyin index"))
 
     async def type_payh() -> None:
@@ -336,21 +332,21 @@ def test_status_shows_lunch_break_and_holidays(window: MainWindow, qloop) -> Non
 
     from monitor.core.quotes import SHANGHAI
 
-    qloop.run_until_complete(until(lambda: window.calendar is not None, what="calendar"))
-    window.clock = lambda: dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)
-    window._update_status()
-    assert "Lunch break" in window.st_session.text()
-    window.clock = lambda: dt.datetime(2026, 10, 1, 10, 0, tzinfo=SHANGHAI)
-    window._update_status()
-    assert "Closed (holiday)" in window.st_session.text()
-    assert "next open 10-08 09:30" in window.st_session.text()
+    qloop.run_until_complete(until(lambda: window.service.calendar is not None, what="calendar"))
+    window.service.clock = lambda: dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)
+    window.status.refresh()
+    assert "Lunch break" in window.status.session.text()
+    window.service.clock = lambda: dt.datetime(2026, 10, 1, 10, 0, tzinfo=SHANGHAI)
+    window.status.refresh()
+    assert "Closed (holiday)" in window.status.session.text()
+    assert "next open 10-08 09:30" in window.status.session.text()
     window.set_language("zh")
-    assert "休市（节假日）" in window.st_session.text()
-    assert "下次开盘 10-08 09:30" in window.st_session.text()
+    assert "休市（节假日）" in window.status.session.text()
+    assert "下次开盘 10-08 09:30" in window.status.session.text()
 
 
 def test_alert_fires_once_reaches_the_log_and_persists(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
-    core = window.core
+    core = window.service
     sym = "600519.SH"
     qloop.run_until_complete(until(lambda: (q := core.book.quote(sym)) is not None and q.last))
     last = core.book.quote(sym).last  # type: ignore[union-attr]
@@ -370,7 +366,7 @@ def test_alert_fires_once_reaches_the_log_and_persists(window: MainWindow, qloop
 def test_what_is_missing_is_said_in_the_status_bar(qloop, paths, qtbot) -> None:  # type: ignore[no-untyped-def]
     """A provider with no K-line for some codes: the bar says previous closes are missing."""
     from monitor.core.watchlist import DEFAULT_SYMBOLS
-    from monitor.secrets import TokenStore
+    from monitor.platform.secrets import TokenStore
     from tests.servers.alltick_doc import DocAllTick
 
     served = {s: 10.0 + i for i, s in enumerate(DEFAULT_SYMBOLS[:5])}  # half the list
@@ -381,19 +377,22 @@ def test_what_is_missing_is_said_in_the_status_bar(qloop, paths, qtbot) -> None:
             provider="alltick", alltick_url=srv.url, alltick_http_url=srv.http_base, language="en"
         ).save(paths.settings)
         TokenStore(paths.secrets, use_keyring=False).set("alltick", "T")
-        core = AppCore(paths)
+        core = MonitorService(paths)
         w = MainWindow(core)
         w.show()
         qloop.run_until_complete(w.start())
         try:
             qloop.run_until_complete(
-                until(lambda: "no previous close for 5 symbols" in w.st_conn.text(), 15, "the note")
+                until(
+                    lambda: "no previous close for 5 symbols" in w.status.conn.text(),
+                    15,
+                    "the note",
+                )
             )
-            assert "no daily K-line before today" in w.st_conn.toolTip()
+            assert "no daily K-line before today" in w.status.conn.toolTip()
         finally:
             w.close()
-            qloop.run_until_complete(w.wait_background())
-            qloop.run_until_complete(core.stop())
+            qloop.run_until_complete(core.close())
     finally:
         qloop.run_until_complete(srv.__aexit__())
 
@@ -406,7 +405,7 @@ def test_a_symbol_list_imported_in_the_window_extends_the_whole_market(
     assert window.import_listing_file(csv_file) == 1
     assert "1 codes from broker.csv" in window.statusBar().currentMessage()
     assert "1 lines skipped" in window.statusBar().currentMessage()
-    assert window.core.master.name("920001.BJ") == "北交新股"
+    assert window.service.master.name("920001.BJ") == "北交新股"
     bad = tmp_path / "bad.csv"
     bad.write_text("AAPL,Apple\n")
     assert window.import_listing_file(bad) is None  # said in a box, nothing changed

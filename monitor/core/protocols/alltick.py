@@ -9,14 +9,16 @@ always send the full list. Prices and volumes arrive as strings; ``seq`` and
 
 from __future__ import annotations
 
+import itertools
 import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import msgspec
 
+from monitor.core.protocols.base import Event, ProtocolSpec, Subscription
 from monitor.core.protocols.errors import (
     ProtocolError,
     ProviderError,
@@ -33,9 +35,11 @@ __all__ = [
     "HEARTBEAT",
     "HEARTBEAT_ACK",
     "PATH",
+    "SPEC",
     "SUBSCRIBE_TRADE",
     "SUBSCRIBE_TRADE_ACK",
     "TRADE_PUSH",
+    "AllTickCodec",
     "Reply",
     "cancel",
     "decode",
@@ -219,3 +223,51 @@ def reply(cmd_id: int, seq_id: int, trace: str, ret: int = 200, msg: str = "ok")
     return _encoder.encode(
         {"ret": ret, "msg": msg, "cmd_id": cmd_id, "seq_id": seq_id, "trace": trace, "data": {}}
     ).decode()
+
+
+class AllTickCodec:
+    """One AllTick connection: a 22004 replaces the whole list, so it is sent whole."""
+
+    def __init__(self, **_style: object) -> None:
+        self._seq_ids = itertools.count(1)
+        self._heartbeats = itertools.count(1)
+
+    def decode(self, frame: str | bytes, now_ms: int) -> tuple[list[Tick], Event | None]:
+        ticks, reply = decode(frame)
+        if reply is None:
+            return ticks, None
+        acked = reply.cmd_id in (SUBSCRIBE_TRADE_ACK, CANCEL_ACK)
+        if not acked and reply.error is None:
+            return ticks, None  # a heartbeat's answer
+        return ticks, Event(acked=acked, error=reply.error, text=reply.msg)
+
+    def plan(
+        self, sent: Subscription, want: Sequence[str], wildcard: bool, resend: bool
+    ) -> list[str]:
+        if set(want) == sent.symbols and not resend:
+            return []
+        seq = next(self._seq_ids)
+        frames = []
+        if want:
+            frames.append(subscribe_trades(want, seq))
+        elif sent.symbols or resend:
+            frames.append(cancel(CANCEL_TRADE, seq))
+        sent.symbols = set(want)
+        return frames
+
+    def heartbeat(self) -> str | None:
+        return heartbeat(next(self._heartbeats))
+
+
+SPEC = ProtocolSpec(
+    name="alltick",
+    codec=AllTickCodec,
+    # AllTick's published rules: 3,000 codes per connection, ≥ 1 s between requests on a
+    # connection and ≥ 2 s (English docs) / 3 s (Chinese docs, 2025-04) across them.
+    defaults={"max_codes": 3000, "min_request_interval": 1.0, "cross_request_interval": 3.0},
+    ws_path=PATH,
+    own_heartbeat=True,
+    token_required=True,
+    plans=True,
+    daily_closes=True,
+)

@@ -13,17 +13,27 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import msgspec
 
+from monitor.core.protocols.base import Event, ProtocolSpec, Subscription
 from monitor.core.protocols.errors import ProtocolError, ProviderError, UnknownSymbolError
 from monitor.core.quotes import MAX_SEQ, SHANGHAI, Tick, normalize_epoch_ms
 from monitor.core.symbols import SymbolError, normalize
 
-__all__ = ["WILDCARD", "Notice", "decode", "encode_ticks", "subscribe", "unsubscribe"]
+__all__ = [
+    "SPEC",
+    "WILDCARD",
+    "BatchCodec",
+    "Notice",
+    "decode",
+    "encode_ticks",
+    "subscribe",
+    "unsubscribe",
+]
 
 WILDCARD = "*"
 ListForm = Literal["array", "string"]
@@ -288,3 +298,42 @@ def parse_request(frame: str | bytes) -> tuple[str, list[str] | Literal["*"]]:
     else:
         raise ProtocolError("symbols must be an array of strings, a comma string or '*'")
     return str(action), items
+
+
+class BatchCodec:
+    """One batch-protocol connection: subscriptions are incremental, so only the
+    difference is sent (unsubscribe first, so that a following ``*`` is not undone)."""
+
+    def __init__(self, list_form: ListForm = "array", code_style: CodeStyle = "suffixed") -> None:
+        self.form: ListForm = list_form
+        self.style: CodeStyle = code_style
+
+    def decode(self, frame: str | bytes, now_ms: int) -> tuple[list[Tick], Event | None]:
+        ticks, notice = decode(frame, now_ms)
+        if notice is None:
+            return ticks, None
+        return ticks, Event(error=notice.error, text=notice.message)
+
+    def plan(
+        self, sent: Subscription, want: Sequence[str], wildcard: bool, resend: bool
+    ) -> list[str]:
+        wanted = set(want)
+        added = [s for s in want if s not in sent.symbols or resend]
+        removed = [s for s in sent.symbols if s not in wanted]
+        frames = []
+        if removed:
+            frames.append(unsubscribe(removed, self.form, self.style))
+        if wildcard != sent.wildcard or (resend and wildcard):
+            verb = subscribe if wildcard else unsubscribe
+            frames.append(verb([WILDCARD], self.form, self.style))
+            sent.wildcard = wildcard
+        if added:
+            frames.append(subscribe(added, self.form, self.style))
+        sent.symbols = wanted
+        return frames
+
+    def heartbeat(self) -> str | None:
+        return None  # WebSocket pings
+
+
+SPEC = ProtocolSpec(name="generic", codec=BatchCodec, wildcard=True)

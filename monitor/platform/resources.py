@@ -24,7 +24,7 @@ def _roots() -> list[Path]:
         roots.append(Path(meipass) / "monitor" / "resources")
     with contextlib.suppress(ModuleNotFoundError, TypeError):
         roots.append(Path(str(resources.files("monitor.resources"))))
-    roots.append(Path(__file__).resolve().parents[1] / "resources")
+    roots.append(Path(__file__).resolve().parents[2] / "resources")
     return roots
 
 

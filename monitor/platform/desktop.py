@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from monitor.core.atomic import atomic_write_text
-from monitor.resources_path import resource_path
+from monitor.platform.resources import resource_path
 
 __all__ = ["APP_ID", "ICON", "desktop_entry_text", "install_desktop", "uninstall_desktop"]
 

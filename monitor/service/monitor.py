@@ -1,0 +1,586 @@
+"""MonitorService: the application without widgets — state, whole operations, events.
+
+It owns the settings, watchlists, alerts, the symbol master, the quote book and the
+current provider session. Every user operation is one method that validates, mutates,
+saves and resubscribes by itself, then publishes a typed event (see
+:mod:`monitor.service.events`); the window is one observer, tests and the CLI others.
+Nothing here imports Qt: one asyncio loop (Qt's, through qasync, in the app).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from monitor.core.alerts import AlertEngine, AlertKind, AlertRule
+from monitor.core.atomic import atomic_write_bytes
+from monitor.core.book import QuoteBook
+from monitor.core.calendar import MarketStatus, TradingCalendar
+from monitor.core.export import export_csv
+from monitor.core.master import MasterError, SymbolMaster
+from monitor.core.persist import save_json
+from monitor.core.quotes import SHANGHAI, Tick
+from monitor.core.search import SymbolIndex, initials
+from monitor.core.session import is_trading
+from monitor.core.settings import Settings
+from monitor.core.symbols import Board, ParseReport, SymbolError, normalize, parse_many
+from monitor.core.watchlist import Watchlists
+from monitor.feed.client import FeedPool, Phase, PoolState
+from monitor.feed.config import FeedConfig
+from monitor.platform.paths import Paths
+from monitor.platform.resources import char_initials, shipped_listing
+from monitor.platform.secrets import TokenStore, move_url_tokens
+from monitor.service.events import (
+    AlertFired,
+    AlertsChanged,
+    CalendarReady,
+    Event,
+    EventBus,
+    IndexReady,
+    ListsChanged,
+    MasterChanged,
+    NotSaved,
+    SessionStarted,
+    SettingsChanged,
+)
+from monitor.service.session import FeedSession, Health
+from monitor.service.sources import Source, needs_restart, source_for
+
+__all__ = ["DeletedList", "MonitorService", "StartupNotes"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StartupNotes:
+    """Problems found while loading saved state, to show the user once."""
+
+    messages: list[str]
+
+
+@dataclass(frozen=True)
+class DeletedList:
+    """What :meth:`MonitorService.delete_list` took away, for :meth:`restore_list`."""
+
+    name: str
+    position: int
+    symbols: list[str]
+    builtin: bool
+
+
+@dataclass
+class _Background:
+    """One-off loads (calendar, search index) that wait for the first paint, then
+    run in a worker thread. Cancelled while waiting; a running thread is waited for
+    (it cannot be cancelled, and must not post into a closed loop)."""
+
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    in_thread: set[asyncio.Task[Any]] = field(default_factory=set)
+
+
+class MonitorService:
+    """Everything but the widgets; drive it from tests without a window."""
+
+    def __init__(self, paths: Paths, settings: Settings | None = None) -> None:
+        self.paths = paths
+        self.events = EventBus()
+        loaded, problems = Settings.load(paths.settings)
+        self.settings = settings or loaded
+        self.watchlists, wl_problems = Watchlists.load(paths.watchlists)
+        self.notes = StartupNotes(problems + wl_problems)
+        self.tokens = TokenStore(paths.secrets)
+        if settings is None and (moved := move_url_tokens(loaded, self.tokens)) is not loaded:
+            self.settings = moved  # a token saved inside a URL by an older version
+            with contextlib.suppress(OSError):
+                moved.save(paths.settings)
+        self.alerts, alert_problems = AlertEngine.load(paths.alerts)
+        self.notes.messages += alert_problems + self.tokens.check()
+        listing = shipped_listing()
+        self.listing_as_of = listing.as_of
+        self.listed_stocks = listing.stocks()
+        self.master = SymbolMaster(listing.master)  # names for every provider
+        self.master_generation = 0  # bumped when a provider's symbol list arrives
+        if paths.listing.exists():  # a listing the user imported earlier (newer names, codes)
+            try:
+                self._merge_listing(SymbolMaster.from_csv(paths.listing)[0], paths.listing)
+            except MasterError as e:
+                self.notes.messages.append(f"{paths.listing.name}: {e}")
+        self.source: Source = source_for(self.settings, self.tokens)
+        self.book = QuoteBook(self.master, bucket_seconds=self.source.bucket_seconds)
+        self.session: FeedSession | None = None
+        self._restart_lock = asyncio.Lock()
+        self.all_market = False
+        self.state: PoolState | None = None
+        self.config: FeedConfig | None = None
+        self.index: SymbolIndex | None = None  # names and pinyin initials, built in background
+        self.calendar: TradingCalendar | None = None  # weekdays count as trading until loaded
+        self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(SHANGHAI)
+        self._background = _Background()
+        self._closed = False
+
+    def publish(self, event: Event) -> None:
+        self.events.publish(event)
+
+    # --- what is running ---------------------------------------------------------------
+    @property
+    def simulated(self) -> bool:
+        return self.source.simulated
+
+    @property
+    def pool(self) -> FeedPool | None:
+        return self.session.pool if self.session is not None else None
+
+    def phase(self) -> Phase:
+        return self.state.phase if self.state else Phase.CONNECTING
+
+    def health(self) -> Health | None:
+        """The current session as the status shows it (None before the first start)."""
+        return self.session.health() if self.session is not None else None
+
+    def market_status(self) -> MarketStatus:
+        cal = self.calendar or TradingCalendar(load=False)  # weekdays until it has loaded
+        return cal.status(self.clock())
+
+    def trading_now(self) -> bool:
+        """Prices are being made: alerts fire and staleness counts (the simulator: always)."""
+        return self.simulated or is_trading(self.market_status().phase)
+
+    def provider_symbols(self) -> list[str] | None:
+        return self.session.provider_symbols if self.session is not None else None
+
+    # --- lifecycle ---------------------------------------------------------------------
+    async def start(self, master_wait: float = 3.0) -> None:
+        """Start a fresh provider session: the feed first, the symbol list beside it.
+
+        Waits up to ``master_wait`` s for the provider's symbol list (so the first view
+        has names and the whole market); a slower or missing list arrives later or
+        never without holding up a price.
+        """
+        self.source = source_for(self.settings, self.tokens)
+        cfg = await self.source.open()
+        self.config = cfg
+        self.alerts.new_session()
+        self.session = FeedSession(
+            cfg,
+            self.book,
+            self.master,
+            on_state=self._on_state,
+            on_applied=self._on_applied,
+            on_master=self._on_master,
+        )
+        self.resubscribe()
+        await self.session.start()
+        self.publish(SessionStarted(self.simulated))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.session.master_loaded.wait(), master_wait)
+
+    async def stop(self) -> None:
+        if self.session is not None:
+            await self.session.stop()
+            self.session = None
+        await self.source.close()
+
+    async def close(self) -> None:
+        """Stop everything: the background loads (waiting only for a running thread),
+        then the feed."""
+        self._closed = True
+        bg = self._background
+        for t in bg.tasks - bg.in_thread:
+            t.cancel()
+        if bg.tasks:
+            await asyncio.wait(bg.tasks, timeout=15)
+        await self.stop()
+
+    async def restart_feed(self) -> None:
+        """A new provider session: nothing of the old one's numbers survives it.
+
+        Serialised: a second change of settings while a restart is under way waits for
+        it, so no session is ever started twice or left running unstopped.
+        """
+        async with self._restart_lock:
+            await self.stop()
+            self.book.bucket_ms = int(source_for(self.settings, self.tokens).bucket_seconds * 1000)
+            await self.start()
+
+    def load_in_background(self, after: Awaitable[object] | None = None) -> None:
+        """Build the search index and load the calendar off the loop's critical path,
+        once ``after`` (the first painted row) is done or 3 s have passed."""
+        self._spawn(self._build_index(after), "search-index")
+        self._spawn(self._load_calendar(after), "calendar")
+
+    def _spawn(self, coro: Any, name: str) -> None:
+        task = asyncio.get_event_loop().create_task(coro, name=name)
+        self._background.tasks.add(task)
+        task.add_done_callback(self._background.tasks.discard)
+
+    async def _in_thread(self, fn: Callable[[], Any]) -> Any:
+        task = asyncio.current_task()
+        assert task is not None
+        self._background.in_thread.add(task)
+        try:
+            return await asyncio.to_thread(fn)
+        finally:
+            self._background.in_thread.discard(task)
+
+    @staticmethod
+    async def _wait_for(after: Awaitable[object] | None) -> None:
+        if after is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(after), 3)
+
+    async def _build_index(self, after: Awaitable[object] | None) -> None:
+        await self._wait_for(after)
+        master = SymbolMaster(list(self.master))  # a snapshot: merges happen on the loop
+        index = await self._in_thread(lambda: SymbolIndex(master, char_initials()))
+        if not self._closed:
+            self.index = index
+            self.publish(IndexReady())
+
+    async def _load_calendar(self, after: Awaitable[object] | None) -> None:
+        await self._wait_for(after)
+        calendar = await self._in_thread(TradingCalendar)
+        if not self._closed:
+            self.calendar = calendar
+            self.publish(CalendarReady())
+
+    # --- the tick path's consumers -----------------------------------------------------
+    def _on_state(self, state: PoolState) -> None:
+        self.state = state
+
+    def _on_applied(self, ticks: list[Tick]) -> None:
+        if self.alerts.rules:
+            watched = self.alerts.symbols()
+            hits = {t.symbol for t in ticks if t.symbol in watched}
+            if hits:
+                self._check_alerts(hits)
+
+    def _check_alerts(self, symbols: set[str]) -> None:
+        trading = self.trading_now()
+        before = [r.armed for r in self.alerts.rules]
+        for sym in symbols:
+            q = self.book.quote(sym)
+            if q is None:
+                continue
+            for ev in self.alerts.evaluate(
+                sym, q.last, q.change_pct, q.limit_up, q.limit_down, q.time_ms, trading
+            ):
+                log.info("alert: %s", ev.message)
+                self.publish(AlertFired(ev))
+        if [r.armed for r in self.alerts.rules] != before:
+            self._save_alerts()  # fired or re-armed: keep that across a restart
+            self.publish(AlertsChanged())
+
+    def _on_master(self) -> None:
+        self.master_generation += 1
+        if self.all_market:
+            self.resubscribe()
+        self._rebuild_index()
+        self.publish(MasterChanged(self.master_generation))
+
+    def _rebuild_index(self) -> None:
+        if self.index is not None and not self._closed:
+            self._spawn(self._build_index(None), "search-index")
+
+    # --- subscription ------------------------------------------------------------------
+    def market(self) -> list[str]:
+        """The whole market: the provider's own list where it serves one, else the
+        shipped listing's stocks."""
+        return self.provider_symbols() or self.listed_stocks
+
+    def wanted(self) -> list[str]:
+        syms = self.watchlists.union()
+        if self.all_market:
+            have = set(syms)
+            syms += [s for s in self.market() if s not in have]
+        return syms
+
+    def resubscribe(self) -> None:
+        """Make the live subscription match the watchlists (and the all-market view)."""
+        wanted = self.wanted()
+        if self.session is not None:
+            self.session.set_symbols(wanted)
+        else:
+            self.book.ensure_all(wanted)
+
+    def set_all_market(self, on: bool) -> None:
+        """Show (and subscribe) the whole market, or only the watchlists."""
+        if on != self.all_market:
+            self.all_market = on
+            self.resubscribe()
+
+    # --- symbols: resolving what the user typed ----------------------------------------
+    def symbol_label(self, symbol: str) -> str:
+        """``600519.SH 贵州茅台``: how a stock is named in messages."""
+        r = self.book.row_of(symbol)
+        name = (self.book.names[r] if r is not None else "") or self.master.name(symbol)
+        return f"{symbol} {name}".strip()
+
+    def resolve(self, text: str) -> ParseReport:
+        """Codes in any form, or names from the symbol master: the exact name, else what
+        the search index finds for a name or its pinyin initials (贵州茅台, 茅台, gzmt),
+        when that is one stock (or one whose initials are exactly the text)."""
+        tokens = (
+            [t for t in text.replace("，", ",").split(",") if t.strip()] if "," in text else [text]
+        )
+        out: list[str] = []
+        errors: list[SymbolError] = []
+        for raw in tokens:
+            tok = raw.strip()
+            first = tok.split()[0] if tok.split() else tok
+            try:
+                out.append(normalize(first))
+                continue
+            except SymbolError as e:
+                err = e
+            matches = self._by_name(tok)
+            if len(matches) == 1:
+                out.append(matches[0])
+            else:
+                errors.append(
+                    err if not matches else SymbolError(tok, "matches {0} names", len(matches))
+                )
+        rep = self.known(parse_many(out))
+        return ParseReport(rep.symbols, rep.duplicates, tuple(errors) + rep.errors)
+
+    def _by_name(self, text: str) -> list[str]:
+        """Symbols a name, the start of one, or pinyin initials could mean (best first)."""
+        master = self.master
+        exact = [i.symbol for i in master if i.name == text]
+        if exact:
+            return exact
+        index = self.index
+        if index is None:  # still building: names only
+            return [i.symbol for i in master if i.name.startswith(text)]
+        found = index.search(text, 200)
+        if not found:
+            return []
+        best = [m for m in found if m.rank == found[0].rank]
+        if len(best) > 1 and text.isascii():
+            # Several start with these initials (gzmt...): the one spelled exactly wins.
+            table = char_initials()
+            spelled = [m for m in best if text.lower() in initials(m.name, table)]
+            if len(spelled) == 1:
+                return [spelled[0].symbol]
+        return [m.symbol for m in best]
+
+    def known(self, rep: ParseReport) -> ParseReport:
+        """Drop well-formed codes the listing does not know (when a listing is known).
+
+        A provider may refuse a whole subscription for one unknown code (AllTick's
+        ret 600), so an unlisted code must not reach the feed.
+        """
+        master = self.master
+        if not len(master):
+            return rep
+        unknown = [s for s in rep.symbols if s not in master]
+        if not unknown:
+            return rep
+        errors = tuple(
+            SymbolError(s, "not in the symbol list (not listed, or delisted)") for s in unknown
+        )
+        keep = tuple(s for s in rep.symbols if s in master)
+        return ParseReport(keep, rep.duplicates, rep.errors + errors)
+
+    def search(self, query: str, limit: int) -> list[str] | None:
+        """Symbols the index finds for ``query`` (None while the index is being built)."""
+        if self.index is None:
+            return None
+        return [m.symbol for m in self.index.search(query, limit)]
+
+    # --- watchlist operations: each saves, resubscribes and publishes ------------------
+    def _lists_edited(self, event: ListsChanged) -> None:
+        self._save_watchlists()
+        self.resubscribe()
+        self.publish(event)
+
+    def _save_watchlists(self) -> None:
+        try:
+            self.watchlists.save(self.paths.watchlists)
+        except OSError as e:
+            self.publish(NotSaved("watchlists", f"{self.paths.watchlists}: {e.strerror or e}"))
+
+    def add_symbols(self, name: str, symbols: Sequence[str]) -> list[str]:
+        """Append the symbols not yet in list ``name``; returns those added."""
+        added = self.watchlists.add(name, symbols)
+        if added:
+            self._lists_edited(ListsChanged(name, select=tuple(added)))
+        return added
+
+    def remove_symbols(
+        self, name: str, symbols: Sequence[str], row: int | None = None
+    ) -> list[tuple[int, str]]:
+        """Remove from list ``name``; returns ``(position, symbol)`` for :meth:`insert_symbols`.
+        ``row``: the display row the view should select afterwards."""
+        removed = self.watchlists.remove(name, symbols)
+        if removed:
+            self._lists_edited(ListsChanged(name, row=row))
+        return removed
+
+    def insert_symbols(self, name: str, placed: list[tuple[int, str]]) -> None:
+        """Put removed symbols back where they were (undo of a removal)."""
+        self.watchlists.insert(name, placed)
+        self._lists_edited(ListsChanged(name, select=tuple(s for _, s in placed)))
+
+    def reorder(self, name: str, symbols: Sequence[str], to: int) -> list[str]:
+        """Move ``symbols`` before index ``to`` of list ``name``; returns the old order."""
+        before = self.watchlists.reorder(name, list(symbols), to)
+        self._lists_edited(ListsChanged(name, select=tuple(symbols)))
+        return before
+
+    def replace_list(self, name: str, symbols: Sequence[str], select: Sequence[str] = ()) -> None:
+        """Give list ``name`` exactly ``symbols`` in this order (undo of a reorder)."""
+        self.watchlists.replace(name, list(symbols))
+        self._lists_edited(ListsChanged(name, select=tuple(select)))
+
+    def create_list(self, name: str, symbols: Sequence[str] = ()) -> str:
+        """A new list (raises WatchlistError for a bad or taken name); returns its key."""
+        key = self.watchlists.create(name, symbols)
+        self._lists_edited(ListsChanged(key, structure=True))
+        return key
+
+    def rename_list(self, old: str, new: str) -> str:
+        key = self.watchlists.rename(old, new)
+        self._lists_edited(ListsChanged(key, structure=True))
+        return key
+
+    def delete_list(self, name: str) -> DeletedList:
+        """Delete list ``name`` (raises WatchlistError for the last one)."""
+        builtin = self.watchlists.is_builtin(name)
+        pos, syms = self.watchlists.delete(name)
+        self._lists_edited(ListsChanged(None, structure=True))
+        return DeletedList(name, pos, syms, builtin)
+
+    def restore_list(self, deleted: DeletedList) -> None:
+        self.watchlists.restore(
+            deleted.position, deleted.name, deleted.symbols, builtin=deleted.builtin
+        )
+        self._lists_edited(ListsChanged(deleted.name, structure=True))
+
+    def import_list(self, base: str, symbols: Sequence[str], taken: set[str]) -> str:
+        """A new list named after ``base`` (``base (2)`` … when that or a label in
+        ``taken`` is used); returns its key."""
+        base = base[:30] or "list"
+        name, n = base, 2
+        while name in self.watchlists.lists or name in taken:
+            name = f"{base} ({n})"
+            n += 1
+        return self.create_list(name, symbols)
+
+    # --- the listing ---------------------------------------------------------------------
+    def import_listing(self, path: Path) -> tuple[int, list[str]]:
+        """Merge a symbol list CSV (a broker's export: code, name …) into the listing.
+
+        It is kept in the config folder and merged again at every start, so codes and
+        names newer than the shipped listing stay known. Returns the number of symbols
+        and the skipped lines; raises :class:`MasterError` for an unusable file.
+        """
+        imported, skipped = SymbolMaster.from_csv(path)
+        atomic_write_bytes(self.paths.listing, path.read_bytes())
+        self._merge_listing(imported, path)
+        self._on_master()
+        return len(imported), skipped
+
+    def _merge_listing(self, imported: SymbolMaster, source: Path) -> None:
+        imported.forget_reference_prices()  # a file's closes are not the provider's
+        self.master.merge(imported)
+        known = set(self.listed_stocks)
+        self.listed_stocks += [
+            i.symbol for i in imported if i.symbol not in known and i.board is not Board.INDEX
+        ]
+        stamp = dt.date.fromtimestamp(source.stat().st_mtime).isoformat()
+        self.listing_as_of = max(self.listing_as_of, stamp)
+
+    # --- settings and the token ----------------------------------------------------------
+    def update_settings(self, **changes: object) -> Settings:
+        """Change settings that need no new session (theme, language, layout …); saved."""
+        old = self.settings
+        self.settings = old.with_(**changes)
+        try:
+            self.settings.save(self.paths.settings)
+        except OSError as e:
+            self.publish(NotSaved("settings", str(e)))
+        self.publish(SettingsChanged(old, self.settings))
+        return self.settings
+
+    def set_token(self, key: str, token: str | None) -> None:
+        """Keep (or with None/"" forget) a provider's token in the token store."""
+        if token != self.tokens.get(key):
+            self.tokens.set(key, token)
+
+    async def apply_settings(self, new: Settings, token: str | None = None) -> None:
+        """Save and apply new settings live: reconnect without a restart when the feed
+        settings (or the token) changed. ``token``: the chosen source's token."""
+        new.validate()
+        old = self.settings
+        token_key = source_for(new, self.tokens).token_key
+        token_changed = (
+            token is not None and token_key is not None and token != self.tokens.get(token_key)
+        )
+        if token_changed and token_key is not None:
+            self.set_token(token_key, token)
+        new = move_url_tokens(new, self.tokens, old)  # a token never goes to settings.json
+        self.settings = new
+        new.save(self.paths.settings)
+        self.publish(SettingsChanged(old, new))
+        if needs_restart(old, new) or token_changed:
+            await self.restart_feed()
+
+    # --- export --------------------------------------------------------------------------
+    def export_snapshot(self, path: Path, symbols: Sequence[str], lang: str) -> int:
+        """Write the current quotes of ``symbols`` to a CSV; raises OSError."""
+        quotes = [q for s in symbols if (q := self.book.quote(s)) is not None]
+        n = export_csv(path, quotes, lang=lang)
+        self.update_settings(export_dir=str(path.parent))
+        return n
+
+    # --- alerts --------------------------------------------------------------------------
+    def _save_alerts(self) -> None:
+        try:
+            save_json(self.paths.alerts, self.alerts.to_json())
+        except OSError as e:
+            self.publish(NotSaved("alerts", f"{self.paths.alerts}: {e.strerror or e}"))
+
+    def _alerts_edited(self) -> None:
+        self._save_alerts()
+        self.publish(AlertsChanged())
+
+    def add_alert(
+        self, symbol: str, kind: str, value: float | None, repeat: bool = False
+    ) -> AlertRule:
+        """Validate and add a rule (raises AlertRuleError or ValueError); saved."""
+        rule = self.alerts.add(AlertRule(symbol, AlertKind(kind), value, repeat))
+        self._alerts_edited()
+        return rule
+
+    def replace_alert(
+        self, rule_id: int, kind: str, value: float | None, repeat: bool
+    ) -> AlertRule | None:
+        """Edit a rule (the old one stays if the new one is invalid: AlertRuleError)."""
+        old = next((r for r in self.alerts.rules if r.id == rule_id), None)
+        if old is None:
+            return None
+        new = self.alerts.replace(rule_id, AlertRule(old.symbol, AlertKind(kind), value, repeat))
+        self._alerts_edited()
+        return new
+
+    def remove_alerts(self, rule_ids: Sequence[int]) -> None:
+        for rule_id in rule_ids:
+            self.alerts.remove(rule_id)
+        self._alerts_edited()
+
+    def remove_alerts_of(self, symbols: Sequence[str]) -> None:
+        wanted = set(symbols)
+        self.remove_alerts([r.id for r in self.alerts.rules if r.symbol in wanted])
+
+    def rearm_alerts(self, rule_ids: Sequence[int]) -> None:
+        ids = set(rule_ids)
+        for rule in self.alerts.rules:
+            if rule.id in ids:
+                rule.armed = True
+        self._alerts_edited()

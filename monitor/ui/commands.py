@@ -1,0 +1,301 @@
+"""What the menus, shortcuts and boxes do: each command reads the window's current view
+and selection and calls a panel or a service operation.
+
+:meth:`Commands.menu_spec` is the menu bar as data (key, command, shortcut); texts
+live in :mod:`monitor.ui.window_menus`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QInputDialog
+
+from monitor import __version__
+from monitor.core.symbols import ParseReport, parse_many
+from monitor.core.watchlist import DEFAULT_LIST, WatchlistError
+from monitor.ui.dialogs import PasteDialog
+from monitor.ui.lists_panel import ALL_MARKET
+from monitor.ui.texts import error_text, reason_text
+from monitor.ui.window_menus import MenuSpec
+
+if TYPE_CHECKING:
+    from monitor.ui.main_window import MainWindow
+
+__all__ = ["Commands"]
+
+
+class Commands(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.w = window
+        self.service = window.service
+        self.last_paste_report = ""
+
+    def menu_spec(self) -> MenuSpec:
+        w = self.w
+        std = QKeySequence.StandardKey
+        return [
+            (
+                "file",
+                [
+                    ("export_view", self.export_view, "Ctrl+E"),
+                    ("export_market", self.export_market, "Ctrl+Shift+E"),
+                    None,
+                    ("import_list", self.import_list, "Ctrl+I"),
+                    ("export_list", self.export_list, "Ctrl+Shift+S"),
+                    None,
+                    ("import_listing", w.files.import_listing, "Ctrl+Shift+I"),
+                    None,
+                    ("settings", w.open_settings, "Ctrl+,"),
+                    None,
+                    ("quit", w.close, std.Quit),
+                ],
+            ),
+            (
+                "edit",
+                [
+                    ("undo", w.undo.undo, std.Undo),
+                    ("redo", w.undo.redo, std.Redo),
+                    None,
+                    ("paste", self.paste_codes, "Ctrl+Shift+V"),
+                    ("remove", self.remove_selected, std.Delete),
+                    ("move_up", lambda: self.move_selected(-1), "Ctrl+Up"),
+                    ("move_down", lambda: self.move_selected(1), "Ctrl+Down"),
+                    None,
+                    ("find", lambda: self._focus(w.entry.filter), std.Find),
+                    ("add_box", lambda: self._focus(w.entry.add_box), "Ctrl+L"),
+                ],
+            ),
+            (
+                "lists",
+                [
+                    ("next_list", lambda: w.lists.step(1), "Ctrl+PgDown"),
+                    ("prev_list", lambda: w.lists.step(-1), "Ctrl+PgUp"),
+                    ("all_market", lambda: w.lists.setCurrentRow(ALL_MARKET), "Ctrl+0"),
+                    None,
+                    ("new_list", self.new_list, "Ctrl+N"),
+                    ("rename_list", self.rename_list, "F2"),
+                    ("delete_list", self.delete_list, "Ctrl+Shift+Del"),
+                ],
+            ),
+            (
+                "alerts",
+                [
+                    ("new_alert", w.alerts_panel.new_alert, "Ctrl+Shift+A"),
+                    ("alert_rules", w.show_alert_rules, "Ctrl+Alt+A"),
+                    ("remove_alerts", self.remove_alerts, None),
+                ],
+            ),
+            (
+                "view",
+                [
+                    ("toggle_chart", self.toggle_chart, "Ctrl+G"),
+                    None,
+                    ("theme_auto", lambda: w.set_theme("auto"), None),
+                    ("theme_light", lambda: w.set_theme("light"), None),
+                    ("theme_dark", lambda: w.set_theme("dark"), "Ctrl+Shift+T"),
+                    None,
+                    ("discreet", w.toggle_discreet, "Ctrl+D"),
+                    None,
+                    ("lang_auto", lambda: w.set_language("auto"), None),
+                    ("lang_zh", lambda: w.set_language("zh"), None),
+                    ("lang_en", lambda: w.set_language("en"), None),
+                ],
+            ),
+            (
+                "help",
+                [
+                    ("shortcuts", w.show_shortcuts, std.HelpContents),
+                    ("about", self.show_about, None),
+                ],
+            ),
+        ]
+
+    @staticmethod
+    def _focus(box: object) -> None:
+        box.setFocus()  # type: ignore[attr-defined]
+        box.selectAll()  # type: ignore[attr-defined]
+
+    def toggle_chart(self) -> None:
+        self.w.bottom.setVisible(self.w.acts["toggle_chart"].isChecked())
+
+    def show_about(self) -> None:
+        self.w.notify(
+            self.tr("About A-Share Monitor"),
+            self.tr(
+                "A-Share Monitor %1\nReal-time China A-share quotes over batch-subscribed WebSockets."
+            ).replace("%1", __version__),
+            warning=False,
+        )
+
+    # --- adding --------------------------------------------------------------------------
+    def _target(self, list_name: str | None = None) -> str:
+        return list_name or self.w.current_list() or self.service.watchlists.names()[0]
+
+    def add_from_box(self, text: str) -> None:
+        rep = self.service.resolve(text)
+        added = self.add_symbols(list(rep.symbols)) if rep.symbols else []
+        if rep.errors:
+            self.w.statusBar().showMessage(
+                self.tr("Not added: ") + "; ".join(map(error_text, rep.errors)), 8000
+            )
+        self.w.entry.added(bool(added), [e.token for e in rep.errors])
+
+    def add_symbols(self, symbols: list[str], list_name: str | None = None) -> list[str]:
+        name = self._target(list_name)
+        added = self.w.edits.add(name, symbols)
+        if not added and name == self.w.current_list():
+            self.w.select_symbols(symbols)  # already there: show where
+        return added
+
+    def quick_pick(self, symbol: str) -> None:
+        """Quick search picked ``symbol``: add it to the current list, or jump to its row."""
+        name = self.w.current_list()
+        if name is not None and symbol not in self.service.watchlists.get(name):
+            self.add_symbols([symbol])
+        self.w.select_symbol(symbol)
+        self.w.table.setFocus()
+
+    def paste_codes(self) -> None:
+        name = self._target()
+        dlg = PasteDialog(self.w.list_label(name), self.w)
+        if dlg.exec() == PasteDialog.DialogCode.Accepted:
+            self.paste_text(dlg.text.toPlainText(), name)
+
+    def paste_text(self, text: str, name: str) -> tuple[list[str], ParseReport]:
+        """Add a pasted block; shows what was added, already there, and rejected (and why).
+
+        The report is a strip above the table: it covers no quote, takes no focus and
+        goes away by itself, later when something was rejected.
+        """
+        rep = self.service.known(parse_many(text))
+        existing = set(self.service.watchlists.get(name))
+        already = [s for s in rep.symbols if s in existing]
+        fresh = [s for s in rep.symbols if s not in existing]
+        added = self.add_symbols(fresh, name) if fresh else []
+        label = self.w.list_label(name)
+        lines = [self.tr("Added %n symbol(s) to “%1”.", "", len(added)).replace("%1", label)]
+        if already or rep.duplicates:
+            n = len(already) + len(rep.duplicates)
+            lines.append(self.tr("%n already in the list or repeated.", "", n))
+        if rep.errors:
+            lines.append(self.tr("Rejected %n:", "", len(rep.errors)))
+            by_reason: dict[str, list[str]] = {}
+            for e in rep.errors:
+                by_reason.setdefault(reason_text(e), []).append(e.token)
+            for reason, tokens in sorted(by_reason.items(), key=lambda kv: -len(kv[1]))[:12]:
+                shown = ", ".join(repr(t) for t in dict.fromkeys(tokens[:5]))
+                more = " …" if len(tokens) > 5 else ""
+                lines.append(f"  • {len(tokens):,} × {reason}: {shown}{more}")
+            if len(by_reason) > 12:
+                more_kinds = self.tr("%1 more kinds of problem")
+                lines.append("  … " + more_kinds.replace("%1", str(len(by_reason) - 12)))
+        self.last_paste_report = "\n".join(lines)
+        self.w.pane.paste_report.show_report(self.last_paste_report, warning=bool(rep.errors))
+        return added, rep
+
+    # --- removing and moving -------------------------------------------------------------
+    def remove_selected(self) -> None:
+        name = self.w.current_list()
+        syms = self.w.selected_symbols()
+        if name is None or not syms:
+            return
+        model = self.w.model
+        first_row = min(r for s in syms if (r := model.row_of(s)) is not None)
+        self.w.edits.remove(name, syms, first_row)
+
+    def reorder(self, symbols: list[str], target: int) -> None:
+        """Drop ``symbols`` before display row ``target`` of the current list (undoable)."""
+        name = self.w.current_list()
+        if name is None or not self.w.model.reorderable:
+            self.w.statusBar().showMessage(
+                self.tr("Clear the sort and the filter to reorder the list by dragging"), 5000
+            )
+            return
+        self.w.edits.reorder(name, symbols, target, self.tr("Reorder list"))
+
+    def move_selected(self, step: int) -> None:
+        """Ctrl+Up/Down: the selected rows past their neighbour in the table (a sort is
+        cleared first: the list's own order is what moves). Undoable and repeatable:
+        the moved rows stay selected."""
+        name = self.w.current_list()
+        syms = self.w.selected_symbols()
+        if name is None or not syms:
+            return
+        self.w.pane.clear_sort()
+        model = self.w.model
+        rows = sorted(r for s in syms if (r := model.row_of(s)) is not None)
+        if not rows:
+            return
+        neighbour = model.symbol_at(rows[0] - 1 if step < 0 else rows[-1] + 1)
+        if neighbour is None:
+            return  # already at the top (bottom)
+        to = self.service.watchlists.get(name).index(neighbour) + (0 if step < 0 else 1)
+        text = self.tr("Move up") if step < 0 else self.tr("Move down")
+        self.w.edits.reorder(name, syms, to, text)
+
+    # --- lists -----------------------------------------------------------------------------
+    def _check_label(self, name: str, renaming: str | None = None) -> None:
+        """The built-in list's shown name is taken too (two lists both shown as “Watchlist”)."""
+        builtin = self.service.watchlists.is_builtin(DEFAULT_LIST)
+        shown = self.w.list_label(DEFAULT_LIST)
+        if builtin and renaming != DEFAULT_LIST and name.strip() == shown:
+            raise WatchlistError("a list named “{0}” already exists", name.strip())
+
+    def new_list(self) -> None:
+        name, ok = QInputDialog.getText(self.w, self.tr("New list"), self.tr("Name:"))
+        if ok:
+            try:
+                self._check_label(name)
+                self.service.create_list(name)
+            except WatchlistError as e:
+                self.w.notify(self.tr("New list"), error_text(e))
+
+    def rename_list(self) -> None:
+        old = self.w.current_list()
+        if old is None:
+            return
+        label = self.w.list_label(old)
+        new, ok = QInputDialog.getText(self.w, self.tr("Rename list"), self.tr("Name:"), text=label)
+        if ok and new.strip() != label:  # unchanged: the built-in list keeps its key
+            try:
+                self._check_label(new, renaming=old)
+                self.service.rename_list(old, new)
+            except WatchlistError as e:
+                self.w.notify(self.tr("Rename list"), error_text(e))
+
+    def delete_list(self) -> None:
+        name = self.w.current_list()
+        if name is not None:
+            self.w.edits.delete_list(name)
+
+    def import_list(self) -> None:
+        path = self.w.files.ask_list_file()
+        if path is not None:
+            self.w.import_list_file(path)
+
+    def export_list(self) -> None:
+        name = self.w.current_list()
+        if name is not None:
+            self.w.files.export_list(name, self.w.list_label(name))
+
+    # --- snapshots -------------------------------------------------------------------------
+    def export_view(self) -> None:
+        model = self.w.model
+        symbols = [s for r in range(model.rowCount()) if (s := model.symbol_at(r))]
+        label = self.w.list_label(self.w.current_list())
+        self.w.files.export_snapshot(symbols, label, self.w.lang)
+
+    def export_market(self) -> None:
+        label = self.w.list_label(None)
+        self.w.files.export_snapshot(self.service.market(), label, self.w.lang)
+
+    # --- alerts ----------------------------------------------------------------------------
+    def add_alert(self, symbol: str, kind: str, value: float | None, repeat: bool = False) -> bool:
+        return self.w.alerts_panel.add_rule(symbol, kind, value, repeat) is not None
+
+    def remove_alerts(self) -> None:
+        self.service.remove_alerts_of(self.w.selected_symbols())

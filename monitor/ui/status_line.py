@@ -1,0 +1,97 @@
+"""The permanent part of the status bar: connection, ticks/s, subscribed/receiving,
+newest tick age and the market session — all from the service's health, which counts
+ticks applied to the book (frames that arrive but move no price turn the dot amber)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from monitor.feed.client import Phase
+from monitor.service.monitor import MonitorService
+from monitor.ui.texts import connection_text, session_text, why_text
+from monitor.ui.theme import Look
+
+__all__ = ["StatusLine"]
+
+_DOTS = {Phase.LIVE: "#16a34a", Phase.BACKOFF: "#d97706", Phase.FAILED: "#dc2626"}
+
+
+class StatusLine(QObject):
+    def __init__(self, service: MonitorService, bar: QStatusBar) -> None:
+        super().__init__(bar)
+        self.service = service
+        self.conn = QLabel(bar)
+        self.rate = QLabel(bar)
+        self.subs = QLabel(bar)
+        self.age = QLabel(bar)
+        self.session = QLabel(bar)
+        for w in self.labels():
+            bar.addPermanentWidget(w)
+        self.discreet = False
+
+    def labels(self) -> tuple[QLabel, ...]:
+        return (self.conn, self.rate, self.subs, self.age, self.session)
+
+    def set_compact(self, compact: bool) -> None:
+        """The compact window keeps only the connection."""
+        for w in (self.rate, self.subs, self.age, self.session):
+            w.setVisible(not compact)
+
+    def apply_look(self, look: Look) -> None:
+        self.discreet = look.discreet
+        for w in self.labels():
+            w.setStyleSheet(f"padding: 0 10px; border-left: 1px solid {look.divider}")
+
+    def refresh(self) -> None:
+        service = self.service
+        pool, state, health = service.pool, service.state, service.health()
+        dot = _DOTS.get(state.phase if state else Phase.CONNECTING, "#9ca3af")
+        if health is not None and health.dropping is not None:
+            dot = "#d97706"  # frames arrive but no price moves: never shown as plain live
+        if self.discreet:
+            dot = "#9ca3af" if dot != "#16a34a" else "#6b7280"
+        text = connection_text(
+            state if pool is not None else None,
+            pool.stats.bad_frames if pool else 0,
+            dropping=health.dropping if health else None,
+        )
+        if health is not None and health.notes:
+            # What is missing (e.g. previous closes) is said in the bar, details in the tip.
+            note = re.split("[:：]", why_text(health.notes[0]), maxsplit=1)[0]
+            text += " · " + (note if len(note) <= 40 else note[:39] + "…")
+        self.conn.setText(f"<span style='color:{dot}'>●</span> {html.escape(text)}")
+        tips = [pool.stats.last_error] if pool and pool.stats.last_error else []
+        if health is not None:
+            tips += [why_text(n) for n in health.notes]
+        self.conn.setToolTip(html.escape("\n".join(tips)))
+        rate = health.applied_per_s if health else 0.0
+        self.rate.setText(self.tr("%1 ticks/s").replace("%1", f"{rate:,.0f}"))
+        if health is not None:
+            self.subs.setText(
+                self.tr("subscribed %1 / receiving %2")
+                .replace("%1", f"{health.subscribed:,}")
+                .replace("%2", f"{health.receiving:,}")
+            )
+            age = f"{health.newest_age:.1f} s" if health.newest_age is not None else "—"
+            self.age.setText(self.tr("newest tick %1").replace("%1", age))
+            served = service.provider_symbols()
+            self.subs.setToolTip(
+                self.tr("Whole market: the provider's list, %1 symbols").replace(
+                    "%1", f"{len(served):,}"
+                )
+                if served
+                else self.tr("Whole market: the A-share listing as of %1, %2 stocks")
+                .replace("%1", service.listing_as_of)
+                .replace("%2", f"{len(service.listed_stocks):,}")
+            )
+        self.session.setText(
+            session_text(
+                service.market_status(),
+                simulated=service.simulated,
+                calendar_loaded=service.calendar is not None,
+            )
+        )
