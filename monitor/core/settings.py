@@ -47,6 +47,13 @@ class SettingsError(UserError):
     """A setting value that cannot work; names the setting."""
 
 
+# The WebSocket URL setting each remote provider is reached at (the simulator has none).
+_PROVIDER_URL = {
+    "alltick": ("AllTick URL", "alltick_url"),
+    "generic": ("batch-subscribe URL", "generic_url"),
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     provider: str = "simulator"
@@ -76,10 +83,9 @@ class Settings:
         """
         for f in fields(self):
             _CHECKS[f.name](getattr(self, f.name))
-        if self.provider == "alltick":
-            _check_ws_url("AllTick URL", self.alltick_url)
-        if self.provider == "generic":
-            _check_ws_url("batch-subscribe URL", self.generic_url)
+        if self.provider in _PROVIDER_URL:
+            label, field = _PROVIDER_URL[self.provider]
+            _check_ws_url(label, getattr(self, field))
         return self
 
     def with_(self, **changes: Any) -> Settings:

@@ -152,22 +152,28 @@ class AlertsPanel(QWidget):
         self.symbol = symbol or ""
 
     def new_alert(self) -> None:
-        """The rule dialog for the selected symbol (or an empty code to type)."""
+        """The rule dialog for the selected symbol (or an empty code to type); window-
+        modal without a nested event loop, so quotes keep streaming behind it."""
         sym = self.symbol
         q = self.service.book.quote(sym) if sym else None
         dlg = AlertDialog(sym, q.last if q else None, self)
-        self.dialog = dlg  # for tests and screen readers: the dialog being shown
-        if dlg.exec() == AlertDialog.DialogCode.Accepted and dlg.result_rule is not None:
-            r = dlg.result_rule
-            self.add_rule(r.symbol, r.kind.value, r.value, r.repeat)
+        dlg.accepted.connect(lambda: self._dialog_done(dlg, None))
+        dlg.open()
 
     def edit_alert(self, rule: AlertRule) -> None:
         q = self.service.book.quote(rule.symbol)
         dlg = AlertDialog(rule.symbol, q.last if q else None, self, rule=rule)
-        self.dialog = dlg
-        if dlg.exec() == AlertDialog.DialogCode.Accepted and dlg.result_rule is not None:
-            r = dlg.result_rule
-            self.replace_rule(rule.id, r.kind.value, r.value, r.repeat)
+        dlg.accepted.connect(lambda: self._dialog_done(dlg, rule.id))
+        dlg.open()
+
+    def _dialog_done(self, dlg: AlertDialog, rule_id: int | None) -> None:
+        r = dlg.result_rule
+        if r is not None:
+            if rule_id is None:
+                self.add_rule(r.symbol, r.kind.value, r.value, r.repeat)
+            else:
+                self.replace_rule(rule_id, r.kind.value, r.value, r.repeat)
+        dlg.deleteLater()
 
     def add_rule(
         self, symbol: str, kind: str, value: float | None, repeat: bool = False

@@ -310,11 +310,15 @@ class SettingsDialog(QDialog):
 
     def _enable_provider_fields(self) -> None:
         """Only the chosen provider's fields are editable (the others keep their values)."""
-        provider = self.provider.currentData()
-        for w in (self.alltick_url, self.alltick_http_url, self.token, self.plan):
-            w.setEnabled(provider == "alltick")
-        self.max_codes.setEnabled(provider == "alltick" and self.plan.currentData() == "custom")
-        self.generic_url.setEnabled(provider == "generic")
+        own = {
+            "alltick": (self.alltick_url, self.alltick_http_url, self.token, self.plan),
+            "generic": (self.generic_url,),
+        }
+        chosen = own.get(self.provider.currentData(), ())
+        for group in own.values():
+            for w in group:
+                w.setEnabled(w in chosen)
+        self.max_codes.setEnabled(self.plan.isEnabled() and self.plan.currentData() == "custom")
 
     def _choose_sound(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +42,30 @@ SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_STYLE_ROLES = (
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.FontRole,
+)
+_LIMIT_TINTED = frozenset({"code", "name", "last", "change_pct"})  # tinted at a price limit
 _FLASH_S = 0.45
+
+# (text, foreground, background, bold): one cell as painted and as data() answers it.
+Cell = tuple[str, QColor | None, QColor | None, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _RowFacts:
+    """What every cell of a row depends on, worked out once per row."""
+
+    prev: float  # previous close (NaN: unknown)
+    stale: bool
+    limit: int  # 1 at limit-up, -1 at limit-down
+    limit_bg: QColor | None
+    flash: QColor | None  # the last price just changed
+    sign: QColor | None  # colour of the change against the previous close
+
+
 _RESORT_S = 1.0  # live re-sorts: once a second (each one repaints the whole view)
 
 
@@ -257,10 +281,13 @@ class QuoteTableModel(QAbstractTableModel):
             return self._display(r, col)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if col.numeric else _LEFT
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(r, col)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self._background(r, col)
+        if role in _STYLE_ROLES:
+            _text, fg, bg, bold = self._cell(r, col, self._row_facts(r, self.staleness_applies()))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return fg
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return bg
+            return self._bold if bold else None
         if role == SORT_ROLE:
             return self._sort_value(r, col)
         if role == HISTORY_ROLE:
@@ -270,8 +297,6 @@ class QuoteTableModel(QAbstractTableModel):
             return self.book.symbols[r]
         if role == Qt.ItemDataRole.ToolTipRole and col.key in ("code", "name"):
             return self._tooltip(r)
-        if role == Qt.ItemDataRole.FontRole and col.key == "last" and self._at_limit(r):
-            return self._bold
         return None
 
     # --- cell rendering ----------------------------------------------------------------
@@ -304,75 +329,61 @@ class QuoteTableModel(QAbstractTableModel):
             return fmt_big(v, self.lang)
         return str(v)
 
-    def row_cells(self, r: int) -> list[tuple[str, QColor | None, QColor | None, bool]]:
+    def row_cells(self, r: int) -> list[Cell]:
         """Every column of book row ``r`` as ``(text, foreground, background, bold)``.
 
-        The fast table view paints from this: row-level facts (reference price, limit,
-        flash, staleness) are worked out once per row instead of once per cell and role.
+        The fast table view paints from this; :meth:`data` answers each role from the
+        same :meth:`_cell` — one style decision for what is painted and what is asked.
+        Row-level facts (reference price, limit, flash, staleness) are worked out once
+        per row, not once per cell and role.
         """
-        b = self.book
-        p = self.palette
-        last = b.last[r]
-        prev = b.prev_close[r]
-        stale = self._stale_now and self._is_stale(r)
+        row = self._row_facts(r, self._stale_now)
+        return [self._cell(r, col, row) for col in self.columns]
+
+    def _row_facts(self, r: int, staleness_applies: bool) -> _RowFacts:
+        b, p = self.book, self.palette
+        prev = float(b.prev_close[r])
         lim = self._at_limit(r)
-        lim_bg = (p.up_bg if lim > 0 else p.down_bg) if lim else None
         f = self._flash.get(r)
         flash = (p.flash_up if f[1] else p.flash_down) if f and f[0] > time.monotonic() else None
-        ch = last - prev
-        sign_fg = None if ch != ch else p.up if ch > 0 else p.down if ch < 0 else p.flat
-        out = []
-        for col in self.columns:
-            k = col.key
-            text = self._display(r, col)
-            fg: QColor | None = None
-            if stale:
-                fg = p.stale
-            elif col.kind in ("change", "pct"):
-                fg = sign_fg
-            elif k == "limit_up":
-                fg = p.up
-            elif k == "limit_down":
-                fg = p.down
-            elif col.kind == "price" and k != "prev_close" and prev == prev:
-                v = getattr(b, k)[r]
-                if v == v:
-                    fg = p.up if v > prev else p.down if v < prev else p.flat
-            bg = flash if k == "last" and flash is not None else None
-            if bg is None and lim_bg is not None and k in ("code", "name", "last", "change_pct"):
-                bg = lim_bg
-            out.append((text, fg, bg, k == "last" and lim != 0))
-        return out
+        ch = float(b.last[r]) - prev
+        return _RowFacts(
+            prev=prev,
+            stale=staleness_applies and self._received_long_ago(r),
+            limit=lim,
+            limit_bg=(p.up_bg if lim > 0 else p.down_bg) if lim else None,
+            flash=flash,
+            sign=None if ch != ch else p.up if ch > 0 else p.down if ch < 0 else p.flat,
+        )
+
+    def _cell(self, r: int, col: Column, row: _RowFacts) -> Cell:
+        """One cell's text, colours and weight: red/green against the previous close
+        (or the discreet greys), grey when stale, a tint at a limit, a flash on a trade."""
+        p = self.palette
+        k = col.key
+        fg: QColor | None = None
+        if row.stale:
+            fg = p.stale
+        elif col.kind in ("change", "pct"):
+            fg = row.sign
+        elif k == "limit_up":
+            fg = p.up
+        elif k == "limit_down":
+            fg = p.down
+        elif col.kind == "price" and k != "prev_close" and row.prev == row.prev:
+            v = getattr(self.book, k)[r]
+            if v == v:
+                fg = p.up if v > row.prev else p.down if v < row.prev else p.flat
+        bg = row.flash if k == "last" else None
+        if bg is None and row.limit_bg is not None and k in _LIMIT_TINTED:
+            bg = row.limit_bg
+        return (self._display(r, col), fg, bg, k == "last" and row.limit != 0)
 
     _stale_now = False
 
-    def _is_stale(self, r: int) -> bool:
-        if not self.staleness_applies():
-            return False
+    def _received_long_ago(self, r: int) -> bool:
         received = float(self.book.received_ms[r])
         return received > 0 and time.time() * 1000 - received > self.stale_after_ms
-
-    def _foreground(self, r: int, col: Column) -> QColor | None:
-        p = self.palette
-        if self._is_stale(r):
-            return p.stale
-        b = self.book
-        if col.kind in ("price", "change", "pct") and col.key not in ("prev_close",):
-            ref = float(b.prev_close[r])
-            if col.key == "limit_up":
-                return p.up
-            if col.key == "limit_down":
-                return p.down
-            v = float(b.last[r]) if col.kind == "price" and col.key == "last" else None
-            if col.key in ("open", "high", "low"):
-                v = float(getattr(b, col.key)[r])
-            if col.kind in ("change", "pct"):
-                ch = b.value("change", r)
-                return None if math.isnan(ch) else p.up if ch > 0 else p.down if ch < 0 else p.flat
-            if v is None or math.isnan(v) or math.isnan(ref):
-                return None
-            return p.up if v > ref else p.down if v < ref else p.flat
-        return None
 
     def _at_limit(self, r: int) -> int:
         b = self.book
@@ -384,16 +395,6 @@ class QuoteTableModel(QAbstractTableModel):
         if last <= float(b.limit_down[r]) + 1e-9:
             return -1
         return 0
-
-    def _background(self, r: int, col: Column) -> QColor | None:
-        if col.key == "last":
-            f = self._flash.get(r)
-            if f is not None and f[0] > time.monotonic():
-                return self.palette.flash_up if f[1] else self.palette.flash_down
-        lim = self._at_limit(r)
-        if lim and col.key in ("code", "name", "last", "change_pct"):
-            return self.palette.up_bg if lim > 0 else self.palette.down_bg
-        return None
 
     def _sort_value(self, r: int, col: Column) -> object:
         if col.book_field is None:

@@ -451,3 +451,28 @@ def test_discreet_mode_survives_a_restart_and_leaves_the_full_layout(
     finally:
         again.close()
     window.set_discreet(False)
+
+
+def test_the_new_button_opens_the_rule_dialog_for_the_selected_symbol(
+    window: MainWindow, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from monitor.ui.dialogs import AlertDialog
+
+    window.select_symbol("600519.SH")
+    window.show_alert_rules()
+    panel = window.alerts_panel
+    qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
+    dlg = panel.findChild(AlertDialog)
+    assert dlg is not None and dlg.isVisible()
+    assert dlg.symbol.text() == "600519.SH"  # the selected symbol
+    dlg.kind.setCurrentIndex(dlg.kind.findData("price_above"))
+    dlg.value.setValue(9999.0)
+    dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    rules = window.service.alerts.rules
+    assert [(r.symbol, r.kind.value, r.value) for r in rules] == [
+        ("600519.SH", "price_above", 9999.0)
+    ]
+    assert panel.table.rowCount() == 1
+    assert "Alert set" in window.statusBar().currentMessage()
