@@ -154,7 +154,7 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
     core.tokens = TokenStore(paths.secrets, use_keyring=False)
     window = MainWindow(core)
     window.resize(1280, 1140)
-    window.chart_action.setChecked(False)
+    window.acts["toggle_chart"].setChecked(False)
     window.bottom.setVisible(False)
     window.show()
 
@@ -230,7 +230,7 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
         visible = (
             window.table.rowAt(window.table.viewport().height() - 1) - window.table.rowAt(0) + 1
         )
-        await core.stop()
+        await core.close()
         return {
             "cpu_pct": cpu / wall * 100,
             "stall_p50": pct(stalls, 50),

@@ -68,7 +68,7 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
             bare = SymbolMaster(
                 type(i)(i.symbol, i.name, i.board, i.st, i.prev_close) for i in core.master
             )
-            window.quick.index = await asyncio.to_thread(SymbolIndex, bare)
+            core.index = window.quick.index = await asyncio.to_thread(SymbolIndex, bare)
         peak = 0.0
         t_end = time.monotonic() + seconds
         while time.monotonic() < t_end:
@@ -81,7 +81,7 @@ def child(variant: str, port: int, seconds: float, home: str) -> dict[str, float
             rows=float(window.model.rowCount()),
             receiving=float(health.receiving if health else 0),
         )
-        await core.stop()
+        await core.close()
 
     with loop:
         loop.run_until_complete(main())

@@ -158,12 +158,55 @@ def _build_parser() -> argparse.ArgumentParser:
         help="refuse a bad token in the HTTP handshake (default: ret 401 then close)",
     )
 
+    rp = sub.add_parser(
+        "replay", help="serve a recorded day over the batch-subscribe protocol (any path)"
+    )
+    rp.add_argument("file", type=Path, help="a recording (record --out, or the window's)")
+    rp.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    rp.add_argument("--port", type=int, default=8766, help="port (0 picks a free one)")
+    rp.add_argument(
+        "--speed",
+        default="1",
+        help="times real time: 1, 10, 60 … or max (as fast as clients take it); default 1",
+    )
+    rp.add_argument(
+        "--once", action="store_true", help="exit when the day has been played (default: stay)"
+    )
+
     b = sub.add_parser("bench", help="run the benchmarks (from a source checkout)")
     b.add_argument("--short", action="store_true", help="a few seconds each, no docs written")
     b.add_argument("--seconds", type=float, default=30.0, help="UI-load duration per run")
 
     e = sub.add_parser("export", help="collect quotes for N seconds and write a CSV snapshot")
-    e.add_argument("--url", required=True, help="WebSocket URL (ws:// or wss://)")
+    _feed_arguments(e, required=True)
+    e.add_argument("--seconds", type=float, default=10.0, help="how long to collect (default 10)")
+    e.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    e.add_argument("--lang", choices=("en", "zh"), default="en", help="header language")
+
+    r = sub.add_parser(
+        "record", help="record every tick to SQLite (WAL, micro-batches), or convert to Parquet"
+    )
+    _feed_arguments(r, required=False)
+    r.add_argument(
+        "--seconds",
+        type=float,
+        default=None,
+        help="how long to record (default: until Ctrl+C)",
+    )
+    r.add_argument("--out", type=Path, default=None, help="SQLite file to write (appended to)")
+    r.add_argument(
+        "--to-parquet",
+        type=Path,
+        metavar="FILE.sqlite",
+        default=None,
+        help="write a recorded file as Parquet (zstd) next to it; needs the parquet extra",
+    )
+    return p
+
+
+def _feed_arguments(e: argparse.ArgumentParser, *, required: bool) -> None:
+    """Where the quotes come from and which: shared by export and record."""
+    e.add_argument("--url", required=required, help="WebSocket URL (ws:// or wss://)")
     e.add_argument(
         "--protocol",
         choices=("alltick", "generic"),
@@ -183,7 +226,7 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="read the token from the first line of this file (mode 0600 on POSIX)",
     )
-    which = e.add_mutually_exclusive_group(required=True)
+    which = e.add_mutually_exclusive_group(required=required)
     which.add_argument("--symbols", help="codes, comma- or space-separated, any common form")
     which.add_argument(
         "--watchlist", type=Path, help="file of codes (one per line, or a list export)"
@@ -196,9 +239,6 @@ def _build_parser() -> argparse.ArgumentParser:
         help="symbol master CSV (code,name[,prev_close]): names, and the whole market for "
         "--all when the server serves no list (default: the shipped A-share listing)",
     )
-    e.add_argument("--seconds", type=float, default=10.0, help="how long to collect (default 10)")
-    e.add_argument("--out", type=Path, required=True, help="CSV file to write")
-    e.add_argument("--lang", choices=("en", "zh"), default="en", help="header language")
     e.add_argument(
         "--plan",
         choices=("free", "basic", "premium", "professional", "all-cn"),
@@ -224,7 +264,6 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --all on the batch protocol, subscribe with '*'",
     )
-    return p
 
 
 TOKEN_ENV = "ASHARE_MONITOR_TOKEN"
@@ -345,7 +384,20 @@ def _export(args: argparse.Namespace) -> int:
     from monitor.feed.config import ConfigError, FeedConfig, check_http_url
     from monitor.platform.secrets import TokenFileError
     from monitor.service.collect import CollectError, Collection, collect
+    from monitor.service.recorder import TickRecorder
 
+    recording = args.command == "record"
+    if recording:
+        if args.to_parquet is not None:
+            return _to_parquet(args.to_parquet)
+        if not args.url or args.out is None:
+            _err("record needs --url and --out FILE.sqlite (or --to-parquet FILE.sqlite)")
+            return 2
+        if not (args.symbols or args.watchlist or args.all):
+            _err("record needs one of --symbols, --watchlist or --all")
+            return 2
+        if args.seconds is None:
+            args.seconds = 86_400.0  # until Ctrl+C (or a day)
     if not 0 < args.seconds <= 86_400:  # also NaN and infinity
         _err("--seconds must be a number greater than 0 and at most 86400 (a day)")
         return 2
@@ -428,6 +480,8 @@ def _export(args: argparse.Namespace) -> int:
                 _err("no valid symbols to subscribe")
             return 2
 
+    recorder = TickRecorder(args.out, source=cfg.public_url()) if recording else None
+
     async def run() -> Collection:
         # Ctrl+C (or SIGTERM) ends the collection early; what arrived is still written.
         stop = asyncio.Event()
@@ -435,15 +489,23 @@ def _export(args: argparse.Namespace) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
-        return await collect(
-            cfg,
-            symbols,
-            args.seconds,
-            master=master,
-            market=market,
-            wildcard=args.wildcard,
-            stop=stop,
-        )
+        writer = asyncio.create_task(recorder.run()) if recorder is not None else None
+        try:
+            return await collect(
+                cfg,
+                symbols,
+                args.seconds,
+                master=master,
+                market=market,
+                wildcard=args.wildcard,
+                stop=stop,
+                attach=[recorder.attach] if recorder is not None else (),
+            )
+        finally:
+            if writer is not None:
+                writer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await writer
 
     held = _HeldWarnings()
     try:
@@ -453,6 +515,8 @@ def _export(args: argparse.Namespace) -> int:
         _err("interrupted before anything was collected")
         return 130
     except CollectError as e:
+        if recorder is not None:
+            recorder.close()
         hint = ""
         if "(code 600)" in str(e) and symbols is not None:
             hint = (
@@ -462,6 +526,17 @@ def _export(args: argparse.Namespace) -> int:
         details = " (-v for details)" if held.records and args.verbose == 0 else ""
         _err(f"{e}{hint}{details}")
         return 1
+    if recorder is not None:
+        recorder.close()
+        if recorder.error:
+            _err(recorder.error)
+            return 1
+        if sys.stdout is not None:
+            print(
+                f"recorded {recorder.recorded:,} ticks to {args.out} in {recorder.batches:,} "
+                f"transactions ({len(result.pool.connections)} connection(s))"
+            )
+        return 0
     quotes = [q for s in result.symbols if (q := result.book.quote(s)) is not None]
     try:
         n = export_csv(args.out, quotes, lang=args.lang)
@@ -477,6 +552,86 @@ def _export(args: argparse.Namespace) -> int:
     )
     if sys.stdout is not None:
         print(msg)
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from monitor.feed.replay import ReplayServer
+
+    speed: float | None
+    if args.speed == "max":
+        speed = None
+    else:
+        try:
+            speed = float(args.speed)
+        except ValueError:
+            speed = -1.0
+        if not 0 < speed <= 10_000:
+            _err(f"--speed must be a number above 0 (at most 10000) or max, got {args.speed!r}")
+            return 2
+    if not 0 <= args.port <= 65535:
+        _err(f"--port must be between 0 and 65535, got {args.port}")
+        return 2
+    try:
+        server = ReplayServer(args.file, host=args.host, port=args.port, speed=speed)
+    except (FileNotFoundError, sqlite3.Error) as e:
+        _err(f"cannot replay {args.file}: {e}")
+        return 2
+
+    async def run() -> None:
+        try:
+            await server.start()
+        except OSError as e:
+            _err(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}")
+            raise SystemExit(1) from None
+        if sys.stdout is not None:
+            print(
+                f"replaying {args.file} ({server.total:,} ticks) on {server.url} at "
+                f"{'max speed' if speed is None else f'{speed:g}x'}; "
+                "playback starts with the first subscription",
+                flush=True,
+            )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        waits = [asyncio.create_task(stop.wait())]
+        if args.once:
+            waits.append(asyncio.create_task(server.finished.wait()))
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for w in waits:
+            w.cancel()
+        await server.stop()
+        if sys.stdout is not None:
+            print(f"played {server.played:,} of {server.total:,} ticks", flush=True)
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def _to_parquet(source: Path) -> int:
+    """``record --to-parquet``: the recorded day as Parquet (zstd), beside the file."""
+    from monitor.service.parquet import ParquetUnavailable, to_parquet
+
+    if not source.is_file():
+        _err(f"--to-parquet: no such file: {source}")
+        return 2
+    try:
+        out, rows = to_parquet(source)
+    except ParquetUnavailable as e:
+        _err(str(e))
+        return 2
+    except Exception as e:  # not a recording, damaged file
+        _err(f"--to-parquet: {source}: {e}")
+        return 1
+    if sys.stdout is not None:
+        print(f"wrote {rows:,} ticks to {out}")
     return 0
 
 
@@ -614,8 +769,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose == 0:
             logging.getLogger().setLevel(logging.WARNING)
         return _sim(args)
-    if args.command == "export":
+    if args.command in ("export", "record"):
         return _export(args)
+    if args.command == "replay":
+        return _replay(args)
     if args.command == "bench":
         return _bench(args)
     if args.install_desktop or args.uninstall_desktop:

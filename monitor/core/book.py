@@ -347,11 +347,18 @@ class QuoteBook:
             return Applied.UNSUBSCRIBED
         return Applied.INVALID
 
-    def apply_many(self, ticks: Iterable[Tick], received_ms: float = 0.0, scope: int = 0) -> int:
+    def apply_many(
+        self,
+        ticks: Iterable[Tick],
+        received_ms: float = 0.0,
+        scope: int = 0,
+        taken: list[Tick] | None = None,
+    ) -> int:
         """Apply ticks in order; returns how many were applied.
 
         ``received_ms`` is the wall time the frame arrived (0: unknown, no future
-        check); ``scope`` identifies the connection session the ticks came from.
+        check); ``scope`` identifies the connection session the ticks came from;
+        ``taken`` (when given) receives the ticks applied, in order (the recorder's).
 
         The one implementation of a tick's effect. It is the hot path (every tick of
         every frame), so columns are bound to locals once per frame instead of being
@@ -369,6 +376,7 @@ class QuoteBook:
         hist_price, hist_volume, hist_slot = self.hist_price, self.hist_volume, self.hist_slot
         bucket_ms, points = self.bucket_ms, self.history_points
         dirty_add = self._dirty.add
+        keep = taken.append if taken is not None else None
         applied = invalid = duplicates = out_of_order = bad_time = unsubscribed = 0
         for t in ticks:
             price = t.price
@@ -464,6 +472,8 @@ class QuoteBook:
                     hist_volume[r, i] += vol
             hist_price[r, i] = price
             dirty_add(r)
+            if keep is not None:
+                keep(t)
             applied += 1
         st = self.stats
         st.applied += applied

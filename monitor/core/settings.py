@@ -70,6 +70,7 @@ class Settings:
     discreet_compact: bool = True  # discreet mode also shrinks to a small always-on-top window
     alert_sound: str = "beep"  # beep | none | path of a .wav file
     stale_seconds: int = 30
+    record_ticks: bool = False  # every applied tick to a SQLite file per day (data folder)
     sim_symbols: int = 5500
     sim_rate: float = 1800.0
     export_dir: str = ""
@@ -241,6 +242,7 @@ _CHECKS: dict[str, Check] = {
     "language": _one_of(LANGUAGES, lambda: SettingsError("language must be auto, zh or en")),
     "theme": _one_of(THEMES, lambda: SettingsError("theme must be auto, light or dark")),
     "discreet_compact": _flag("discreet mode shrinks the window"),
+    "record_ticks": _flag("record ticks"),
     "alert_sound": _check_alert_sound,
     "stale_seconds": _whole(
         "stale after",

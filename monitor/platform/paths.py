@@ -17,17 +17,24 @@ APP = "ashare-monitor"
 class Paths:
     config: Path
     logs: Path
+    data: Path | None = None  # recorded ticks; None: beside the config folder
 
     @classmethod
     def default(cls) -> Paths:
         """The user's directories; ``ASHARE_MONITOR_HOME`` overrides both (tests, portable use)."""
         home = os.environ.get("ASHARE_MONITOR_HOME")
         if home:
-            return cls(Path(home) / "config", Path(home) / "logs")
+            return cls(Path(home) / "config", Path(home) / "logs", Path(home) / "data")
         return cls(
             Path(platformdirs.user_config_dir(APP, appauthor=False)),
             Path(platformdirs.user_log_dir(APP, appauthor=False)),
+            Path(platformdirs.user_data_dir(APP, appauthor=False)),
         )
+
+    @property
+    def recordings(self) -> Path:
+        """One SQLite file of recorded ticks per trading day."""
+        return (self.data or self.config.parent / "data") / "ticks"
 
     @property
     def settings(self) -> Path:

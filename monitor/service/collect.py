@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from monitor.core.book import QuoteBook
@@ -46,6 +47,7 @@ async def collect(
     market: list[str] | None = None,
     wildcard: bool = False,
     stop: asyncio.Event | None = None,
+    attach: Sequence[Callable[[FeedSession], None]] = (),
 ) -> Collection:
     """Subscribe ``symbols`` (``None`` = the whole market) and collect for ``seconds``.
 
@@ -75,6 +77,8 @@ async def collect(
             )
     book = QuoteBook(listing)
     session = FeedSession(cfg, book, listing, want_master=not asked)
+    for fn in attach:  # e.g. the recorder: every applied tick
+        fn(session)
     subscribe = symbols or []
     session.set_symbols(subscribe, wildcard=wildcard)
     await session.start()

@@ -33,6 +33,7 @@ from monitor.core.symbols import Board, ParseReport, SymbolError, normalize, par
 from monitor.core.watchlist import Watchlists
 from monitor.feed.client import FeedPool, Phase, PoolState
 from monitor.feed.config import FeedConfig
+from monitor.feed.recording import count_ticks
 from monitor.platform.paths import Paths
 from monitor.platform.resources import char_initials, shipped_listing
 from monitor.platform.secrets import TokenStore, move_url_tokens
@@ -49,8 +50,9 @@ from monitor.service.events import (
     SessionStarted,
     SettingsChanged,
 )
+from monitor.service.recorder import TickRecorder
 from monitor.service.session import FeedSession, Health
-from monitor.service.sources import Source, needs_restart, source_for
+from monitor.service.sources import ReplaySource, Source, needs_restart, source_for
 
 __all__ = ["DeletedList", "MonitorService", "StartupNotes"]
 
@@ -123,6 +125,9 @@ class MonitorService:
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(SHANGHAI)
         self._background = _Background()
         self._closed = False
+        self._replay: tuple[Path, float | None] | None = None  # a recorded day being played
+        self.recorder: TickRecorder | None = None  # the last session's, for its figures
+        self._recorder_task: asyncio.Task[None] | None = None
 
     def publish(self, event: Event) -> None:
         self.events.publish(event)
@@ -162,7 +167,12 @@ class MonitorService:
         has names and the whole market); a slower or missing list arrives later or
         never without holding up a price.
         """
-        self.source = source_for(self.settings, self.tokens)
+        if self._replay is not None:
+            self.source = ReplaySource(
+                self.settings, self.tokens, path=self._replay[0], speed=self._replay[1]
+            )
+        else:
+            self.source = source_for(self.settings, self.tokens)
         cfg = await self.source.open()
         self.config = cfg
         self.alerts.new_session()
@@ -174,6 +184,8 @@ class MonitorService:
             on_applied=self._on_applied,
             on_master=self._on_master,
         )
+        if self.settings.record_ticks:
+            self._start_recording(self.session)
         self.resubscribe()
         await self.session.start()
         self.publish(SessionStarted(self.simulated))
@@ -184,7 +196,31 @@ class MonitorService:
         if self.session is not None:
             await self.session.stop()
             self.session = None
+        await self._stop_recording()
         await self.source.close()
+
+    # --- recording -----------------------------------------------------------------------
+    def _start_recording(self, session: FeedSession) -> None:
+        rec = TickRecorder(self.paths.recordings, per_day=True, source=session.config.public_url())
+        rec.attach(session)
+        self.recorder = rec
+        self._recorder_task = asyncio.get_event_loop().create_task(rec.run(), name="recorder")
+
+    async def _stop_recording(self) -> None:
+        task, self._recorder_task = self._recorder_task, None
+        if self.session is not None and self.recorder is not None:
+            with contextlib.suppress(ValueError):
+                self.session.taps.remove(self.recorder.add)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self.recorder is not None:
+            self.recorder.close()  # commits what is buffered
+
+    def recording(self) -> TickRecorder | None:
+        """The recorder of the running session (None: not recording)."""
+        return self.recorder if self._recorder_task is not None else None
 
     async def close(self) -> None:
         """Stop everything: the background loads (waiting only for a running thread),
@@ -197,6 +233,22 @@ class MonitorService:
             await asyncio.wait(bg.tasks, timeout=15)
         await self.stop()
 
+    async def open_replay(self, path: Path, speed: float | None = 10.0) -> None:
+        """Play a recorded day instead of the live feed (raises for an unusable file)."""
+        count_ticks(path)  # a missing or damaged file fails here, before anything stops
+        self._replay = (path, speed)
+        await self.restart_feed()
+
+    async def close_replay(self) -> None:
+        """Back to the source the settings choose."""
+        if self._replay is not None:
+            self._replay = None
+            await self.restart_feed()
+
+    @property
+    def replaying(self) -> ReplaySource | None:
+        return self.source if isinstance(self.source, ReplaySource) else None
+
     async def restart_feed(self) -> None:
         """A new provider session: nothing of the old one's numbers survives it.
 
@@ -205,7 +257,6 @@ class MonitorService:
         """
         async with self._restart_lock:
             await self.stop()
-            self.book.bucket_ms = int(source_for(self.settings, self.tokens).bucket_seconds * 1000)
             await self.start()
 
     def load_in_background(self, after: Awaitable[object] | None = None) -> None:
@@ -530,6 +581,12 @@ class MonitorService:
         self.publish(SettingsChanged(old, new))
         if needs_restart(old, new) or token_changed:
             await self.restart_feed()
+        elif old.record_ticks != new.record_ticks and self.session is not None:
+            # Recording goes on or off on the running session: no reconnect.
+            if new.record_ticks:
+                self._start_recording(self.session)
+            else:
+                await self._stop_recording()
 
     # --- export --------------------------------------------------------------------------
     def export_snapshot(self, path: Path, symbols: Sequence[str], lang: str) -> int:

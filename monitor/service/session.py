@@ -128,10 +128,21 @@ class FeedSession:
         self.closes_idle = asyncio.Event()  # set while no previous close is being fetched
         self.closes_idle.set()
         self._samples: collections.deque[_Sample] = collections.deque()
+        # Consumers of the ticks the book applied, with their arrival time (the recorder).
+        self.taps: list[Callable[[list[Tick], float], None]] = []
 
     # --- the tick path ---------------------------------------------------------------
     def _sink(self, ticks: list[Tick], received_ms: float, scope: int) -> int:
-        applied = self.book.apply_many(ticks, received_ms, scope)
+        if self.taps:
+            taken: list[Tick] = []
+            applied = self.book.apply_many(ticks, received_ms, scope, taken)
+            for tap in self.taps:
+                try:
+                    tap(taken, received_ms)
+                except Exception:
+                    log.exception("tick tap failed")
+        else:
+            applied = self.book.apply_many(ticks, received_ms, scope)
         if applied and self.on_applied is not None:
             try:
                 self.on_applied(ticks)

@@ -9,11 +9,13 @@ it asks the source (``simulated``, ``feed_keys``, ``bucket_seconds``).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from monitor.core.plans import plan_named
 from monitor.core.settings import Settings
 from monitor.feed.config import FeedConfig
+from monitor.feed.replay import ReplayServer
 from monitor.feed.simulator import SimConfig, Simulator
 from monitor.platform.secrets import TokenStore
 
@@ -121,11 +123,43 @@ class BatchSource(Source):
         return FeedConfig.for_url(s.generic_url, "generic", token, ca_file=s.ca_file or None)
 
 
+class ReplaySource(Source):
+    """A recorded day, played by a local replay server over the batch protocol.
+
+    Not a Settings choice: the window opens a recorded file with it (File › Open
+    recorded day); leaving it returns to the source the settings choose.
+    """
+
+    name = "replay"
+
+    def __init__(
+        self, settings: Settings, tokens: TokenStore, *, path: Path, speed: float | None
+    ) -> None:
+        super().__init__(settings, tokens)
+        self.path = path
+        self.speed = speed
+        self.server: ReplayServer | None = None
+
+    @property
+    def bucket_seconds(self) -> float:
+        return 60.0  # a recorded real day: one point per minute, as live
+
+    async def open(self) -> FeedConfig:
+        self.server = ReplayServer(self.path, port=0, speed=self.speed)
+        await self.server.start()
+        return FeedConfig.for_url(self.server.url, "generic")
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.stop()
+            self.server = None
+
+
 SOURCES: dict[str, type[Source]] = {
     SimulatorSource.name: SimulatorSource,
     AllTickSource.name: AllTickSource,
     BatchSource.name: BatchSource,
-}
+}  # ReplaySource is opened with a file, not chosen in Settings
 
 
 def source_for(settings: Settings, tokens: TokenStore) -> Source:

@@ -7,11 +7,14 @@ live in :mod:`monitor.ui.window_menus`.
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from monitor import __version__
 from monitor.core.symbols import ParseReport, parse_many
@@ -48,6 +51,12 @@ class Commands(QObject):
                     ("export_list", self.export_list, "Ctrl+Shift+S"),
                     None,
                     ("import_listing", w.files.import_listing, "Ctrl+Shift+I"),
+                    None,
+                    ("record", self.toggle_recording, "Ctrl+R"),
+                    ("open_replay", self.open_replay, "Ctrl+O"),
+                    ("replay_pause", self.pause_replay, "Ctrl+P"),
+                    ("replay_speed", self.replay_speed, "Ctrl+]"),
+                    ("leave_replay", self.leave_replay, None),
                     None,
                     ("settings", w.open_settings, "Ctrl+,"),
                     None,
@@ -292,6 +301,57 @@ class Commands(QObject):
     def export_market(self) -> None:
         label = self.w.list_label(None)
         self.w.files.export_snapshot(self.service.market(), label, self.w.lang)
+
+    # --- recording and replay -------------------------------------------------------------
+    def toggle_recording(self) -> None:
+        on = not self.service.settings.record_ticks
+        asyncio.get_event_loop().create_task(
+            self.w.apply_settings(self.service.settings.with_(record_ticks=on), None)
+        )
+
+    def open_replay(self) -> None:
+        folder = self.service.paths.recordings
+        path, _ = QFileDialog.getOpenFileName(
+            self.w,
+            self.tr("Open recorded day"),
+            str(folder if folder.is_dir() else Path.home()),
+            self.tr("Recorded ticks (*.sqlite);;All files (*)"),
+        )
+        if path:
+            asyncio.get_event_loop().create_task(self.replay_file(Path(path)))
+
+    async def replay_file(self, path: Path, speed: float | None = 10.0) -> bool:
+        """Play ``path`` instead of the live feed; False (and a message) if unusable."""
+        try:
+            await self.service.open_replay(path, speed)
+        except (OSError, sqlite3.Error) as e:
+            self.w.notify(self.tr("Open recorded day"), f"{path.name}: {e}")
+            return False
+        self.w.session_changed()
+        return True
+
+    def pause_replay(self) -> None:
+        replay = self.service.replaying
+        if replay is not None and replay.server is not None:
+            server = replay.server
+            server.resume() if server.paused else server.pause()
+            self.w.status.refresh()
+
+    def replay_speed(self) -> None:
+        """Next speed: ×1 → ×10 → ×60 → max → ×1."""
+        replay = self.service.replaying
+        if replay is not None and replay.server is not None:
+            speeds: list[float | None] = [1.0, 10.0, 60.0, None]
+            now = replay.server.speed
+            replay.server.set_speed(speeds[(speeds.index(now) + 1) % 4 if now in speeds else 0])
+            self.w.status.refresh()
+
+    def leave_replay(self) -> None:
+        async def back() -> None:
+            await self.service.close_replay()
+            self.w.session_changed()
+
+        asyncio.get_event_loop().create_task(back())
 
     # --- alerts ----------------------------------------------------------------------------
     def add_alert(self, symbol: str, kind: str, value: float | None, repeat: bool = False) -> bool:

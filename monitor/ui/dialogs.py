@@ -273,6 +273,11 @@ class SettingsDialog(QDialog):
         )
         self.discreet_compact.setChecked(settings.discreet_compact)
         form.addRow(self.tr("Discreet mode"), self.discreet_compact)
+        self.record_ticks = QCheckBox(
+            self.tr("Record every tick to a file per day (for replay and analysis)"), self
+        )
+        self.record_ticks.setChecked(settings.record_ticks)
+        form.addRow(self.tr("Recording"), self.record_ticks)
         self.sound = QComboBox(self)
         self.sound.addItem(self.tr("System beep"), "beep")
         self.sound.addItem(self.tr("None"), "none")
@@ -305,6 +310,7 @@ class SettingsDialog(QDialog):
             language=self.language.currentData(),
             theme=self.theme.currentData(),
             discreet_compact=self.discreet_compact.isChecked(),
+            record_ticks=self.record_ticks.isChecked(),
             alert_sound=self.sound.currentData(),
         )
 

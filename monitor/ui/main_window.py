@@ -236,9 +236,17 @@ class MainWindow(QMainWindow):
         self.status_timer.start()
         self.status.refresh()
 
+    def session_changed(self) -> None:
+        """Another session started (a replay opened or left): show its view."""
+        self._session_shown()
+        self.lists.reload(self.current_list() or "*all*")
+        self.status.refresh()
+
     def _session_shown(self) -> None:
         service = self.service
         self.entry.set_simulated(service.simulated and not self.compact)
+        for key in ("replay_pause", "replay_speed", "leave_replay"):
+            self.acts[key].setEnabled(service.replaying is not None)
         self.model.sparkline_span = 0 if service.simulated else service.book.history_points
         self.entry.refresh_completer()
 
@@ -496,7 +504,7 @@ class MainWindow(QMainWindow):
 
     def _check_menu_state(self) -> None:
         s = self.service.settings
-        self.menus.check(s.theme, s.language, self.discreet)
+        self.menus.check(s.theme, s.language, self.discreet, s.record_ticks)
 
     def set_theme(self, theme: str) -> None:
         self.service.update_settings(theme=theme)

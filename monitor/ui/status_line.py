@@ -29,17 +29,21 @@ class StatusLine(QObject):
         self.subs = QLabel(bar)
         self.age = QLabel(bar)
         self.session = QLabel(bar)
+        self.rec = QLabel(bar)  # recording: how many ticks, where; hidden when off
         for w in self.labels():
             bar.addPermanentWidget(w)
+        self.rec.hide()
         self.discreet = False
+        self.compact = False
 
     def labels(self) -> tuple[QLabel, ...]:
-        return (self.conn, self.rate, self.subs, self.age, self.session)
+        return (self.conn, self.rate, self.subs, self.age, self.session, self.rec)
 
     def set_compact(self, compact: bool) -> None:
         """The compact window keeps only the connection."""
         for w in (self.rate, self.subs, self.age, self.session):
             w.setVisible(not compact)
+        self.compact = compact
 
     def apply_look(self, look: Look) -> None:
         self.discreet = look.discreet
@@ -88,10 +92,40 @@ class StatusLine(QObject):
                 .replace("%1", service.listing_as_of)
                 .replace("%2", f"{len(service.listed_stocks):,}")
             )
+        self._recording()
         self.session.setText(
-            session_text(
+            self._replay_text()
+            or session_text(
                 service.market_status(),
                 simulated=service.simulated,
                 calendar_loaded=service.calendar is not None,
             )
         )
+
+    def _recording(self) -> None:
+        rec = self.service.recording()
+        self.rec.setVisible(rec is not None and not self.compact)
+        if rec is None:
+            return
+        colour = "#dc2626" if rec.error else "#6b7280" if self.discreet else "#dc2626"
+        text = self.tr("REC %1 ticks").replace("%1", f"{rec.recorded:,}")
+        self.rec.setText(f"<span style='color:{colour}'>●</span> {html.escape(text)}")
+        where = str(rec.path or self.service.paths.recordings)
+        self.rec.setToolTip(
+            html.escape(rec.error or self.tr("Recording to %1").replace("%1", where))
+        )
+
+    def _replay_text(self) -> str:
+        """``Replay 10:31:07 ×10`` while a recorded day plays (its clock, not the market's)."""
+        replay = self.service.replaying
+        server = replay.server if replay is not None else None
+        if server is None:
+            return ""
+        when = server.clock_time() or "--:--:--"
+        pace = f"×{server.speed:g}" if server.speed else self.tr("max speed")
+        text = self.tr("Replay %1 %2").replace("%1", when).replace("%2", pace)
+        if server.finished.is_set():
+            text += " · " + self.tr("ended")
+        elif server.paused:
+            text += " · " + self.tr("paused")
+        return text

@@ -36,7 +36,7 @@ class WindowMenus(QObject):
                     continue
                 key, slot, shortcut = item
                 self.acts[key] = self._action(menu, slot, shortcut)
-        for key in ("toggle_chart", "discreet"):
+        for key in ("toggle_chart", "discreet", "record"):
             self.acts[key].setCheckable(True)
         self.acts["toggle_chart"].setChecked(True)
         for prefix in ("theme_", "lang_"):
@@ -70,6 +70,11 @@ class WindowMenus(QObject):
             "import_list": self.tr("Import list (CSV/TXT)…"),
             "import_listing": self.tr("Import symbol list (CSV)…"),
             "export_list": self.tr("Export list…"),
+            "record": self.tr("Record ticks"),
+            "open_replay": self.tr("Open recorded day…"),
+            "replay_pause": self.tr("Pause or resume the replay"),
+            "replay_speed": self.tr("Replay speed: ×1, ×10, ×60, max"),
+            "leave_replay": self.tr("Back to the live feed"),
             "settings": self.tr("Settings…"),
             "quit": self.tr("Quit"),
             "paste": self.tr("Paste codes…"),
@@ -111,7 +116,8 @@ class WindowMenus(QObject):
         u.setText(self.tr("Undo") + (f" {undo}" if can_undo else ""))
         r.setText(self.tr("Redo") + (f" {redo}" if can_redo else ""))
 
-    def check(self, theme: str, language: str, discreet: bool) -> None:
+    def check(self, theme: str, language: str, discreet: bool, recording: bool) -> None:
+        self.acts["record"].setChecked(recording)
         self.acts[f"theme_{theme}"].setChecked(True)
         self.acts[f"lang_{language}"].setChecked(True)
         self.acts["discreet"].setChecked(discreet)

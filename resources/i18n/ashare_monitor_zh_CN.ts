@@ -267,6 +267,14 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <source>Rename list</source>
         <translation>重命名自选</translation>
     </message>
+    <message>
+        <source>Open recorded day</source>
+        <translation>打开录制的行情</translation>
+    </message>
+    <message>
+        <source>Recorded ticks (*.sqlite);;All files (*)</source>
+        <translation>录制的逐笔行情 (*.sqlite);;所有文件 (*)</translation>
+    </message>
 </context>
 <context>
     <name>DetailChart</name>
@@ -1120,6 +1128,14 @@ Type a code or name above, or paste a block of codes.</source>
         <translation>低调模式</translation>
     </message>
     <message>
+        <source>Record every tick to a file per day (for replay and analysis)</source>
+        <translation>把每一笔成交按日记录到文件（用于回放和分析）</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>录制</translation>
+    </message>
+    <message>
         <source>System beep</source>
         <translation>系统提示音</translation>
     </message>
@@ -1207,6 +1223,30 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>Whole market: the A-share listing as of %1, %2 stocks</source>
         <translation>全部A股：截至 %1 的A股上市名单，共 %2 只</translation>
+    </message>
+    <message>
+        <source>REC %1 ticks</source>
+        <translation>录制 %1 笔</translation>
+    </message>
+    <message>
+        <source>Recording to %1</source>
+        <translation>正在录制到 %1</translation>
+    </message>
+    <message>
+        <source>max speed</source>
+        <translation>最快速度</translation>
+    </message>
+    <message>
+        <source>Replay %1 %2</source>
+        <translation>回放 %1 %2</translation>
+    </message>
+    <message>
+        <source>ended</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
     </message>
 </context>
 <context>
@@ -1297,6 +1337,26 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>Export list…</source>
         <translation>导出自选…</translation>
+    </message>
+    <message>
+        <source>Record ticks</source>
+        <translation>录制逐笔行情</translation>
+    </message>
+    <message>
+        <source>Open recorded day…</source>
+        <translation>打开录制的行情…</translation>
+    </message>
+    <message>
+        <source>Pause or resume the replay</source>
+        <translation>暂停或继续回放</translation>
+    </message>
+    <message>
+        <source>Replay speed: ×1, ×10, ×60, max</source>
+        <translation>回放速度：×1、×10、×60、最快</translation>
+    </message>
+    <message>
+        <source>Back to the live feed</source>
+        <translation>回到实时行情</translation>
     </message>
     <message>
         <source>Settings…</source>

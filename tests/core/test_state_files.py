@@ -306,6 +306,7 @@ BAD_SETTINGS = [
     ("language", None),
     ("theme", ["dark"]),
     ("discreet_compact", None),
+    ("record_ticks", "yes"),
     ("alert_sound", 0),
     ("stale_seconds", 4),
     ("stale_seconds", 3601),

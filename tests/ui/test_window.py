@@ -92,9 +92,10 @@ def test_sorting_by_change_pct_is_numeric_while_streaming(window: MainWindow, ql
     )
     window.table.sortByColumn(column_index("change_pct"), Qt.SortOrder.DescendingOrder)
     qloop.run_until_complete(until(lambda: window.model.flushes > 10))
-    qloop.run_until_complete(__import__("asyncio").sleep(0.7))
-    window.model._relayout()
+    # Stop the feed, so no price moves between the last sort and the read.
+    qloop.run_until_complete(window.service.stop())
     col = column_index("change_pct")
+    window.model.sort(col, Qt.SortOrder.DescendingOrder)
     values = [
         window.model.data(window.model.index(r, col), window.model.SortRole) for r in range(600)
     ]
@@ -409,3 +410,40 @@ def test_a_symbol_list_imported_in_the_window_extends_the_whole_market(
     bad = tmp_path / "bad.csv"
     bad.write_text("AAPL,Apple\n")
     assert window.import_listing_file(bad) is None  # said in a box, nothing changed
+
+
+def test_record_in_the_window_then_replay_the_day(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    from monitor.feed.recording import count_ticks
+
+    service = window.service
+    window.acts["record"].trigger()  # File › Record ticks: on, on the running session
+    qloop.run_until_complete(until(lambda: service.recording() is not None, what="recording"))
+    rec = service.recording()
+    assert rec is not None
+    qloop.run_until_complete(until(lambda: rec.recorded >= 200, 15, "200 ticks recorded"))
+    window.status.refresh()
+    assert window.status.rec.isVisible() and "REC" in window.status.rec.text()
+    path = rec.path
+    assert path is not None and path.parent == service.paths.recordings
+    assert path.name.endswith(".sqlite")
+    window.acts["record"].trigger()  # off: everything buffered is committed
+    qloop.run_until_complete(until(lambda: service.recording() is None, what="recording off"))
+    window.status.refresh()
+    assert not window.status.rec.isVisible()
+    recorded = count_ticks(path)
+    assert recorded >= rec.recorded >= 200
+    assert json.loads(service.paths.settings.read_text())["record_ticks"] is False
+
+    assert qloop.run_until_complete(window.commands.replay_file(path, speed=None))
+    assert service.replaying is not None and window.acts["leave_replay"].isEnabled()
+    server = service.replaying.server
+    assert server is not None
+    qloop.run_until_complete(until(lambda: server.finished.is_set(), 20, "the day played"))
+    window.status.refresh()
+    assert window.status.session.text().startswith("Replay ")
+    assert "ended" in window.status.session.text()
+    book = service.book
+    shown = [s for s in window.model.symbols() if (q := book.quote(s)) and q.ticks]
+    assert shown  # the recorded symbols are live again, from the file
+    window.commands.leave_replay()
+    qloop.run_until_complete(until(lambda: service.replaying is None and service.simulated))

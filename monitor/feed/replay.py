@@ -1,0 +1,267 @@
+"""Replay: a recorded day served over the seed article's batch-subscribe protocol.
+
+Any client of that protocol — the window (as the "Replay" source), ``export``, the
+seed article's own script — connects on any path, subscribes (array, comma string or
+``*``; codes bare or suffixed) and receives the recorded ticks of its symbols, in
+recorded order, paced by their recorded arrival times divided by ``speed`` (``None``:
+as fast as the clients take them). The day is streamed from disk in chunks, never
+loaded whole.
+
+Playback starts when the first client subscribes (so nothing is played to nobody) and
+can be paused, resumed, sped up and sought by control messages, an extension other
+servers ignore: ``{"action": "pause"}``, ``{"action": "resume"}``,
+``{"action": "speed", "value": 10}`` (0 = as fast as possible),
+``{"action": "seek", "time": "10:31:00"}``. Each push carries the replay clock
+(``"replay_ms"``: the recorded arrival time being played).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from monitor.core.protocols import ProtocolError, generic
+from monitor.core.quotes import SHANGHAI, Tick
+from monitor.core.symbols import SymbolError, normalize
+from monitor.feed.recording import count_ticks, read_references, read_ticks, rowid_at
+
+__all__ = ["ReplayServer"]
+
+log = logging.getLogger(__name__)
+_FRAME_MS = 20  # ticks recorded within this many ms go out as one frame
+
+
+def _tick_json(t: Tick) -> dict[str, object]:
+    out: dict[str, object] = {
+        "code": t.symbol,
+        "price": t.price,
+        "time": t.time_ms,
+        "volume": t.volume,
+        "turnover": t.turnover,
+    }
+    if t.seq:
+        out["seq"] = t.seq
+    for key in ("day_volume", "day_turnover", "prev_close", "open", "high", "low"):
+        v = getattr(t, key)
+        if v is not None:
+            out[key] = v
+    return out
+
+
+@dataclass(eq=False)  # one per connection, kept in a set
+class _Client:
+    ws: ServerConnection
+    symbols: set[str] = field(default_factory=set)
+    everything: bool = False
+    sent: int = 0
+    referenced: set[str] = field(default_factory=set)  # symbols sent their previous close
+
+    def wants(self, symbol: str) -> bool:
+        return self.everything or symbol in self.symbols
+
+
+class ReplayServer:
+    """Serves ``path`` on ``host:port`` (0: any free port) at ``speed`` × real time."""
+
+    def __init__(
+        self, path: Path, *, host: str = "127.0.0.1", port: int = 0, speed: float | None = 1.0
+    ) -> None:
+        self.path = path
+        self.host = host
+        self.port = port
+        self.speed = speed  # None or 0: as fast as possible
+        self.total = count_ticks(path)  # raises FileNotFoundError / sqlite3 errors early
+        self.references = read_references(path)
+        self.clients: set[_Client] = set()
+        self.played = 0  # ticks taken from the file
+        self.clock_ms = 0  # the recorded arrival time being played
+        self.finished = asyncio.Event()
+        self._server: Server | None = None
+        self._player: asyncio.Task[None] | None = None
+        self._started = asyncio.Event()
+        self._running = asyncio.Event()  # cleared while paused
+        self._running.set()
+        self._seek_to: int | None = None
+
+    @property
+    def url(self) -> str:
+        return f"ws://{self.host}:{self.port}/"
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def clock_time(self) -> str:
+        """The recorded time being played, ``10:31:07`` (Shanghai); "" before the start."""
+        if not self.clock_ms:
+            return ""
+        return dt.datetime.fromtimestamp(self.clock_ms / 1000, SHANGHAI).strftime("%H:%M:%S")
+
+    def status(self) -> str:
+        """``Replay 10:31:07 ×10`` (or ``paused``, ``max``, ``ended``): for logs and CLI."""
+        when = self.clock_time() or "--:--:--"
+        pace = f"×{self.speed:g}" if self.speed else "max"
+        state = " ended" if self.finished.is_set() else "" if self._running.is_set() else " paused"
+        return f"Replay {when} {pace}{state}"
+
+    async def start(self) -> None:
+        self._server = await serve(self._handle, self.host, self.port, compression=None)
+        sock = next(iter(self._server.sockets))
+        self.port = sock.getsockname()[1]
+        self._player = asyncio.get_running_loop().create_task(self._play(), name="replay")
+        log.info("replaying %s (%d ticks) on %s", self.path, self.total, self.url)
+
+    async def stop(self) -> None:
+        if self._player is not None:
+            self._player.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._player
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    # --- control ---------------------------------------------------------------------
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def set_speed(self, speed: float | None) -> None:
+        self.speed = speed or None
+
+    def seek(self, hhmmss: str) -> None:
+        """Jump to a time of the recorded day (Shanghai), e.g. ``10:31:00``."""
+        t = dt.time.fromisoformat(hhmmss)
+        day = dt.datetime.fromtimestamp((self.clock_ms or time.time() * 1000) / 1000, SHANGHAI)
+        self._seek_to = int(dt.datetime.combine(day.date(), t, SHANGHAI).timestamp() * 1000)
+
+    # --- playback ----------------------------------------------------------------------
+    async def _play(self) -> None:
+        await self._started.wait()
+        after = 0
+        while True:
+            seek, self._seek_to = self._seek_to, None
+            if seek is not None:
+                after = rowid_at(self.path, seek)
+            after = await self._play_from(after)
+            if self._seek_to is None:
+                break
+        self.finished.set()
+        log.info("replay finished: %d ticks played", self.played)
+
+    async def _play_from(self, after: int) -> int:
+        """Play from rowid ``after``; returns the last rowid played (stops on a seek)."""
+        loop = asyncio.get_running_loop()
+        base_rec: int | None = None  # recorded ms and loop time the pacing counts from
+        base_loop = 0.0
+        frame: list[Tick] = []
+        frame_ms = 0
+        last = after
+        for rowid, rec in read_ticks(self.path, after_rowid=after):
+            if self._seek_to is not None:
+                break
+            if frame and rec.received_ms - frame_ms >= _FRAME_MS:
+                await self._send(frame)
+                frame = []
+            if not frame:
+                frame_ms = rec.received_ms
+                if not self._running.is_set():
+                    await self._running.wait()
+                    base_rec = None  # a pause does not count as time to catch up
+                if self.speed:
+                    if base_rec is None:
+                        base_rec, base_loop = rec.received_ms, loop.time()
+                    due = base_loop + (rec.received_ms - base_rec) / 1000 / self.speed
+                    if (wait := due - loop.time()) > 0:
+                        await asyncio.sleep(wait)
+                else:
+                    base_rec = None
+                    await asyncio.sleep(0)  # let clients and control messages in
+            self.clock_ms = rec.received_ms
+            frame.append(rec.tick)
+            self.played += 1
+            last = rowid
+        if frame:
+            await self._send(frame)
+        return last
+
+    async def _send(self, ticks: list[Tick]) -> None:
+        for client in list(self.clients):
+            mine = [self._for(client, t) for t in ticks if client.wants(t.symbol)]
+            if not mine:
+                continue
+            body = json.dumps({"ticks": mine, "replay_ms": self.clock_ms}, separators=(",", ":"))
+            try:
+                await client.ws.send(body)  # waits for a slow client: nothing is dropped
+                client.sent += len(mine)
+            except ConnectionClosed:
+                self.clients.discard(client)
+
+    def _for(self, client: _Client, t: Tick) -> dict[str, object]:
+        out = _tick_json(t)
+        if t.symbol not in client.referenced:
+            client.referenced.add(t.symbol)
+            if "prev_close" not in out and t.symbol in self.references:
+                out["prev_close"] = self.references[t.symbol]
+        return out
+
+    # --- clients -----------------------------------------------------------------------
+    async def _handle(self, ws: ServerConnection) -> None:
+        client = _Client(ws)
+        self.clients.add(client)
+        try:
+            async for message in ws:
+                try:
+                    reply = self._request(client, message)
+                except (ProtocolError, ValueError) as e:
+                    reply = {"event": "error", "message": str(e)[:200]}
+                await ws.send(json.dumps(reply, ensure_ascii=False))
+        except ConnectionClosed:
+            pass
+        finally:
+            self.clients.discard(client)
+
+    def _request(self, client: _Client, message: str | bytes) -> dict[str, object]:
+        with contextlib.suppress(ValueError, AttributeError, TypeError):
+            msg = json.loads(message)
+            action = msg.get("action")
+            if action == "pause":
+                self.pause()
+                return {"event": "paused", "message": self.status()}
+            if action == "resume":
+                self.resume()
+                return {"event": "resumed", "message": self.status()}
+            if action == "speed":
+                self.set_speed(float(msg.get("value") or 0))
+                return {"event": "speed", "message": self.status()}
+            if action == "seek":
+                self.seek(str(msg.get("time")))
+                return {"event": "seeking", "message": self.status()}
+        action, symbols = generic.parse_request(message)
+        if symbols == "*":
+            client.everything = action == "subscribe"
+            codes: list[str] = ["*"]
+        else:
+            codes = []
+            for raw in symbols:
+                try:
+                    codes.append(normalize(raw))
+                except SymbolError as e:
+                    raise ProtocolError(f"not a code: {raw!r} ({e})") from None
+            if action == "subscribe":
+                client.symbols.update(codes)
+            else:
+                client.symbols.difference_update(codes)
+        if action == "subscribe":
+            self._started.set()
+        return {"event": f"{action}d", "symbols": codes}
