@@ -102,10 +102,10 @@ def table(rows: Sequence[Row], higher_is_better: bool | dict[str, bool] = True) 
     return "\n".join(lines)
 
 
-def write_section(name: str, title: str, command: str, body: str) -> None:
-    """Replace (or append) the section ``name`` of docs/performance.md."""
-    DOC.parent.mkdir(exist_ok=True)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else _header()
+def write_section(name: str, title: str, command: str, body: str, doc: Path = DOC) -> None:
+    """Replace (or append) the section ``name`` of ``doc`` (docs/performance.md)."""
+    doc.parent.mkdir(exist_ok=True)
+    text = doc.read_text(encoding="utf-8") if doc.exists() else _header()
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     section = (
         f"<!-- bench:{name} -->\n## {title}\n\n"
@@ -113,7 +113,7 @@ def write_section(name: str, title: str, command: str, body: str) -> None:
     )
     pattern = re.compile(rf"<!-- bench:{name} -->.*?<!-- /bench:{name} -->\n", re.S)
     text = pattern.sub(lambda _m: section, text) if pattern.search(text) else text + "\n" + section
-    DOC.write_text(text, encoding="utf-8")
+    doc.write_text(text, encoding="utf-8")
 
 
 def _header() -> str:

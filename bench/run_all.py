@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import ingest, memory, search, startup, ui_load, window_memory
+from bench import ingest, memory, recorder, search, startup, ui_load, window_memory
 
 
 def main() -> int:
@@ -27,6 +27,7 @@ def main() -> int:
         startup.run(1, write=False)
         search.run(500, 2, write=False)
         window_memory.run(3.0, write=False)
+        recorder.run(20_000, 2.0, write=False)
         return 0
     ingest.run(400_000)
     ui_load.run([1700, 20000], args.seconds)
@@ -34,6 +35,7 @@ def main() -> int:
     startup.run(5)
     search.run(5500, 20)
     window_memory.run(30.0)
+    recorder.run(340_000, 20.0)
     return 0
 
 
