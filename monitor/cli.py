@@ -15,12 +15,16 @@ import re
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.core.export import export_csv
 from monitor.core.master import MasterError, SymbolMaster
 from monitor.core.redact import RedactFilter
 from monitor.core.symbols import parse_many
 from monitor.core.watchlist_io import WatchlistFileError, read_watchlist_file
+
+if TYPE_CHECKING:
+    from monitor.feed.config import FeedConfig
 
 __all__ = ["main"]
 
@@ -157,6 +161,19 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="refuse a bad token in the HTTP handshake (default: ret 401 then close)",
     )
+
+    rl = sub.add_parser(
+        "relay", help="hold the upstream once and publish it to Redis Streams for gateways"
+    )
+    _feed_arguments(rl, required=True)
+    rl.add_argument("--redis", required=True, help="redis://HOST:PORT[/DB] (or rediss://)")
+    rl.add_argument("--shards", type=int, default=4, help="streams, by a hash of the code")
+    rl.add_argument("--frame-ms", type=float, default=50.0, help="ms of ticks per entry (20-50)")
+    rl.add_argument("--maxlen", type=int, default=200_000, help="entries kept per stream (~)")
+    gw = sub.add_parser("gateway", help="serve desktops the batch protocol from the relay's Redis")
+    gw.add_argument("--redis", required=True, help="redis://HOST:PORT[/DB]")
+    gw.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    gw.add_argument("--port", type=int, default=8767, help="port (0 picks a free one)")
 
     rp = sub.add_parser(
         "replay", help="serve a recorded day over the batch-subscribe protocol (any path)"
@@ -387,6 +404,8 @@ def _export(args: argparse.Namespace) -> int:
     from monitor.service.recorder import TickRecorder
 
     recording = args.command == "record"
+    if args.command == "relay":
+        args.seconds, args.out = 86_400.0, Path(os.devnull)
     if recording:
         if args.to_parquet is not None:
             return _to_parquet(args.to_parquet)
@@ -404,7 +423,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.ca_file and not Path(args.ca_file).is_file():
         _err(f"--ca-file: no such file: {args.ca_file}")
         return 2
-    problem = _check_out(args.out)
+    problem = _check_out(args.out) if args.command != "relay" else None
     if problem:
         _err(problem)
         return 2
@@ -480,6 +499,8 @@ def _export(args: argparse.Namespace) -> int:
                 _err("no valid symbols to subscribe")
             return 2
 
+    if args.command == "relay":
+        return _relay(args, cfg, master, market, symbols)
     recorder = TickRecorder(args.out, source=cfg.public_url()) if recording else None
 
     async def run() -> Collection:
@@ -552,6 +573,92 @@ def _export(args: argparse.Namespace) -> int:
     )
     if sys.stdout is not None:
         print(msg)
+    return 0
+
+
+def _relay(
+    args: argparse.Namespace,
+    cfg: FeedConfig,
+    master: SymbolMaster,
+    market: list[str] | None,
+    symbols: list[str] | None,
+) -> int:
+    """``relay``: the upstream once, published to Redis Streams until Ctrl+C."""
+    try:
+        from monitor.service.relay import Relay
+    except ImportError:
+        _err("the relay needs redis-py: pip install 'ashare-monitor[relay]'")
+        return 2
+    if symbols is None:
+        symbols = [] if args.wildcard else (market or master_stocks(master))
+    relay = Relay(
+        cfg,
+        symbols,
+        args.redis,
+        master=master,
+        wildcard=args.wildcard,
+        shards=args.shards,
+        frame_ms=args.frame_ms,
+        maxlen=args.maxlen,
+    )
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        if sys.stdout is not None:
+            print(
+                f"relay {relay.id}: {len(symbols or []):,} symbols from {cfg.public_url()} "
+                f"to {args.redis} ({args.shards} shards)",
+                flush=True,
+            )
+        await relay.run(stop)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    st = relay.stats
+    if sys.stdout is not None:
+        print(f"published {st.published:,} ticks in {st.entries:,} entries; dropped {st.dropped:,}")
+    return 0
+
+
+def master_stocks(master: SymbolMaster) -> list[str]:
+    from monitor.core.symbols import Board
+
+    return [i.symbol for i in master if i.board is not Board.INDEX]
+
+
+def _gateway(args: argparse.Namespace) -> int:
+    try:
+        from monitor.feed.gateway import Gateway
+    except ImportError:
+        _err("the gateway needs redis-py: pip install 'ashare-monitor[relay]'")
+        return 2
+    if not 0 <= args.port <= 65535:
+        _err(f"--port must be between 0 and 65535, got {args.port}")
+        return 2
+    gateway = Gateway(args.redis, host=args.host, port=args.port)
+
+    async def run() -> None:
+        try:
+            await gateway.start()
+        except OSError as e:
+            _err(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}")
+            raise SystemExit(1) from None
+        if sys.stdout is not None:
+            print(f"gateway on {gateway.url} reading {args.redis}", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await gateway.stop()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
     return 0
 
 
@@ -773,6 +880,10 @@ def main(argv: list[str] | None = None) -> int:
         return _export(args)
     if args.command == "replay":
         return _replay(args)
+    if args.command == "relay":
+        return _export(args)
+    if args.command == "gateway":
+        return _gateway(args)
     if args.command == "bench":
         return _bench(args)
     if args.install_desktop or args.uninstall_desktop:

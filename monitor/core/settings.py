@@ -31,7 +31,7 @@ from monitor.core.plans import PLANS
 
 __all__ = ["PLAN_NAMES", "PROVIDERS", "THEMES", "Settings", "SettingsError"]
 
-PROVIDERS = ("simulator", "alltick", "generic")
+PROVIDERS = ("simulator", "alltick", "generic", "relay")
 PLAN_NAMES = (*PLANS, "custom")
 THEMES = ("auto", "light", "dark")
 LANGUAGES = ("auto", "zh", "en")
@@ -51,6 +51,7 @@ class SettingsError(UserError):
 _PROVIDER_URL = {
     "alltick": ("AllTick URL", "alltick_url"),
     "generic": ("batch-subscribe URL", "generic_url"),
+    "relay": ("team relay URL", "relay_url"),
 }
 
 
@@ -60,6 +61,7 @@ class Settings:
     alltick_url: str = ALLTICK_URL
     alltick_http_url: str = ALLTICK_HTTP  # "" = the WebSocket URL's host over http(s)
     generic_url: str = ""
+    relay_url: str = ""  # a team relay's gateway (ashare-monitor gateway), ws://host:port/
     plan: str = "all-cn"  # the AllTick plan whose limits the feed keeps (or "custom")
     max_codes: int = 3000  # AllTick codes per connection with the "custom" plan
     ca_file: str = ""
@@ -225,6 +227,7 @@ _CHECKS: dict[str, Check] = {
         PLAN_NAMES, lambda: SettingsError("plan must be one of {0}", ", ".join(PLAN_NAMES))
     ),
     "generic_url": _text("batch-subscribe URL"),
+    "relay_url": _text("team relay URL"),
     "max_codes": _whole(
         "codes per connection",
         1,

@@ -123,6 +123,17 @@ class BatchSource(Source):
         return FeedConfig.for_url(s.generic_url, "generic", token, ca_file=s.ca_file or None)
 
 
+class RelaySource(Source):
+    """A team relay's gateway: the batch protocol, fed from the team's one upstream."""
+
+    name = "relay"
+    feed_keys = ("relay_url", "ca_file")
+
+    async def open(self) -> FeedConfig:
+        s = self.settings
+        return FeedConfig.for_url(s.relay_url, "generic", ca_file=s.ca_file or None)
+
+
 class ReplaySource(Source):
     """A recorded day, played by a local replay server over the batch protocol.
 
@@ -159,6 +170,7 @@ SOURCES: dict[str, type[Source]] = {
     SimulatorSource.name: SimulatorSource,
     AllTickSource.name: AllTickSource,
     BatchSource.name: BatchSource,
+    RelaySource.name: RelaySource,
 }  # ReplaySource is opened with a file, not chosen in Settings
 
 

@@ -192,6 +192,7 @@ class SettingsDialog(QDialog):
         self.provider.addItem(self.tr("Embedded simulator (demo data)"), "simulator")
         self.provider.addItem(self.tr("AllTick (token)"), "alltick")
         self.provider.addItem(self.tr("Batch-subscribe WebSocket URL"), "generic")
+        self.provider.addItem(self.tr("Team relay (a gateway of the team's relay)"), "relay")
         self.provider.setCurrentIndex(max(0, self.provider.findData(settings.provider)))
         form.addRow(self.tr("Data provider"), self.provider)
         self.alltick_url = QLineEdit(settings.alltick_url, self)
@@ -229,6 +230,9 @@ class SettingsDialog(QDialog):
         self.generic_url = QLineEdit(settings.generic_url, self)
         self.generic_url.setPlaceholderText("wss://example.com/quotes")
         form.addRow(self.tr("Batch-subscribe URL"), self.generic_url)
+        self.relay_url = QLineEdit(settings.relay_url, self)
+        self.relay_url.setPlaceholderText("ws://relay-host:8767/")
+        form.addRow(self.tr("Team relay URL"), self.relay_url)
         self.provider.currentIndexChanged.connect(self._enable_provider_fields)
         self.plan.currentIndexChanged.connect(self._enable_provider_fields)
         self._enable_provider_fields()
@@ -303,6 +307,7 @@ class SettingsDialog(QDialog):
             alltick_url=self.alltick_url.text().strip(),
             alltick_http_url=self.alltick_http_url.text().strip(),
             generic_url=self.generic_url.text().strip(),
+            relay_url=self.relay_url.text().strip(),
             plan=self.plan.currentData(),
             max_codes=self.max_codes.value(),
             red_up=self.red_up.isChecked(),
@@ -319,6 +324,7 @@ class SettingsDialog(QDialog):
         own = {
             "alltick": (self.alltick_url, self.alltick_http_url, self.token, self.plan),
             "generic": (self.generic_url,),
+            "relay": (self.relay_url,),
         }
         chosen = own.get(self.provider.currentData(), ())
         for group in own.values():

@@ -1016,6 +1016,10 @@ Type a code or name above, or paste a block of codes.</source>
         <translation>批量订阅 WebSocket 地址</translation>
     </message>
     <message>
+        <source>Team relay (a gateway of the team&apos;s relay)</source>
+        <translation>团队中继（团队中继的网关）</translation>
+    </message>
+    <message>
         <source>Data provider</source>
         <translation>行情源</translation>
     </message>
@@ -1066,6 +1070,10 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>Batch-subscribe URL</source>
         <translation>批量订阅地址</translation>
+    </message>
+    <message>
+        <source>Team relay URL</source>
+        <translation>团队中继地址</translation>
     </message>
     <message>
         <source>Red for up, green for down (China convention)</source>

@@ -307,6 +307,7 @@ BAD_SETTINGS = [
     ("theme", ["dark"]),
     ("discreet_compact", None),
     ("record_ticks", "yes"),
+    ("relay_url", 42),
     ("alert_sound", 0),
     ("stale_seconds", 4),
     ("stale_seconds", 3601),

@@ -1,0 +1,295 @@
+"""A gateway: serves desktops the batch-subscribe protocol from the relay's Redis.
+
+Stateless and restartable: everything it knows comes from Redis (see
+:mod:`monitor.core.protocols.relay`), so any number of gateways can run on any hosts.
+A client subscribes (array, comma string or ``*``; codes bare or suffixed) and gets a
+snapshot of its symbols first (the latest quote with the previous close), then live
+ticks. One reader task per gateway follows every shard with ``XREAD BLOCK``; clients
+only ever see the symbols they asked for.
+
+Gaps are detected with the relay's per-shard sequence number (a trimmed stream, a
+gateway that fell behind, ticks lost while Redis was down) and reported to clients
+as ``{"event": "gap", ...}`` and in :attr:`Gateway.gaps`; a relay restart (a new
+relay id) is not a gap. Optional per-client threshold (the seed's threshold-based
+updates): ``{"action": "subscribe", "symbols": [...], "threshold": 3}`` sends a tick
+only when the price moved at least 3 ticks (0.01 each) since the last one sent.
+
+Needs ``redis`` (the ``relay`` extra).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from monitor.core.protocols import ProtocolError, generic
+from monitor.core.protocols.relay import Keys, decode_entry, decode_tick
+from monitor.core.quotes import Tick
+from monitor.core.symbols import SymbolError, normalize
+
+__all__ = ["Gateway"]
+
+log = logging.getLogger(__name__)
+TICK_SIZE = 0.01
+
+
+def _json(t: Tick, client: _Client) -> dict[str, object]:
+    """A tick for ``client``: the previous close only when it is new to that client."""
+    out: dict[str, object] = {
+        "code": t.symbol,
+        "price": t.price,
+        "time": t.time_ms,
+        "volume": t.volume,
+        "turnover": t.turnover,
+    }
+    if t.seq:
+        out["seq"] = t.seq
+    for key in ("day_volume", "day_turnover", "open", "high", "low"):
+        v = getattr(t, key)
+        if v is not None:
+            out[key] = v
+    pc = t.prev_close
+    if pc is not None and client.reference.get(t.symbol) != pc:
+        out["prev_close"] = client.reference[t.symbol] = pc
+    return out
+
+
+@dataclass(eq=False)
+class _Client:
+    ws: ServerConnection
+    symbols: set[str] = field(default_factory=set)
+    everything: bool = False
+    threshold: float = 0.0  # in price units
+    last_sent: dict[str, float] = field(default_factory=dict)
+    reference: dict[str, float] = field(default_factory=dict)  # previous closes sent
+    sent: int = 0
+    # Symbols whose snapshot is on its way: their live ticks wait for it (the snapshot
+    # holds them), so the day's volume is never counted short or twice.
+    pending: set[str] = field(default_factory=set)
+
+    def wants(self, symbol: str) -> bool:
+        return (self.everything or symbol in self.symbols) and symbol not in self.pending
+
+    def passes(self, t: Tick) -> bool:
+        if not self.threshold:
+            return True
+        before = self.last_sent.get(t.symbol)
+        return before is None or abs(t.price - before) >= self.threshold - 1e-9
+
+
+class Gateway:
+    def __init__(
+        self,
+        redis_url: str,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        prefix: str = "ashare",
+        block_ms: int = 200,
+    ) -> None:
+        import redis.asyncio as aioredis
+
+        self.redis = aioredis.from_url(redis_url, socket_connect_timeout=5)
+        self.redis_url = redis_url
+        self.host = host
+        self.port = port
+        self.keys = Keys(prefix)
+        self.block_ms = block_ms
+        self.clients: set[_Client] = set()
+        self.gaps = 0  # entries missed (relay seq jumps)
+        self.relayed = 0  # ticks read from Redis
+        self.redis_errors = 0
+        self._positions: dict[str, bytes] = {}  # stream -> last id read
+        self._expect: dict[str, tuple[str, int]] = {}  # stream -> (relay id, last seq)
+        self._server: Server | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    @property
+    def url(self) -> str:
+        return f"ws://{self.host}:{self.port}/"
+
+    async def start(self) -> None:
+        self._server = await serve(self._handle, self.host, self.port, compression=None)
+        self.port = next(iter(self._server.sockets)).getsockname()[1]
+        self._reader = asyncio.get_running_loop().create_task(self._read(), name="gateway")
+        log.info("gateway on %s, reading %s", self.url, self.redis_url)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._reader is not None:
+            # The reader ends after its current XREAD (at most block_ms): cancelling a
+            # redis-py command in flight can stall for many seconds.
+            done, _ = await asyncio.wait([self._reader], timeout=self.block_ms / 1000 + 2)
+            if not done:
+                self._reader.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._reader
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+        await self.redis.aclose()
+
+    # --- reading Redis -------------------------------------------------------------------
+    async def _streams(self) -> list[str]:
+        shards = await self.redis.hget(self.keys.meta, "shards")
+        n = int(shards) if shards else 0
+        return [self.keys.stream(i) for i in range(n)]
+
+    async def _read(self) -> None:
+        delay = 0.2
+        while not self._stopping:
+            try:
+                streams = await self._streams()
+                if not streams:  # no relay has written yet
+                    await asyncio.sleep(0.5)
+                    continue
+                for s in streams:
+                    if s not in self._positions:
+                        # From now on (the snapshot covers what came before). Not "$" in
+                        # every XREAD: that would skip what arrives between two calls.
+                        last: Any = await self.redis.xrevrange(s, count=1)
+                        self._positions[s] = bytes(last[0][0]) if last else b"0-0"
+                reply: Any = await self.redis.xread(
+                    dict(self._positions.items()),
+                    block=self.block_ms,
+                    count=1000,
+                )
+                delay = 0.2
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:
+                self.redis_errors += 1
+                log.warning("gateway: Redis unavailable (%s); retrying in %.1f s", e, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            for stream, entries in reply or []:
+                name = stream.decode() if isinstance(stream, bytes) else stream
+                for entry_id, fields in entries:
+                    self._positions[name] = entry_id
+                    try:
+                        entry = decode_entry(fields)
+                    except ProtocolError as e:
+                        log.warning("gateway: %s", e)
+                        continue
+                    await self._check_gap(name, entry.relay, entry.seq)
+                    self.relayed += len(entry.ticks)
+                    await self._fan_out(entry.ticks)
+
+    async def _check_gap(self, stream: str, relay: str, seq: int) -> None:
+        before = self._expect.get(stream)
+        self._expect[stream] = (relay, seq)
+        if before is None or before[0] != relay:
+            return  # the first entry, or a restarted relay numbering afresh
+        missed = seq - before[1] - 1
+        if missed > 0:
+            self.gaps += missed
+            log.warning(
+                "gateway: %d entries missing in %s (seq %d -> %d)", missed, stream, before[1], seq
+            )
+            note = json.dumps(
+                {"event": "gap", "message": f"{missed} relay entries missing in {stream}"}
+            )
+            for c in list(self.clients):
+                with contextlib.suppress(ConnectionClosed):
+                    await c.ws.send(note)
+
+    async def _fan_out(self, ticks: list[Tick]) -> None:
+        for client in list(self.clients):
+            out = []
+            for t in ticks:
+                if client.wants(t.symbol) and client.passes(t):
+                    out.append(_json(t, client))
+                    client.last_sent[t.symbol] = t.price
+            if out:
+                await self._send(client, out)
+
+    async def _send(self, client: _Client, ticks: list[dict[str, object]]) -> None:
+        try:
+            await client.ws.send(json.dumps({"ticks": ticks}, separators=(",", ":")))
+            client.sent += len(ticks)
+        except ConnectionClosed:
+            self.clients.discard(client)
+
+    # --- clients -------------------------------------------------------------------------
+    async def _handle(self, ws: ServerConnection) -> None:
+        client = _Client(ws)
+        self.clients.add(client)
+        try:
+            async for message in ws:
+                try:
+                    reply, added = self._request(client, message)
+                except (ProtocolError, ValueError) as e:
+                    await ws.send(json.dumps({"event": "error", "message": str(e)[:200]}))
+                    continue
+                if added is not None and added != ["*"]:
+                    client.pending.update(added)
+                await ws.send(json.dumps(reply))
+                if added is not None:
+                    await self._snapshot(client, added)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.clients.discard(client)
+
+    def _request(
+        self, client: _Client, message: str | bytes
+    ) -> tuple[dict[str, object], list[str] | None]:
+        """The reply, and the symbols a snapshot is due for (``["*"]``: all)."""
+        with contextlib.suppress(ValueError, AttributeError, TypeError):
+            threshold = json.loads(message).get("threshold")
+            if threshold is not None:
+                ticks = float(threshold)
+                if not 0 <= ticks <= 10_000:
+                    raise ProtocolError("threshold must be between 0 and 10000 ticks")
+                client.threshold = ticks * TICK_SIZE
+        action, symbols = generic.parse_request(message)
+        if symbols == "*":
+            client.everything = action == "subscribe"
+            return {"event": f"{action}d", "symbols": ["*"]}, (["*"] if client.everything else None)
+        codes = []
+        for raw in symbols:
+            try:
+                codes.append(normalize(raw))
+            except SymbolError as e:
+                raise ProtocolError(f"not a code: {raw!r} ({e})") from None
+        if action == "subscribe":
+            new = [c for c in codes if c not in client.symbols]
+            client.symbols.update(codes)
+            return {"event": "subscribed", "symbols": codes}, new
+        client.symbols.difference_update(codes)
+        for c in codes:
+            client.last_sent.pop(c, None)
+            client.reference.pop(c, None)
+        return {"event": "unsubscribed", "symbols": codes}, None
+
+    async def _snapshot(self, client: _Client, symbols: list[str]) -> None:
+        """The latest quote of each symbol (with its previous close), before live ticks."""
+        try:
+            if symbols == ["*"]:
+                raw = list((await self.redis.hgetall(self.keys.last)).values())
+            else:
+                raw = [v for v in await self.redis.hmget(self.keys.last, symbols) if v]
+        except Exception as e:
+            log.warning("gateway: no snapshot (%s)", e)
+            raw = []
+        finally:
+            client.pending.difference_update(symbols)
+        out = []
+        for item in raw:
+            try:
+                t = decode_tick(item)
+            except ProtocolError:
+                continue
+            out.append(_json(t, client))
+            client.last_sent[t.symbol] = t.price
+        if out:
+            await self._send(client, out)
