@@ -169,7 +169,12 @@ def _build_parser() -> argparse.ArgumentParser:
     rl.add_argument("--redis", required=True, help="redis://HOST:PORT[/DB] (or rediss://)")
     rl.add_argument("--shards", type=int, default=4, help="streams, by a hash of the code")
     rl.add_argument("--frame-ms", type=float, default=50.0, help="ms of ticks per entry (20-50)")
-    rl.add_argument("--maxlen", type=int, default=200_000, help="entries kept per stream (~)")
+    rl.add_argument(
+        "--maxlen",
+        type=int,
+        default=12_000,
+        help="entries kept per stream, about (default 12000: ~10 minutes of 50 ms frames)",
+    )
     gw = sub.add_parser("gateway", help="serve desktops the batch protocol from the relay's Redis")
     gw.add_argument("--redis", required=True, help="redis://HOST:PORT[/DB]")
     gw.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")

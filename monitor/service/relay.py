@@ -57,7 +57,7 @@ class Relay:
         master: SymbolMaster | None = None,
         wildcard: bool = False,
         shards: int = 4,
-        maxlen: int = 200_000,
+        maxlen: int = 12_000,  # entries per shard: ~10 minutes of 50 ms frames
         frame_ms: float = 50.0,
         backlog: int = 1_000_000,
         prefix: str = "ashare",

@@ -107,7 +107,7 @@ class Commands(QObject):
                     ("theme_light", lambda: w.set_theme("light"), None),
                     ("theme_dark", lambda: w.set_theme("dark"), "Ctrl+Shift+T"),
                     None,
-                    ("discreet", w.toggle_discreet, "Ctrl+D"),
+                    ("discreet", w.appearance.toggle_discreet, "Ctrl+D"),
                     None,
                     ("lang_auto", lambda: w.set_language("auto"), None),
                     ("lang_zh", lambda: w.set_language("zh"), None),

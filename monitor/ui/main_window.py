@@ -20,7 +20,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -39,6 +38,7 @@ from monitor.feed.client import Phase
 from monitor.service.events import ListsChanged, SettingsChanged
 from monitor.service.monitor import MonitorService
 from monitor.ui.alerts_panel import AlertsPanel
+from monitor.ui.appearance import Appearance
 from monitor.ui.bridge import ServiceBridge
 from monitor.ui.chart import DetailChart
 from monitor.ui.commands import Commands
@@ -49,12 +49,12 @@ from monitor.ui.file_actions import FileActions
 from monitor.ui.i18n import TRANSLATIONS, resolve_language
 from monitor.ui.lists_panel import ListsPanel
 from monitor.ui.quick_search import QuickSearch
-from monitor.ui.quote_model import Palette, QuoteTableModel
+from monitor.ui.quote_model import QuoteTableModel
 from monitor.ui.quotes_pane import QuotesPane
 from monitor.ui.sound import play_alert_sound
 from monitor.ui.status_line import StatusLine
 from monitor.ui.texts import alert_rule_text, not_saved_title
-from monitor.ui.theme import Look, apply_app_palette, resolve_theme
+from monitor.ui.theme import Look, resolve_theme
 from monitor.ui.watchlist_edits import WatchlistEdits
 from monitor.ui.window_menus import WindowMenus
 
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.model = QuoteTableModel(service.book, lang=self.lang, red_up=s.red_up)
         self.model.stale_after_ms = s.stale_seconds * 1000.0
         self.model.staleness_applies = self._staleness_applies
+        self.appearance = Appearance(self)
         self._build_panels()
         self.commands = Commands(self)
         self.menus = WindowMenus(self, self.commands.menu_spec())
@@ -104,9 +105,9 @@ class MainWindow(QMainWindow):
         self.last_sound = ""
         self.last_notification = ""  # the desktop notification text of the latest alert
         self._boxes: list[QMessageBox] = []
-        self.apply_look()
+        self.appearance.apply_look()
         self.retranslate()
-        self._check_menu_state()
+        self.appearance.check_menus()
         if self.discreet and s.discreet_compact:
             self.compact_mode.enter()
 
@@ -166,7 +167,7 @@ class MainWindow(QMainWindow):
         self.table.customContextMenuRequested.connect(self._table_menu)
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
         self.quick.chosen.connect(self.commands.quick_pick)
-        self.pane.volume_unit_chosen.connect(self.set_volume_unit)
+        self.pane.volume_unit_chosen.connect(self.appearance.set_volume_unit)
         self.edits.message.connect(self.statusBar().showMessage)
         self.files.message.connect(self.statusBar().showMessage)
         self.edits.refused.connect(self.notify)
@@ -196,7 +197,7 @@ class MainWindow(QMainWindow):
         self.chart.retranslate()
         self.alerts_panel.retranslate()
         self.quick.retranslate()
-        self._apply_volume_unit()
+        self.appearance.apply_volume_unit()
         if self.tray is not None:
             self.tray.setToolTip(self.windowTitle())
         self.status.refresh()
@@ -481,77 +482,21 @@ class MainWindow(QMainWindow):
         except Exception as e:
             log.exception("applying settings failed")
             self.notify(self.tr("Settings"), redact(str(e)))
-        self._apply_language(new.language)
-        self.look = Look(dark=resolve_theme(new.theme) == "dark", discreet=self.discreet)
-        self.apply_look()
-        self._check_menu_state()
+        self.appearance.apply_language(new.language)
+        self.appearance.set_theme(new.theme, save=False)
         self.timer.setInterval(int(1000 / new.refresh_hz))
         self._session_shown()
         self.lists.reload(self.current_list() or "*all*")
 
-    def apply_look(self) -> None:
-        """Repaint everything in the current theme / discreet state."""
-        look = self.look
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_app_palette(app, look.dark)
-        s = self.service.settings
-        self.model.set_palette(Palette(s.red_up, dark=look.dark, discreet=look.discreet))
-        self.pane.apply_look(look)
-        self.chart.apply_look(look, self.model.palette)
-        self.entry.sim_badge.setStyleSheet(look.badge)
-        self.status.apply_look(look)
-
-    def _check_menu_state(self) -> None:
-        s = self.service.settings
-        self.menus.check(s.theme, s.language, self.discreet, s.record_ticks)
-
+    # Tests and the menus drive these; the work is in Appearance.
     def set_theme(self, theme: str) -> None:
-        self.service.update_settings(theme=theme)
-        self.look = Look(dark=resolve_theme(theme) == "dark", discreet=self.discreet)
-        self.apply_look()
-        self._check_menu_state()
+        self.appearance.set_theme(theme)
 
     def set_language(self, pref: str) -> None:
-        self.service.update_settings(language=pref)
-        self._apply_language(pref)
-        self._check_menu_state()
-
-    def _apply_language(self, pref: str) -> None:
-        self.lang = resolve_language(pref)
-        if not TRANSLATIONS.apply(self.lang):
-            self.statusBar().showMessage(self.tr("The Chinese translation is missing"), 8000)
-        self.model.set_lang(self.lang)  # number style: 万/亿 or K/M/B
-        self.retranslate()
-
-    def set_volume_unit(self, unit: str) -> None:
-        """``lots`` (手), ``shares``, or ``auto`` (lots in Chinese, shares in English); saved."""
-        self.service.update_settings(ui={**self.service.settings.ui, "volume_unit": unit})
-        self._apply_volume_unit()
-
-    def _apply_volume_unit(self) -> None:
-        unit = self.service.settings.ui.get("volume_unit", "auto")
-        self.model.set_volume_lots(unit == "lots" or (unit != "shares" and self.lang == "zh"))
-
-    def toggle_discreet(self) -> None:
-        self.set_discreet(not self.discreet)
+        self.appearance.set_language(pref)
 
     def set_discreet(self, on: bool) -> None:
-        """No red/green, muted greys; with the setting, a small always-on-top window."""
-        if on == self.discreet:
-            return
-        self.discreet = on
-        self.service.update_settings(ui={**self.service.settings.ui, "discreet": on})
-        self.look = Look(dark=self.look.dark, discreet=on)
-        self.apply_look()
-        if on and self.service.settings.discreet_compact:
-            self.compact_mode.enter()
-        elif not on:
-            self.compact_mode.leave()
-        self._update_title()
-        if self.tray is not None:
-            self.tray.setToolTip(self.windowTitle())
-        self._check_menu_state()
+        self.appearance.set_discreet(on)
 
     @property
     def compact(self) -> bool:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -30,9 +29,10 @@ from PySide6.QtGui import QColor, QFont
 
 from monitor.core.book import QuoteBook
 from monitor.core.quotes import SHANGHAI
+from monitor.ui.cell_style import LIMIT_TINTED, Cell, Palette, RowFacts, fmt_big
 from monitor.ui.columns import COLUMNS, Column
 
-__all__ = ["QuoteTableModel", "fmt_big"]
+__all__ = ["Palette", "QuoteTableModel", "fmt_big"]
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -47,74 +47,8 @@ _STYLE_ROLES = (
     Qt.ItemDataRole.BackgroundRole,
     Qt.ItemDataRole.FontRole,
 )
-_LIMIT_TINTED = frozenset({"code", "name", "last", "change_pct"})  # tinted at a price limit
 _FLASH_S = 0.45
-
-# (text, foreground, background, bold): one cell as painted and as data() answers it.
-Cell = tuple[str, QColor | None, QColor | None, bool]
-
-
-@dataclass(frozen=True, slots=True)
-class _RowFacts:
-    """What every cell of a row depends on, worked out once per row."""
-
-    prev: float  # previous close (NaN: unknown)
-    stale: bool
-    limit: int  # 1 at limit-up, -1 at limit-down
-    limit_bg: QColor | None
-    flash: QColor | None  # the last price just changed
-    sign: QColor | None  # colour of the change against the previous close
-
-
 _RESORT_S = 1.0  # live re-sorts: once a second (each one repaints the whole view)
-
-
-def fmt_big(v: float, lang: str) -> str:
-    """Volumes and amounts the way Chinese terminals show them (万, 亿) or K/M/B."""
-    if math.isnan(v):
-        return ""
-    a = abs(v)
-    if lang == "zh":
-        if a >= 1e8:
-            return f"{v / 1e8:.2f}亿"
-        if a >= 1e4:
-            return f"{v / 1e4:.2f}万"
-        return f"{v:.0f}"
-    if a >= 1e9:
-        return f"{v / 1e9:.2f}B"
-    if a >= 1e6:
-        return f"{v / 1e6:.2f}M"
-    if a >= 1e3:
-        return f"{v / 1e3:.1f}K"
-    return f"{v:.0f}"
-
-
-class Palette:
-    """Colours of the table: red-up/green-down by default (the China convention).
-
-    Dark themes get brighter hues; discreet mode has no red or green at all: rises
-    in a darker grey than falls, the sign of the change still saying which is which.
-    """
-
-    def __init__(self, red_up: bool = True, *, dark: bool = False, discreet: bool = False) -> None:
-        if discreet:
-            red, green = (
-                (QColor(200, 200, 200), QColor(140, 140, 140))
-                if dark
-                else (QColor(60, 60, 60), QColor(125, 125, 125))
-            )
-        elif dark:
-            red, green = QColor(239, 83, 80), QColor(38, 186, 101)
-        else:
-            red, green = QColor(220, 38, 38), QColor(22, 150, 60)
-        self.up, self.down = (red, green) if red_up or discreet else (green, red)
-        self.flat = QColor(170, 170, 170) if dark else QColor(90, 90, 90)
-        self.stale = QColor(105, 105, 105) if dark else QColor(150, 150, 150)
-        a_bg, a_flash = (0, 45) if discreet else (40, 90)
-        self.up_bg = QColor(self.up.red(), self.up.green(), self.up.blue(), a_bg)
-        self.down_bg = QColor(self.down.red(), self.down.green(), self.down.blue(), a_bg)
-        self.flash_up = QColor(self.up.red(), self.up.green(), self.up.blue(), a_flash)
-        self.flash_down = QColor(self.down.red(), self.down.green(), self.down.blue(), a_flash)
 
 
 class QuoteTableModel(QAbstractTableModel):
@@ -340,14 +274,14 @@ class QuoteTableModel(QAbstractTableModel):
         row = self._row_facts(r, self._stale_now)
         return [self._cell(r, col, row) for col in self.columns]
 
-    def _row_facts(self, r: int, staleness_applies: bool) -> _RowFacts:
+    def _row_facts(self, r: int, staleness_applies: bool) -> RowFacts:
         b, p = self.book, self.palette
         prev = float(b.prev_close[r])
         lim = self._at_limit(r)
         f = self._flash.get(r)
         flash = (p.flash_up if f[1] else p.flash_down) if f and f[0] > time.monotonic() else None
         ch = float(b.last[r]) - prev
-        return _RowFacts(
+        return RowFacts(
             prev=prev,
             stale=staleness_applies and self._received_long_ago(r),
             limit=lim,
@@ -356,7 +290,7 @@ class QuoteTableModel(QAbstractTableModel):
             sign=None if ch != ch else p.up if ch > 0 else p.down if ch < 0 else p.flat,
         )
 
-    def _cell(self, r: int, col: Column, row: _RowFacts) -> Cell:
+    def _cell(self, r: int, col: Column, row: RowFacts) -> Cell:
         """One cell's text, colours and weight: red/green against the previous close
         (or the discreet greys), grey when stale, a tint at a limit, a flash on a trade."""
         p = self.palette
@@ -375,7 +309,7 @@ class QuoteTableModel(QAbstractTableModel):
             if v == v:
                 fg = p.up if v > row.prev else p.down if v < row.prev else p.flat
         bg = row.flash if k == "last" else None
-        if bg is None and row.limit_bg is not None and k in _LIMIT_TINTED:
+        if bg is None and row.limit_bg is not None and k in LIMIT_TINTED:
             bg = row.limit_bg
         return (self._display(r, col), fg, bg, k == "last" and row.limit != 0)
 

@@ -139,6 +139,13 @@
     </message>
 </context>
 <context>
+    <name>Appearance</name>
+    <message>
+        <source>The Chinese translation is missing</source>
+        <translation>缺少中文翻译文件</translation>
+    </message>
+</context>
+<context>
     <name>Columns</name>
     <message>
         <source>Code</source>
@@ -637,10 +644,6 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>Settings</source>
         <translation>设置</translation>
-    </message>
-    <message>
-        <source>The Chinese translation is missing</source>
-        <translation>缺少中文翻译文件</translation>
     </message>
     <message>
         <source>Alert set: %1 %2</source>
