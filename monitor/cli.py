@@ -316,11 +316,12 @@ def _stored_token(protocol: str, url: str) -> str | None:
     used only with the batch URL it was saved for: it is never sent to another server."""
     import json
 
+    from monitor.core.protocols.registry import PROTOCOLS
     from monitor.platform.paths import Paths
     from monitor.platform.secrets import TokenStore, same_origin
 
     paths = Paths.default()
-    if protocol == "generic":
+    if PROTOCOLS[protocol].token_bound_to_url:
         try:
             saved = json.loads(paths.settings.read_text(encoding="utf-8")).get("generic_url")
         except (OSError, ValueError, AttributeError):

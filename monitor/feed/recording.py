@@ -21,6 +21,7 @@ __all__ = [
     "connect",
     "count_ticks",
     "day_file",
+    "first_received",
     "read_references",
     "read_ticks",
     "rowid_at",
@@ -103,6 +104,16 @@ def read_references(path: Path) -> dict[str, float]:
         return dict(db.execute("SELECT symbol, prev_close FROM ref").fetchall())
     except sqlite3.OperationalError:  # written before the table existed
         return {}
+    finally:
+        db.close()
+
+
+def first_received(path: Path) -> int | None:
+    """Arrival time of the first recorded tick (its Shanghai date is the day's)."""
+    db = _reader(path)
+    try:
+        row = db.execute("SELECT received_ms FROM tick ORDER BY rowid LIMIT 1").fetchone()
+        return int(row[0]) if row else None
     finally:
         db.close()
 

@@ -32,7 +32,13 @@ from websockets.exceptions import ConnectionClosed
 from monitor.core.protocols import ProtocolError, generic
 from monitor.core.quotes import SHANGHAI, Tick
 from monitor.core.symbols import SymbolError, normalize
-from monitor.feed.recording import count_ticks, read_references, read_ticks, rowid_at
+from monitor.feed.recording import (
+    count_ticks,
+    first_received,
+    read_references,
+    read_ticks,
+    rowid_at,
+)
 
 __all__ = ["ReplayServer"]
 
@@ -73,7 +79,13 @@ class ReplayServer:
     """Serves ``path`` on ``host:port`` (0: any free port) at ``speed`` × real time."""
 
     def __init__(
-        self, path: Path, *, host: str = "127.0.0.1", port: int = 0, speed: float | None = 1.0
+        self,
+        path: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        speed: float | None = 1.0,
+        start: str | None = None,
     ) -> None:
         self.path = path
         self.host = host
@@ -81,6 +93,8 @@ class ReplayServer:
         self.speed = speed  # None or 0: as fast as possible
         self.total = count_ticks(path)  # raises FileNotFoundError / sqlite3 errors early
         self.references = read_references(path)
+        self.first_ms = first_received(path)
+        self._start_ms = self.time_of_day(start) if start else None  # ValueError: not a time
         self.clients: set[_Client] = set()
         self.played = 0  # ticks taken from the file
         self.clock_ms = 0  # the recorded arrival time being played
@@ -139,16 +153,22 @@ class ReplayServer:
     def set_speed(self, speed: float | None) -> None:
         self.speed = speed or None
 
-    def seek(self, hhmmss: str) -> None:
-        """Jump to a time of the recorded day (Shanghai), e.g. ``10:31:00``."""
+    def time_of_day(self, hhmmss: str) -> int:
+        """``10:31:00`` of the recorded day (Shanghai) in epoch ms; ValueError if no time."""
         t = dt.time.fromisoformat(hhmmss)
-        day = dt.datetime.fromtimestamp((self.clock_ms or time.time() * 1000) / 1000, SHANGHAI)
-        self._seek_to = int(dt.datetime.combine(day.date(), t, SHANGHAI).timestamp() * 1000)
+        ms = self.first_ms or self.clock_ms or time.time() * 1000
+        day = dt.datetime.fromtimestamp(ms / 1000, SHANGHAI).date()
+        return int(dt.datetime.combine(day, t, SHANGHAI).timestamp() * 1000)
+
+    def seek(self, hhmmss: str) -> None:
+        """Jump to a time of the recorded day, e.g. ``10:31:00`` (a client's book keeps
+        what it has: going back, a client should start a new session, as the window does)."""
+        self._seek_to = self.time_of_day(hhmmss)
 
     # --- playback ----------------------------------------------------------------------
     async def _play(self) -> None:
         await self._started.wait()
-        after = 0
+        after = rowid_at(self.path, self._start_ms) if self._start_ms else 0
         while True:
             seek, self._seek_to = self._seek_to, None
             if seek is not None:

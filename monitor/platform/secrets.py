@@ -175,7 +175,8 @@ def same_origin(a: str, b: str) -> bool:
         return False
 
 
-_URL_FIELDS = (("alltick_url", "alltick"), ("generic_url", "generic"))
+# (setting, token store key, the token belongs to that URL's server only)
+_URL_FIELDS = (("alltick_url", "alltick", False), ("generic_url", "generic", True))
 
 
 def move_url_tokens(new: Settings, store: TokenStore, old: Settings | None = None) -> Settings:
@@ -187,7 +188,7 @@ def move_url_tokens(new: Settings, store: TokenStore, old: Settings | None = Non
     forgotten, so it is never sent to a different server. Call before saving ``new``.
     """
     changes: dict[str, str] = {}
-    for field, provider in _URL_FIELDS:
+    for field, provider, bound in _URL_FIELDS:
         url: str = getattr(new, field)
         clean, token = split_url_token(url)
         if clean != url:
@@ -195,9 +196,9 @@ def move_url_tokens(new: Settings, store: TokenStore, old: Settings | None = Non
             if token:
                 store.set(provider, token)
         elif (
-            provider == "generic"
+            bound
             and old is not None
-            and not same_origin(url, old.generic_url)
+            and not same_origin(url, getattr(old, field))
             and store.get(provider)
         ):
             store.set(provider, None)

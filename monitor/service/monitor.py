@@ -125,7 +125,9 @@ class MonitorService:
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(SHANGHAI)
         self._background = _Background()
         self._closed = False
-        self._replay: tuple[Path, float | None] | None = None  # a recorded day being played
+        self._replay: tuple[Path, float | None, str | None] | None = (
+            None  # a recorded day being played
+        )
         self.recorder: TickRecorder | None = None  # the last session's, for its figures
         self._recorder_task: asyncio.Task[None] | None = None
 
@@ -148,9 +150,16 @@ class MonitorService:
         """The current session as the status shows it (None before the first start)."""
         return self.session.health() if self.session is not None else None
 
+    def now(self) -> dt.datetime:
+        """The session's clock: the wall clock, or the recorded time a replay is playing."""
+        replay = self.replaying
+        if replay is not None and replay.server is not None and replay.server.clock_ms:
+            return dt.datetime.fromtimestamp(replay.server.clock_ms / 1000, SHANGHAI)
+        return self.clock()
+
     def market_status(self) -> MarketStatus:
         cal = self.calendar or TradingCalendar(load=False)  # weekdays until it has loaded
-        return cal.status(self.clock())
+        return cal.status(self.now())
 
     def trading_now(self) -> bool:
         """Prices are being made: alerts fire and staleness counts (the simulator: always)."""
@@ -233,11 +242,23 @@ class MonitorService:
             await asyncio.wait(bg.tasks, timeout=15)
         await self.stop()
 
-    async def open_replay(self, path: Path, speed: float | None = 10.0) -> None:
-        """Play a recorded day instead of the live feed (raises for an unusable file)."""
-        count_ticks(path)  # a missing or damaged file fails here, before anything stops
-        self._replay = (path, speed)
+    async def open_replay(
+        self, path: Path, speed: float | None = 10.0, start: str | None = None
+    ) -> None:
+        """Play a recorded day instead of the live feed, from ``start`` (HH:MM:SS) or its
+        beginning (raises for an unusable file or time, before anything stops)."""
+        count_ticks(path)
+        if start is not None:
+            dt.time.fromisoformat(start)
+        self._replay = (path, speed, start)
         await self.restart_feed()
+
+    async def seek_replay(self, start: str) -> None:
+        """Replay from ``start`` (HH:MM:SS): a new session, so no later number survives."""
+        replay = self.replaying
+        if replay is not None:
+            speed = replay.server.speed if replay.server is not None else replay.speed
+            await self.open_replay(replay.path, speed, start)
 
     async def close_replay(self) -> None:
         """Back to the source the settings choose."""

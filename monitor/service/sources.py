@@ -144,11 +144,18 @@ class ReplaySource(Source):
     name = "replay"
 
     def __init__(
-        self, settings: Settings, tokens: TokenStore, *, path: Path, speed: float | None
+        self,
+        settings: Settings,
+        tokens: TokenStore,
+        *,
+        path: Path,
+        speed: float | None,
+        start: str | None = None,
     ) -> None:
         super().__init__(settings, tokens)
         self.path = path
         self.speed = speed
+        self.start = start  # HH:MM:SS of the recorded day to start at
         self.server: ReplayServer | None = None
 
     @property
@@ -156,7 +163,7 @@ class ReplaySource(Source):
         return 60.0  # a recorded real day: one point per minute, as live
 
     async def open(self) -> FeedConfig:
-        self.server = ReplayServer(self.path, port=0, speed=self.speed)
+        self.server = ReplayServer(self.path, port=0, speed=self.speed, start=self.start)
         await self.server.start()
         return FeedConfig.for_url(self.server.url, "generic")
 

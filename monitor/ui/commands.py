@@ -8,6 +8,7 @@ live in :mod:`monitor.ui.window_menus`.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,6 +57,7 @@ class Commands(QObject):
                     ("open_replay", self.open_replay, "Ctrl+O"),
                     ("replay_pause", self.pause_replay, "Ctrl+P"),
                     ("replay_speed", self.replay_speed, "Ctrl+]"),
+                    ("replay_seek", self.seek_replay, "Ctrl+J"),
                     ("leave_replay", self.leave_replay, None),
                     None,
                     ("settings", w.open_settings, "Ctrl+,"),
@@ -345,6 +347,38 @@ class Commands(QObject):
             now = replay.server.speed
             replay.server.set_speed(speeds[(speeds.index(now) + 1) % 4 if now in speeds else 0])
             self.w.status.refresh()
+
+    def seek_replay(self) -> None:
+        replay = self.service.replaying
+        if replay is None or replay.server is None:
+            return
+        text, ok = QInputDialog.getText(
+            self.w,
+            self.tr("Jump to a time"),
+            self.tr("Time of the recorded day (HH:MM:SS):"),
+            text=replay.server.clock_time() or "09:30:00",
+        )
+        if ok:
+            self.seek_to(text.strip())
+
+    def seek_to(self, hhmmss: str) -> bool:
+        """Jump the replay to ``hhmmss`` of the recorded day; False if not a time."""
+        if self.service.replaying is None:
+            return False
+        try:
+            dt.time.fromisoformat(hhmmss)
+        except ValueError:
+            self.w.statusBar().showMessage(
+                self.tr("Not a time: %1 (use HH:MM:SS)").replace("%1", hhmmss), 6000
+            )
+            return False
+
+        async def seek() -> None:
+            await self.service.seek_replay(hhmmss)
+            self.w.session_changed()
+
+        asyncio.get_event_loop().create_task(seek())
+        return True
 
     def leave_replay(self) -> None:
         async def back() -> None:

@@ -354,7 +354,7 @@ class SettingsDialog(QDialog):
             self.error.setText(error_text(e))
             return
         token = self.token.text().strip()
-        if s.provider == "alltick":
+        if self.token.isEnabled():  # the chosen provider takes the token field (AllTick)
             # A token pasted inside the AllTick URL becomes the token (stored by the
             # window, never in settings.json) unless one was typed into the token field.
             # Other URL tokens are moved to the token store by AppCore.apply_settings.
@@ -362,7 +362,7 @@ class SettingsDialog(QDialog):
             if url_token and (not token or token == self._token0):
                 token = url_token
             s = s.with_(alltick_url=url)
-        if s.provider == "alltick" and not token:
+        if self.token.isEnabled() and not token:
             self.error.setText(self.tr("AllTick needs a token"))
             return
         self.result_settings = s

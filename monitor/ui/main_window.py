@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
     def _session_shown(self) -> None:
         service = self.service
         self.entry.set_simulated(service.simulated and not self.compact)
-        for key in ("replay_pause", "replay_speed", "leave_replay"):
+        for key in ("replay_pause", "replay_speed", "replay_seek", "leave_replay"):
             self.acts[key].setEnabled(service.replaying is not None)
         self.model.sparkline_span = 0 if service.simulated else service.book.history_points
         self.entry.refresh_completer()

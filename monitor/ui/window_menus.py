@@ -74,6 +74,7 @@ class WindowMenus(QObject):
             "open_replay": self.tr("Open recorded day…"),
             "replay_pause": self.tr("Pause or resume the replay"),
             "replay_speed": self.tr("Replay speed: ×1, ×10, ×60, max"),
+            "replay_seek": self.tr("Jump to a time of the replay…"),
             "leave_replay": self.tr("Back to the live feed"),
             "settings": self.tr("Settings…"),
             "quit": self.tr("Quit"),

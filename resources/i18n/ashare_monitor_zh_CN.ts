@@ -282,6 +282,18 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <source>Recorded ticks (*.sqlite);;All files (*)</source>
         <translation>录制的逐笔行情 (*.sqlite);;所有文件 (*)</translation>
     </message>
+    <message>
+        <source>Jump to a time</source>
+        <translation>跳转到时间</translation>
+    </message>
+    <message>
+        <source>Time of the recorded day (HH:MM:SS):</source>
+        <translation>录制当天的时间（时:分:秒）：</translation>
+    </message>
+    <message>
+        <source>Not a time: %1 (use HH:MM:SS)</source>
+        <translation>不是时间：%1（请用 时:分:秒）</translation>
+    </message>
 </context>
 <context>
     <name>DetailChart</name>
@@ -1364,6 +1376,10 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>Replay speed: ×1, ×10, ×60, max</source>
         <translation>回放速度：×1、×10、×60、最快</translation>
+    </message>
+    <message>
+        <source>Jump to a time of the replay…</source>
+        <translation>跳转到回放的某个时间…</translation>
     </message>
     <message>
         <source>Back to the live feed</source>

@@ -111,14 +111,16 @@ async def test_two_gateways_serve_snapshots_and_live_ticks_from_one_upstream(
 async def _seed_lines(port: int, script: Path, n: int = 30) -> list[str]:
     """The seed article's client, only its URL changed (our own client without it)."""
     if not SEED.exists():
-        frames = await _frames(
-            f"ws://127.0.0.1:{port}/", {"action": "subscribe", "symbols": SEED_CODES}, 8
-        )
-        return [
-            f"Code:{t['code']} Price:{t['price']} Time:{t['time']}"
-            for f in frames
-            for t in f.get("ticks", [])  # type: ignore[union-attr]
-        ]
+        out: list[str] = []
+        async with websockets.connect(f"ws://127.0.0.1:{port}/") as ws:
+            await ws.send(json.dumps({"action": "subscribe", "symbols": SEED_CODES}))
+            while len(out) < n:
+                msg = json.loads(await asyncio.wait_for(ws.recv(), 15))
+                out += [
+                    f"Code:{t['code']} Price:{t['price']} Time:{t['time']}"
+                    for t in msg.get("ticks", [])
+                ]
+        return out
     script.write_text(re.sub(r'url = ".*?"', f'url = "ws://127.0.0.1:{port}/"', _seed_script()))
     proc = await asyncio.create_subprocess_exec(
         sys.executable, str(script), stdout=asyncio.subprocess.PIPE

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
+from monitor.core.quotes import SHANGHAI
 from monitor.core.settings import Settings
 from monitor.core.watchlist import DEFAULT_LIST
 from monitor.platform.paths import Paths
@@ -87,6 +90,7 @@ def test_sorting_by_change_pct_is_numeric_while_streaming(window: MainWindow, ql
             lambda: (
                 sum(1 for s in window.model.symbols() if book.quote(s).change_pct is not None) > 550
             ),  # type: ignore[union-attr]
+            20,  # paced by the simulator's K-line plan; slower on a loaded machine
             what="previous closes from the K-line endpoint",
         )
     )
@@ -442,8 +446,21 @@ def test_record_in_the_window_then_replay_the_day(window: MainWindow, qloop) -> 
     window.status.refresh()
     assert window.status.session.text().startswith("Replay ")
     assert "ended" in window.status.session.text()
+    # The session's clock is the replay's: the recorded time, not the wall clock.
+    assert service.now().timestamp() * 1000 == pytest.approx(server.clock_ms, abs=1)
     book = service.book
     shown = [s for s in window.model.symbols() if (q := book.quote(s)) and q.ticks]
     assert shown  # the recorded symbols are live again, from the file
+    # Jump back to the first recorded second: a new session replays from there.
+    first = dt.datetime.fromtimestamp(server.first_ms / 1000, SHANGHAI).strftime("%H:%M:%S")  # type: ignore[operator]
+    assert not window.commands.seek_to("25:99")  # not a time: said, nothing changes
+    assert window.commands.seek_to(first)
+    qloop.run_until_complete(
+        until(lambda: service.replaying is not None and service.replaying.server is not server)
+    )
+    again = service.replaying.server  # type: ignore[union-attr]
+    assert again is not None
+    qloop.run_until_complete(until(lambda: again.finished.is_set(), 20, "played again"))
+    assert again.played == recorded  # the whole day again, from its first second
     window.commands.leave_replay()
     qloop.run_until_complete(until(lambda: service.replaying is None and service.simulated))

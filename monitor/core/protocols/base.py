@@ -69,6 +69,7 @@ class ProtocolSpec:
     ws_path: str | None = None  # a URL with this path speaks this protocol
     own_heartbeat: bool = False  # sends heartbeat() frames; no WebSocket pings
     token_required: bool = False  # no connection without a token
+    token_bound_to_url: bool = False  # a stored token is sent only to the URL it was saved for
     plans: bool = False  # limits come from the subscription plan (see core.plans)
     daily_closes: bool = False  # previous closes come from a daily K-line HTTP API
     wildcard: bool = False  # can subscribe the whole market with ``*``

@@ -336,4 +336,4 @@ class BatchCodec:
         return None  # WebSocket pings
 
 
-SPEC = ProtocolSpec(name="generic", codec=BatchCodec, wildcard=True)
+SPEC = ProtocolSpec(name="generic", codec=BatchCodec, wildcard=True, token_bound_to_url=True)
