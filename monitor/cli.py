@@ -539,6 +539,10 @@ def _export(args: argparse.Namespace) -> int:
         with held if args.verbose == 0 else contextlib.nullcontext(held):
             result = asyncio.run(run())
     except KeyboardInterrupt:  # where no signal handler could be installed (Windows)
+        if recorder is not None:
+            recorder.close()  # what arrived is kept
+            _err(f"interrupted: {recorder.recorded:,} ticks recorded to {args.out}")
+            return 130
         _err("interrupted before anything was collected")
         return 130
     except CollectError as e:
@@ -555,8 +559,8 @@ def _export(args: argparse.Namespace) -> int:
         return 1
     if recorder is not None:
         recorder.close()
-        if recorder.error:
-            _err(recorder.error)
+        if recorder.dropped:
+            _err(f"{recorder.error}; {recorder.dropped:,} ticks not recorded")
             return 1
         if sys.stdout is not None:
             print(

@@ -38,6 +38,7 @@ __all__ = ["Gateway"]
 
 log = logging.getLogger(__name__)
 TICK_SIZE = 0.01
+SEND_TIMEOUT = 2.0  # seconds a client may take to accept a frame
 
 
 def _json(t: Tick, client: _Client) -> dict[str, object]:
@@ -73,9 +74,10 @@ class _Client:
     # Symbols whose snapshot is on its way: their live ticks wait for it (the snapshot
     # holds them), so the day's volume is never counted short or twice.
     pending: set[str] = field(default_factory=set)
+    held: list[Tick] = field(default_factory=list)  # live ticks of pending symbols
 
     def wants(self, symbol: str) -> bool:
-        return (self.everything or symbol in self.symbols) and symbol not in self.pending
+        return self.everything or symbol in self.symbols
 
     def passes(self, t: Tick) -> bool:
         if not self.threshold:
@@ -180,15 +182,19 @@ class Gateway:
                     except ProtocolError as e:
                         log.warning("gateway: %s", e)
                         continue
-                    await self._check_gap(name, entry.relay, entry.seq)
+                    if not await self._check_gap(name, entry.relay, entry.seq):
+                        continue  # written twice (a retried pipeline): sent once
                     self.relayed += len(entry.ticks)
                     await self._fan_out(entry.ticks)
 
-    async def _check_gap(self, stream: str, relay: str, seq: int) -> None:
+    async def _check_gap(self, stream: str, relay: str, seq: int) -> bool:
+        """Note a gap before this entry; False for an entry already seen."""
         before = self._expect.get(stream)
+        if before is not None and before[0] == relay and seq <= before[1]:
+            return False
         self._expect[stream] = (relay, seq)
         if before is None or before[0] != relay:
-            return  # the first entry, or a restarted relay numbering afresh
+            return True  # the first entry, or a restarted relay numbering afresh
         missed = seq - before[1] - 1
         if missed > 0:
             self.gaps += missed
@@ -199,13 +205,17 @@ class Gateway:
                 {"event": "gap", "message": f"{missed} relay entries missing in {stream}"}
             )
             for c in list(self.clients):
-                with contextlib.suppress(ConnectionClosed):
-                    await c.ws.send(note)
+                with contextlib.suppress(ConnectionClosed, TimeoutError):
+                    await asyncio.wait_for(c.ws.send(note), SEND_TIMEOUT)
+        return True
 
     async def _fan_out(self, ticks: list[Tick]) -> None:
         for client in list(self.clients):
             out = []
             for t in ticks:
+                if t.symbol in client.pending:
+                    client.held.append(t)  # sent after its snapshot, if newer
+                    continue
                 if client.wants(t.symbol) and client.passes(t):
                     out.append(_json(t, client))
                     client.last_sent[t.symbol] = t.price
@@ -214,10 +224,18 @@ class Gateway:
 
     async def _send(self, client: _Client, ticks: list[dict[str, object]]) -> None:
         try:
-            await client.ws.send(json.dumps({"ticks": ticks}, separators=(",", ":")))
+            await asyncio.wait_for(
+                client.ws.send(json.dumps({"ticks": ticks}, separators=(",", ":"))), SEND_TIMEOUT
+            )
             client.sent += len(ticks)
         except ConnectionClosed:
             self.clients.discard(client)
+        except TimeoutError:
+            # A client that cannot keep up must not hold everyone else's prices: it is
+            # dropped, reconnects, and starts again from a snapshot.
+            log.warning("gateway: a client too slow to take its ticks was disconnected")
+            self.clients.discard(client)
+            client.ws.transport.abort()
 
     # --- clients -------------------------------------------------------------------------
     async def _handle(self, ws: ServerConnection) -> None:
@@ -244,13 +262,17 @@ class Gateway:
         self, client: _Client, message: str | bytes
     ) -> tuple[dict[str, object], list[str] | None]:
         """The reply, and the symbols a snapshot is due for (``["*"]``: all)."""
+        threshold = None
         with contextlib.suppress(ValueError, AttributeError, TypeError):
             threshold = json.loads(message).get("threshold")
-            if threshold is not None:
+        if threshold is not None:
+            try:
                 ticks = float(threshold)
-                if not 0 <= ticks <= 10_000:
-                    raise ProtocolError("threshold must be between 0 and 10000 ticks")
-                client.threshold = ticks * TICK_SIZE
+            except (TypeError, ValueError):
+                ticks = -1.0
+            if not 0 <= ticks <= 10_000:  # also NaN
+                raise ProtocolError("threshold must be a number of ticks from 0 to 10000")
+            client.threshold = ticks * TICK_SIZE
         action, symbols = generic.parse_request(message)
         if symbols == "*":
             client.everything = action == "subscribe"
@@ -281,9 +303,8 @@ class Gateway:
         except Exception as e:
             log.warning("gateway: no snapshot (%s)", e)
             raw = []
-        finally:
-            client.pending.difference_update(symbols)
         out = []
+        latest: dict[str, tuple[int, int]] = {}  # symbol -> (time, seq) of its snapshot
         for item in raw:
             try:
                 t = decode_tick(item)
@@ -291,5 +312,16 @@ class Gateway:
                 continue
             out.append(_json(t, client))
             client.last_sent[t.symbol] = t.price
+            latest[t.symbol] = (t.time_ms, t.seq)
+        # Live ticks that arrived meanwhile: those newer than the snapshot follow it (the
+        # older ones are in its day totals already).
+        done = set(symbols)
+        held, client.held = client.held, [t for t in client.held if t.symbol not in done]
+        client.pending.difference_update(symbols)
+        for t in held:
+            newer = (t.time_ms, t.seq) > latest.get(t.symbol, (-1, -1))
+            if t.symbol in done and newer and client.passes(t):
+                out.append(_json(t, client))
+                client.last_sent[t.symbol] = t.price
         if out:
             await self._send(client, out)

@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +105,8 @@ class ReplayServer:
         self._started = asyncio.Event()
         self._running = asyncio.Event()  # cleared while paused
         self._running.set()
+        self._control = asyncio.Event()  # set on pause, resume, speed change and seek
+        self._repace = False  # the pacing restarts from the next tick
         self._seek_to: int | None = None
 
     @property
@@ -144,14 +147,23 @@ class ReplayServer:
             await self._server.wait_closed()
 
     # --- control ---------------------------------------------------------------------
+    def _changed(self) -> None:
+        self._repace = True
+        self._control.set()
+
     def pause(self) -> None:
         self._running.clear()
+        self._changed()
 
     def resume(self) -> None:
         self._running.set()
+        self._changed()
 
     def set_speed(self, speed: float | None) -> None:
+        if speed is not None and not (speed >= 0 and math.isfinite(speed)):
+            raise ValueError(f"speed must be a number of 0 (as fast as possible) or more: {speed}")
         self.speed = speed or None
+        self._changed()
 
     def time_of_day(self, hhmmss: str) -> int:
         """``10:31:00`` of the recorded day (Shanghai) in epoch ms; ValueError if no time."""
@@ -164,6 +176,7 @@ class ReplayServer:
         """Jump to a time of the recorded day, e.g. ``10:31:00`` (a client's book keeps
         what it has: going back, a client should start a new session, as the window does)."""
         self._seek_to = self.time_of_day(hhmmss)
+        self._changed()
 
     # --- playback ----------------------------------------------------------------------
     async def _play(self) -> None:
@@ -195,18 +208,28 @@ class ReplayServer:
                 frame = []
             if not frame:
                 frame_ms = rec.received_ms
-                if not self._running.is_set():
-                    await self._running.wait()
-                    base_rec = None  # a pause does not count as time to catch up
-                if self.speed:
+                # Wait for this frame's time; a pause, a speed change or a seek wakes the
+                # wait and the pacing starts again from here (a long gap such as the lunch
+                # break never holds a control back).
+                while self._seek_to is None:
+                    if not self._running.is_set():
+                        await self._running.wait()
+                    if self._repace:
+                        self._repace, base_rec = False, None
+                    if not self.speed:
+                        base_rec = None
+                        await asyncio.sleep(0)  # let clients and control messages in
+                        break
                     if base_rec is None:
                         base_rec, base_loop = rec.received_ms, loop.time()
                     due = base_loop + (rec.received_ms - base_rec) / 1000 / self.speed
-                    if (wait := due - loop.time()) > 0:
-                        await asyncio.sleep(wait)
-                else:
-                    base_rec = None
-                    await asyncio.sleep(0)  # let clients and control messages in
+                    if (wait := due - loop.time()) <= 0:
+                        break
+                    self._control.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._control.wait(), wait)
+                if self._seek_to is not None:
+                    break
             self.clock_ms = rec.received_ms
             frame.append(rec.tick)
             self.played += 1
@@ -252,21 +275,24 @@ class ReplayServer:
             self.clients.discard(client)
 
     def _request(self, client: _Client, message: str | bytes) -> dict[str, object]:
-        with contextlib.suppress(ValueError, AttributeError, TypeError):
+        msg: object = None
+        with contextlib.suppress(ValueError):
             msg = json.loads(message)
-            action = msg.get("action")
-            if action == "pause":
-                self.pause()
-                return {"event": "paused", "message": self.status()}
-            if action == "resume":
-                self.resume()
-                return {"event": "resumed", "message": self.status()}
-            if action == "speed":
-                self.set_speed(float(msg.get("value") or 0))
-                return {"event": "speed", "message": self.status()}
-            if action == "seek":
-                self.seek(str(msg.get("time")))
-                return {"event": "seeking", "message": self.status()}
+        control = msg.get("action") if isinstance(msg, dict) else None
+        if control == "pause":
+            self.pause()
+            return {"event": "paused", "message": self.status()}
+        if control == "resume":
+            self.resume()
+            return {"event": "resumed", "message": self.status()}
+        if control == "speed":  # a bad value is a ValueError: said to the client
+            assert isinstance(msg, dict)
+            self.set_speed(float(msg.get("value") or 0))
+            return {"event": "speed", "message": self.status()}
+        if control == "seek":
+            assert isinstance(msg, dict)
+            self.seek(str(msg.get("time")))
+            return {"event": "seeking", "message": self.status()}
         action, symbols = generic.parse_request(message)
         if symbols == "*":
             client.everything = action == "subscribe"

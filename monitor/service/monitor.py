@@ -177,8 +177,9 @@ class MonitorService:
         never without holding up a price.
         """
         if self._replay is not None:
+            path, speed, start = self._replay
             self.source = ReplaySource(
-                self.settings, self.tokens, path=self._replay[0], speed=self._replay[1]
+                self.settings, self.tokens, path=path, speed=speed, start=start
             )
         else:
             self.source = source_for(self.settings, self.tokens)
@@ -193,8 +194,8 @@ class MonitorService:
             on_applied=self._on_applied,
             on_master=self._on_master,
         )
-        if self.settings.record_ticks:
-            self._start_recording(self.session)
+        if self.settings.record_ticks and self.replaying is None:
+            self._start_recording(self.session)  # a replay is not recorded again
         self.resubscribe()
         await self.session.start()
         self.publish(SessionStarted(self.simulated))
@@ -216,7 +217,8 @@ class MonitorService:
         self._recorder_task = asyncio.get_event_loop().create_task(rec.run(), name="recorder")
 
     async def _stop_recording(self) -> None:
-        task, self._recorder_task = self._recorder_task, None
+        """Stop recording; "not recording" is said only once the file has everything."""
+        task = self._recorder_task
         if self.session is not None and self.recorder is not None:
             with contextlib.suppress(ValueError):
                 self.session.taps.remove(self.recorder.add)
@@ -226,6 +228,7 @@ class MonitorService:
                 await task
         if self.recorder is not None:
             self.recorder.close()  # commits what is buffered
+        self._recorder_task = None
 
     def recording(self) -> TickRecorder | None:
         """The recorder of the running session (None: not recording)."""
@@ -233,21 +236,23 @@ class MonitorService:
 
     async def close(self) -> None:
         """Stop everything: the background loads (waiting only for a running thread),
-        then the feed."""
+        then the feed (after a restart under way: none is started after this)."""
         self._closed = True
         bg = self._background
         for t in bg.tasks - bg.in_thread:
             t.cancel()
         if bg.tasks:
             await asyncio.wait(bg.tasks, timeout=15)
-        await self.stop()
+        async with self._restart_lock:
+            await self.stop()
 
     async def open_replay(
         self, path: Path, speed: float | None = 10.0, start: str | None = None
     ) -> None:
         """Play a recorded day instead of the live feed, from ``start`` (HH:MM:SS) or its
         beginning (raises for an unusable file or time, before anything stops)."""
-        count_ticks(path)
+        if count_ticks(path) == 0:
+            raise ValueError("no ticks in this file")
         if start is not None:
             dt.time.fromisoformat(start)
         self._replay = (path, speed, start)
@@ -278,7 +283,8 @@ class MonitorService:
         """
         async with self._restart_lock:
             await self.stop()
-            await self.start()
+            if not self._closed:
+                await self.start()
 
     def load_in_background(self, after: Awaitable[object] | None = None) -> None:
         """Build the search index and load the calendar off the loop's critical path,
@@ -326,7 +332,8 @@ class MonitorService:
         self.state = state
 
     def _on_applied(self, ticks: list[Tick]) -> None:
-        if self.alerts.rules:
+        # Alerts are about the live market: a replayed day must not fire (or disarm) them.
+        if self.alerts.rules and self.replaying is None:
             watched = self.alerts.symbols()
             hits = {t.symbol for t in ticks if t.symbol in watched}
             if hits:
@@ -602,7 +609,11 @@ class MonitorService:
         self.publish(SettingsChanged(old, new))
         if needs_restart(old, new) or token_changed:
             await self.restart_feed()
-        elif old.record_ticks != new.record_ticks and self.session is not None:
+        elif (
+            old.record_ticks != new.record_ticks
+            and self.session is not None
+            and self.replaying is None
+        ):
             # Recording goes on or off on the running session: no reconnect.
             if new.record_ticks:
                 self._start_recording(self.session)

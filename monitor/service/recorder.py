@@ -66,6 +66,7 @@ class TickRecorder:
         self._path: Path | None = None
         self._wake = asyncio.Event()
         self.recorded = 0  # rows committed
+        self.dropped = 0  # rows lost to write errors
         self.batches = 0
         self.error = ""  # the last write error ("" when writing works)
 
@@ -134,9 +135,10 @@ class TickRecorder:
                         db.executemany("INSERT OR REPLACE INTO ref VALUES (?, ?)", refs)
                 self.error = ""
             except (sqlite3.Error, OSError) as e:
-                # A full disk or a removed folder: say so, drop this batch, keep running.
+                # A full disk or a removed folder: say so, count what is lost, keep running.
                 self.error = f"recording to {self._path or self.target}: {e}"
-                log.error("%s", self.error)
+                self.dropped += len(rows) - done
+                log.error("%s (%d ticks not recorded)", self.error, len(rows) - done)
                 return done
             done += len(chunk)
             self.recorded += len(chunk)

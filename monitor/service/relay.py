@@ -35,6 +35,8 @@ from monitor.service.session import FeedSession
 
 __all__ = ["Relay", "RelayStats"]
 
+_CHUNK = 20_000  # ticks per publish at most
+
 log = logging.getLogger(__name__)
 
 
@@ -81,13 +83,17 @@ class Relay:
         self.book = QuoteBook(self.master)
         self.session: FeedSession | None = None
         self._buffer: list[Tick] = []
+        self._skipped: set[int] = set()  # shards that lost ticks: their next seq jumps
         self._snapshot_due = True  # rewrite the whole snapshot (start, Redis back)
+        self._started = False
 
     # --- the tick path ---------------------------------------------------------------
     def _tap(self, ticks: list[Tick], _received_ms: float) -> None:
         self._buffer.extend(ticks)
         if len(self._buffer) > self.backlog:  # Redis away for long: keep the newest
             extra = len(self._buffer) - self.backlog
+            for t in self._buffer[:extra]:  # a sequence number each: gateways see a gap
+                self._skipped.add(shard_of(t.symbol, self.shards))
             del self._buffer[:extra]
             self.stats.dropped += extra
 
@@ -137,8 +143,11 @@ class Relay:
             await self.redis.aclose()
 
     async def publish(self) -> int:
-        """Write the buffered ticks (and the snapshot when due); returns ticks written."""
-        ticks, self._buffer = self._buffer, []
+        """Write the buffered ticks (and the snapshot when due); returns ticks written.
+
+        At most ``_CHUNK`` ticks a call: after an outage the backlog goes out in pieces
+        that each fit the socket timeout."""
+        ticks, self._buffer = self._buffer[:_CHUNK], self._buffer[_CHUNK:]
         try:
             if self._snapshot_due:
                 await self._write_snapshot()
@@ -172,7 +181,7 @@ class Relay:
         pipe = self.redis.pipeline(transaction=False)
         seqs = list(self.seq)
         for shard, group in by_shard.items():
-            seqs[shard] += 1
+            seqs[shard] += 2 if shard in self._skipped else 1
             pipe.xadd(
                 self.keys.stream(shard),
                 encode_entry(self.id, seqs[shard], group),  # type: ignore[arg-type]
@@ -183,6 +192,7 @@ class Relay:
             pipe.hset(self.keys.last, mapping=latest)  # type: ignore[arg-type]
         await pipe.execute()
         self.seq = seqs  # only once written: a failed write is retried with the same seqs
+        self._skipped -= set(by_shard)
         self.stats.published += len(ticks)
         self.stats.entries += len(by_shard)
 
@@ -203,6 +213,8 @@ class Relay:
             sym: encode_tick(q) for sym in self.book.symbols if (q := self._quote(sym)) is not None
         }
         pipe = self.redis.pipeline(transaction=False)
+        if not self._started:  # quotes of symbols an earlier relay followed are not ours
+            pipe.delete(self.keys.last)
         pipe.hset(
             self.keys.meta,
             mapping={
@@ -216,3 +228,4 @@ class Relay:
             pipe.hset(self.keys.last, mapping=snapshot)  # type: ignore[arg-type]
         await pipe.execute()
         self._snapshot_due = False
+        self._started = True

@@ -298,6 +298,9 @@ class FeedSession:
             self._daily_wake.clear()
             missing, self._daily_queue = unanswered + self._daily_queue, []
             wanted = set(self.pool.symbols)
+            # Symbols unsubscribed meanwhile are not fetched now, and not counted as done:
+            # subscribed again later, they are asked for then.
+            self._daily_done.difference_update(s for s in missing if s not in wanted)
             missing = [s for s in dict.fromkeys(missing) if s in wanted]
             if missing and not self._stop.is_set():
                 await self._retrying(

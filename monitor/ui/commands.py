@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import sqlite3
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Commands"]
 
+log = logging.getLogger(__name__)
+
 
 class Commands(QObject):
     def __init__(self, window: MainWindow) -> None:
@@ -37,6 +41,20 @@ class Commands(QObject):
         self.w = window
         self.service = window.service
         self.last_paste_report = ""
+        self._tasks: set[asyncio.Task[object]] = set()
+
+    def _run(self, coro: Coroutine[Any, Any, object], title: str) -> None:
+        """Run a session change in the background; a failure is said, not lost."""
+        task: asyncio.Task[object] = asyncio.get_event_loop().create_task(coro)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[object]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and (e := t.exception()) is not None:
+                log.error("%s failed", title, exc_info=e)
+                self.w.notify(title, str(e))
+
+        task.add_done_callback(done)
 
     def menu_spec(self) -> MenuSpec:
         w = self.w
@@ -307,8 +325,9 @@ class Commands(QObject):
     # --- recording and replay -------------------------------------------------------------
     def toggle_recording(self) -> None:
         on = not self.service.settings.record_ticks
-        asyncio.get_event_loop().create_task(
-            self.w.apply_settings(self.service.settings.with_(record_ticks=on), None)
+        self._run(
+            self.w.apply_settings(self.service.settings.with_(record_ticks=on), None),
+            self.tr("Record ticks"),
         )
 
     def open_replay(self) -> None:
@@ -320,13 +339,13 @@ class Commands(QObject):
             self.tr("Recorded ticks (*.sqlite);;All files (*)"),
         )
         if path:
-            asyncio.get_event_loop().create_task(self.replay_file(Path(path)))
+            self._run(self.replay_file(Path(path)), self.tr("Open recorded day"))
 
     async def replay_file(self, path: Path, speed: float | None = 10.0) -> bool:
         """Play ``path`` instead of the live feed; False (and a message) if unusable."""
         try:
             await self.service.open_replay(path, speed)
-        except (OSError, sqlite3.Error) as e:
+        except (OSError, sqlite3.Error, ValueError) as e:
             self.w.notify(self.tr("Open recorded day"), f"{path.name}: {e}")
             return False
         self.w.session_changed()
@@ -377,7 +396,7 @@ class Commands(QObject):
             await self.service.seek_replay(hhmmss)
             self.w.session_changed()
 
-        asyncio.get_event_loop().create_task(seek())
+        self._run(seek(), self.tr("Jump to a time"))
         return True
 
     def leave_replay(self) -> None:
@@ -385,7 +404,7 @@ class Commands(QObject):
             await self.service.close_replay()
             self.w.session_changed()
 
-        asyncio.get_event_loop().create_task(back())
+        self._run(back(), self.tr("Back to the live feed"))
 
     # --- alerts ----------------------------------------------------------------------------
     def add_alert(self, symbol: str, kind: str, value: float | None, repeat: bool = False) -> bool:

@@ -47,7 +47,7 @@ from monitor.ui.dialogs import SettingsDialog, ShortcutsDialog
 from monitor.ui.entry_bar import EntryBar
 from monitor.ui.file_actions import FileActions
 from monitor.ui.i18n import TRANSLATIONS, resolve_language
-from monitor.ui.lists_panel import ListsPanel
+from monitor.ui.lists_panel import ALL_MARKET, ListsPanel
 from monitor.ui.quick_search import QuickSearch
 from monitor.ui.quote_model import QuoteTableModel
 from monitor.ui.quotes_pane import QuotesPane
@@ -327,8 +327,8 @@ class MainWindow(QMainWindow):
 
     def _master_changed(self) -> None:
         self.entry.refresh_completer()
-        if self.current_list() is None:
-            self.lists.reload("*all*")
+        if self.lists.count() and self.lists.currentRow() == ALL_MARKET:
+            self.lists.reload("*all*")  # the whole market grew (an empty panel: not shown yet)
 
     def _index_ready(self) -> None:
         """The search index is built: quick search, add box and filter use it."""

@@ -93,6 +93,8 @@ class StatusLine(QObject):
                 .replace("%2", f"{len(service.listed_stocks):,}")
             )
         self._recording()
+        # A replay says so even in the compact window: recorded prices are not live.
+        self.session.setVisible(not self.compact or service.replaying is not None)
         self.session.setText(
             self._replay_text()
             or session_text(

@@ -129,6 +129,9 @@ class WatchlistEdits(QObject):
 
     def delete_list(self, name: str) -> None:
         service = self.service
+        if len(service.watchlists.names()) <= 1:  # refused before it reaches the undo stack
+            self.refused.emit(self.tr("Delete list"), self.tr("The last list cannot be deleted"))
+            return
         deleted: list[DeletedList] = []
 
         def do() -> None:

@@ -275,6 +275,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>重命名自选</translation>
     </message>
     <message>
+        <source>Record ticks</source>
+        <translation>录制逐笔行情</translation>
+    </message>
+    <message>
         <source>Open recorded day</source>
         <translation>打开录制的行情</translation>
     </message>
@@ -293,6 +297,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>Not a time: %1 (use HH:MM:SS)</source>
         <translation>不是时间：%1（请用 时:分:秒）</translation>
+    </message>
+    <message>
+        <source>Back to the live feed</source>
+        <translation>回到实时行情</translation>
     </message>
 </context>
 <context>
@@ -1313,6 +1321,10 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>Delete list</source>
         <translation>删除自选</translation>
+    </message>
+    <message>
+        <source>The last list cannot be deleted</source>
+        <translation>最后一个自选列表不能删除</translation>
     </message>
 </context>
 <context>

@@ -203,7 +203,7 @@ def test_a_full_disk_is_said_and_recording_goes_on(tmp_path: Path) -> None:
     assert "recording to" in rec.error
 
 
-async def test_replay_paces_by_recorded_arrival_pauses_and_seeks(tmp_path: Path) -> None:
+async def test_replay_paces_by_recorded_arrival(tmp_path: Path) -> None:
     path = tmp_path / "paced.sqlite"
     rec = TickRecorder(path)
     start = 1_764_900_000_000  # 2025-12-05 10:00:00 Shanghai
@@ -224,13 +224,67 @@ async def test_replay_paces_by_recorded_arrival_pauses_and_seeks(tmp_path: Path)
             assert got == [1500.0 + i / 100 for i in range(21)]
             assert 0.15 <= took <= 1.5  # 2 s recorded at 10x
             assert "Replay 10:00:02 ×10" in server.status()
-            # Seek back to the start, paused: nothing comes until resumed.
-            await ws.send(json.dumps({"action": "pause"}))
-            await ws.send(json.dumps({"action": "seek", "time": "10:00:00"}))
-            await asyncio.sleep(0.3)
-            assert server.status().endswith("paused") or server.finished.is_set()
+            # A bad speed is said to the client, not played as "max".
+            await ws.send(json.dumps({"action": "speed", "value": -5}))
+            reply = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert reply["event"] == "error" and "speed" in reply["message"]
     finally:
         await server.stop()
+
+
+async def test_replay_pause_and_speed_changes_take_effect_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "slow.sqlite"
+    rec = TickRecorder(path)
+    start = 1_764_900_000_000
+    # Two ticks, then a 90-minute gap (a lunch break), then two more.
+    for i, at in enumerate((0, 1_000, 5_400_000, 5_401_000)):
+        tick = Tick("600519.SH", 1500.0 + i, start + at, 100.0, seq=i + 1)
+        rec.add([tick], start + at)
+    rec.close()
+    server = ReplayServer(path, port=0, speed=1.0)
+    await server.start()
+    try:
+        async with websockets.connect(server.url) as ws:
+            await ws.send(json.dumps({"action": "subscribe", "symbols": ["600519"]}))
+            got: list[float] = []
+
+            async def take(n: int, timeout: float) -> None:
+                while len(got) < n:
+                    data = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+                    got.extend(t["price"] for t in data.get("ticks", []))
+
+            await take(2, 5)  # the first two, a second apart
+            # At ×1 the lunch break would take 90 minutes; paused, nothing comes even at
+            # full speed; resumed, the rest follows at once.
+            await ws.send(json.dumps({"action": "pause"}))
+            await ws.send(json.dumps({"action": "speed", "value": 0}))
+            with pytest.raises(TimeoutError):
+                await take(3, 0.5)
+            await ws.send(json.dumps({"action": "resume"}))
+            await take(4, 5)
+            assert got == [1500.0, 1501.0, 1502.0, 1503.0]
+            assert server.finished.is_set() or await _finished(server)
+    finally:
+        await server.stop()
+
+
+async def _finished(server: ReplayServer) -> bool:
+    await asyncio.wait_for(server.finished.wait(), 5)
+    return True
+
+
+async def test_an_empty_recording_is_refused_before_the_feed_stops(tmp_path: Path) -> None:
+    from monitor.core.settings import Settings
+    from monitor.feed.recording import connect
+    from monitor.platform.paths import Paths
+    from monitor.service.monitor import MonitorService
+
+    empty = tmp_path / "empty.sqlite"
+    connect(empty).close()  # a recording with no rows
+    service = MonitorService(Paths(tmp_path / "c", tmp_path / "l", tmp_path / "d"), Settings())
+    with pytest.raises(ValueError, match="no ticks"):
+        await service.open_replay(empty)
+    assert service.replaying is None
 
 
 @pytest.mark.skipif(

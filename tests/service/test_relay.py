@@ -230,6 +230,16 @@ async def test_a_missing_entry_is_reported_as_a_gap(redis_server: RedisServer) -
             events = []
             while not any(e.get("event") == "gap" for e in events):
                 events.append(json.loads(await asyncio.wait_for(ws.recv(), 5)))
+            # The same entry written again (a relay retrying a pipeline) is sent once.
+            relayed = gw.relayed
+            await r.xadd(keys.stream(0), encode_entry("r1", 3, [tick]))  # type: ignore[arg-type]
+            await r.xadd(keys.stream(0), encode_entry("r1", 4, [tick]))  # type: ignore[arg-type]
+            await wait_until(lambda: gw.relayed == relayed + 1, 5, "seq 4 relayed")
+            # A bad threshold is refused with a reason, not ignored.
+            await ws.send(json.dumps({"action": "subscribe", "symbols": ["1"], "threshold": -3}))
+            while (reply := json.loads(await asyncio.wait_for(ws.recv(), 5))).get("ticks"):
+                pass
+            assert reply["event"] == "error" and "threshold" in reply["message"]
     await r.aclose()
     assert gw.gaps == 1
 

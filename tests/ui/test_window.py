@@ -440,6 +440,9 @@ def test_record_in_the_window_then_replay_the_day(window: MainWindow, qloop) -> 
 
     assert qloop.run_until_complete(window.commands.replay_file(path, speed=None))
     assert service.replaying is not None and window.acts["leave_replay"].isEnabled()
+    window.acts["record"].trigger()  # recording is on in the settings, but a replay ...
+    qloop.run_until_complete(until(lambda: service.settings.record_ticks, what="setting on"))
+    assert service.recording() is None  # ... is never recorded again
     server = service.replaying.server
     assert server is not None
     qloop.run_until_complete(until(lambda: server.finished.is_set(), 20, "the day played"))
