@@ -8,11 +8,13 @@ ticks. One reader task per gateway follows every shard with ``XREAD BLOCK``; cli
 only ever see the symbols they asked for.
 
 Gaps are detected with the relay's per-shard sequence number (a trimmed stream, a
-gateway that fell behind, ticks lost while Redis was down) and reported to clients
-as ``{"event": "gap", ...}`` and in :attr:`Gateway.gaps`; a relay restart (a new
-relay id) is not a gap. Optional per-client threshold (the seed's threshold-based
-updates): ``{"action": "subscribe", "symbols": [...], "threshold": 3}`` sends a tick
-only when the price moved at least 3 ticks (0.01 each) since the last one sent.
+gateway that fell behind, ticks lost while Redis was down), reported to clients as
+``{"event": "gap", ...}`` and in :attr:`Gateway.gaps`, and followed by a fresh snapshot
+of each client's symbols in that shard; a relay restart (a new relay id) is not a gap.
+
+Optional per-client threshold (the seed's threshold-based updates):
+``{"action": "subscribe", "symbols": [...], "threshold": 3}`` sends a tick only when
+the price moved at least 3 ticks (0.01 each) since the last one sent.
 
 Needs ``redis`` (the ``relay`` extra).
 """
@@ -30,7 +32,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from monitor.core.protocols import ProtocolError, generic
-from monitor.core.protocols.relay import Keys, decode_entry, decode_tick
+from monitor.core.protocols.relay import Keys, decode_entry, decode_tick, shard_of
 from monitor.core.quotes import Tick
 from monitor.core.symbols import SymbolError, normalize
 
@@ -204,9 +206,19 @@ class Gateway:
             note = json.dumps(
                 {"event": "gap", "message": f"{missed} relay entries missing in {stream}"}
             )
+            shard, shards = int(stream.rsplit(":", 1)[1]), len(self._positions)
             for c in list(self.clients):
                 with contextlib.suppress(ConnectionClosed, TimeoutError):
                     await asyncio.wait_for(c.ws.send(note), SEND_TIMEOUT)
+                # What the missing entries carried is in the latest quotes: a fresh
+                # snapshot of the client's symbols in that shard puts it right.
+                mine = (
+                    ["*"]
+                    if c.everything
+                    else [sym for sym in c.symbols if shard_of(sym, shards) == shard]
+                )
+                if mine:
+                    await self._snapshot(c, mine)
         return True
 
     async def _fan_out(self, ticks: list[Tick]) -> None:

@@ -20,7 +20,7 @@ import pytest
 import websockets
 
 from monitor.core.book import QuoteBook
-from monitor.core.protocols.relay import Keys, encode_entry
+from monitor.core.protocols.relay import Keys, encode_entry, encode_tick
 from monitor.core.quotes import Tick
 from monitor.feed.config import FeedConfig
 from monitor.feed.gateway import Gateway
@@ -220,16 +220,22 @@ async def test_a_missing_entry_is_reported_as_a_gap(redis_server: RedisServer) -
     r = aioredis.from_url(redis_server.url)
     await r.hset(keys.meta, mapping={"shards": 1, "relay": "r1"})
     tick = Tick("600519.SH", 1500.0, 1_796_090_400_000, 100.0)
+    latest = Tick("600519.SH", 1503.0, 1_796_090_460_000, 0.0, day_volume=9_900.0)
     async with _gateway(redis_server.url) as gw:
         async with websockets.connect(gw.url) as ws:
             await ws.send(json.dumps({"action": "subscribe", "symbols": ["600519"]}))
             json.loads(await ws.recv())  # subscribed
             await asyncio.sleep(0.3)  # the gateway reads from now on
             await r.xadd(keys.stream(0), encode_entry("r1", 1, [tick]))  # type: ignore[arg-type]
+            await r.hset(keys.last, mapping={"600519.SH": encode_tick(latest)})
             await r.xadd(keys.stream(0), encode_entry("r1", 3, [tick]))  # type: ignore[arg-type]
             events = []
             while not any(e.get("event") == "gap" for e in events):
                 events.append(json.loads(await asyncio.wait_for(ws.recv(), 5)))
+            # … then the latest quote of the client's symbol, as after a subscription.
+            snapshot = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert snapshot["ticks"][0]["price"] == 1503.0
+            assert snapshot["ticks"][0]["day_volume"] == 9_900.0
             # The same entry written again (a relay retrying a pipeline) is sent once.
             relayed = gw.relayed
             await r.xadd(keys.stream(0), encode_entry("r1", 3, [tick]))  # type: ignore[arg-type]
