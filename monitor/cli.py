@@ -291,6 +291,16 @@ def _feed_arguments(e: argparse.ArgumentParser, *, required: bool) -> None:
 TOKEN_ENV = "ASHARE_MONITOR_TOKEN"
 
 
+def _stop_on_signals() -> asyncio.Event:
+    """An event Ctrl+C or SIGTERM sets (where the loop can take signal handlers)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
 def _check_out(out: Path) -> str | None:
     """Why ``--out`` cannot be written (checked before connecting), or ``None``."""
     import tempfile
@@ -511,11 +521,7 @@ def _export(args: argparse.Namespace) -> int:
 
     async def run() -> Collection:
         # Ctrl+C (or SIGTERM) ends the collection early; what arrived is still written.
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
+        stop = _stop_on_signals()
         writer = asyncio.create_task(recorder.run()) if recorder is not None else None
         try:
             return await collect(
@@ -613,11 +619,7 @@ def _relay(
     )
 
     async def run() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
+        stop = _stop_on_signals()
         if sys.stdout is not None:
             print(
                 f"relay {relay.id}: {len(symbols or []):,} symbols from {cfg.public_url()} "
@@ -659,11 +661,7 @@ def _gateway(args: argparse.Namespace) -> int:
             raise SystemExit(1) from None
         if sys.stdout is not None:
             print(f"gateway on {gateway.url} reading {args.redis}", flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
+        stop = _stop_on_signals()
         await stop.wait()
         await gateway.stop()
 
@@ -710,11 +708,7 @@ def _replay(args: argparse.Namespace) -> int:
                 "playback starts with the first subscription",
                 flush=True,
             )
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
+        stop = _stop_on_signals()
         waits = [asyncio.create_task(stop.wait())]
         if args.once:
             waits.append(asyncio.create_task(server.finished.wait()))
@@ -795,11 +789,7 @@ def _sim(args: argparse.Namespace) -> int:
             _err(
                 f"warning: listening on {args.host}: the simulator is reachable from other machines"
             )
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
+        stop = _stop_on_signals()
         if sys.stdout is not None:
             print(
                 f"simulator ready: AllTick {sim.url('alltick')}?token=<any>  "

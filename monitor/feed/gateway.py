@@ -43,27 +43,6 @@ TICK_SIZE = 0.01
 SEND_TIMEOUT = 2.0  # seconds a client may take to accept a frame
 
 
-def _json(t: Tick, client: _Client) -> dict[str, object]:
-    """A tick for ``client``: the previous close only when it is new to that client."""
-    out: dict[str, object] = {
-        "code": t.symbol,
-        "price": t.price,
-        "time": t.time_ms,
-        "volume": t.volume,
-        "turnover": t.turnover,
-    }
-    if t.seq:
-        out["seq"] = t.seq
-    for key in ("day_volume", "day_turnover", "open", "high", "low"):
-        v = getattr(t, key)
-        if v is not None:
-            out[key] = v
-    pc = t.prev_close
-    if pc is not None and client.reference.get(t.symbol) != pc:
-        out["prev_close"] = client.reference[t.symbol] = pc
-    return out
-
-
 @dataclass(eq=False)
 class _Client:
     ws: ServerConnection
@@ -86,6 +65,15 @@ class _Client:
             return True
         before = self.last_sent.get(t.symbol)
         return before is None or abs(t.price - before) >= self.threshold - 1e-9
+
+
+def _json(t: Tick, client: _Client) -> dict[str, object]:
+    """A tick for ``client``: the previous close only when it is new to that client."""
+    out = generic.tick_fields(t, prev_close=False)
+    pc = t.prev_close
+    if pc is not None and client.reference.get(t.symbol) != pc:
+        out["prev_close"] = client.reference[t.symbol] = pc
+    return out
 
 
 class Gateway:
@@ -115,6 +103,7 @@ class Gateway:
         self._server: Server | None = None
         self._reader: asyncio.Task[None] | None = None
         self._stopping = False
+        self._from_start = False  # no relay had written when this gateway started
 
     @property
     def url(self) -> str:
@@ -152,14 +141,18 @@ class Gateway:
         while not self._stopping:
             try:
                 streams = await self._streams()
-                if not streams:  # no relay has written yet
+                if not streams:  # no relay has written yet: whatever it writes is new
+                    self._from_start = True
                     await asyncio.sleep(0.5)
                     continue
                 for s in streams:
                     if s not in self._positions:
-                        # From now on (the snapshot covers what came before). Not "$" in
+                        # From now on (the snapshot covers what came before), or from the
+                        # start of a stream a relay began after this gateway. Not "$" in
                         # every XREAD: that would skip what arrives between two calls.
-                        last: Any = await self.redis.xrevrange(s, count=1)
+                        last: Any = (
+                            [] if self._from_start else await self.redis.xrevrange(s, count=1)
+                        )
                         self._positions[s] = bytes(last[0][0]) if last else b"0-0"
                 reply: Any = await self.redis.xread(
                     dict(self._positions.items()),

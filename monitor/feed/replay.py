@@ -47,23 +47,6 @@ log = logging.getLogger(__name__)
 _FRAME_MS = 20  # ticks recorded within this many ms go out as one frame
 
 
-def _tick_json(t: Tick) -> dict[str, object]:
-    out: dict[str, object] = {
-        "code": t.symbol,
-        "price": t.price,
-        "time": t.time_ms,
-        "volume": t.volume,
-        "turnover": t.turnover,
-    }
-    if t.seq:
-        out["seq"] = t.seq
-    for key in ("day_volume", "day_turnover", "prev_close", "open", "high", "low"):
-        v = getattr(t, key)
-        if v is not None:
-            out[key] = v
-    return out
-
-
 @dataclass(eq=False)  # one per connection, kept in a set
 class _Client:
     ws: ServerConnection
@@ -251,7 +234,7 @@ class ReplayServer:
                 self.clients.discard(client)
 
     def _for(self, client: _Client, t: Tick) -> dict[str, object]:
-        out = _tick_json(t)
+        out = generic.tick_fields(t)
         if t.symbol not in client.referenced:
             client.referenced.add(t.symbol)
             if "prev_close" not in out and t.symbol in self.references:

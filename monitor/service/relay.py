@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import time
 import uuid
 from collections.abc import Sequence
@@ -84,6 +83,7 @@ class Relay:
         self.session: FeedSession | None = None
         self._buffer: list[Tick] = []
         self._skipped: set[int] = set()  # shards that lost ticks: their next seq jumps
+        self._announced: dict[str, float] = {}  # previous closes sent with a tick
         self._snapshot_due = True  # rewrite the whole snapshot (start, Redis back)
         self._started = False
 
@@ -169,7 +169,7 @@ class Relay:
         return len(ticks)
 
     async def _write(self, ticks: list[Tick]) -> None:
-        ticks = self._with_reference(ticks)
+        ticks, announced = self._with_reference(ticks)
         by_shard: dict[int, list[Tick]] = {}
         for t in ticks:
             by_shard.setdefault(shard_of(t.symbol, self.shards), []).append(t)
@@ -192,21 +192,31 @@ class Relay:
             pipe.hset(self.keys.last, mapping=latest)  # type: ignore[arg-type]
         await pipe.execute()
         self.seq = seqs  # only once written: a failed write is retried with the same seqs
+        self._announced.update(announced)
         self._skipped -= set(by_shard)
         self.stats.published += len(ticks)
         self.stats.entries += len(by_shard)
 
-    def _with_reference(self, ticks: list[Tick]) -> list[Tick]:
-        """Every tick carries the session's previous close once it is known (AllTick's
-        comes from daily K-lines, possibly after the first ticks): a gateway passes it
-        on to each client whenever it is new to that client."""
-        b = self.book
-        out = []
-        for t in ticks:
-            pc = b.prev_close[r] if (r := b.row_of(t.symbol)) is not None else math.nan
-            known = t.prev_close is None and pc == pc
-            out.append(msgspec.structs.replace(t, prev_close=pc) if known else t)
-        return out
+    def _with_reference(self, ticks: list[Tick]) -> tuple[list[Tick], dict[str, float]]:
+        """The ticks, the first of each symbol carrying the session's previous close when
+        it is new (AllTick's comes from daily K-lines, possibly after the first ticks).
+        Clients that subscribe later have it in their snapshot; a gateway passes it on
+        to each client when it is new to that client. Returns the announcements made,
+        recorded only once written."""
+        b, announced = self.book, self._announced
+        fresh: dict[str, float] = {}
+        out = ticks
+        for i, t in enumerate(ticks):
+            sym = t.symbol
+            if sym in fresh or (r := b.row_of(sym)) is None:
+                continue
+            pc = b.prev_close[r]
+            if pc == pc and announced.get(sym) != pc and t.prev_close is None:
+                if out is ticks:
+                    out = list(ticks)  # copied only when something is announced
+                out[i] = msgspec.structs.replace(t, prev_close=pc)
+                fresh[sym] = pc
+        return out, fresh
 
     async def _write_snapshot(self) -> None:
         snapshot = {

@@ -87,7 +87,7 @@ async def test_record_then_replay_at_full_speed_reaches_the_seed_client_in_order
         assert proc.stdout is not None
         first = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode()
         port = int(re.search(r"ws://127\.0\.0\.1:(\d+)/", first).group(1))  # type: ignore[union-attr]
-        lines = await _seed_client(port, tmp_path, len(recorded))
+        lines = await seed_client(port, tmp_path / "seed_client.py", len(recorded))
     finally:
         proc.send_signal(signal.SIGINT)
         await asyncio.wait_for(proc.wait(), 10)
@@ -95,11 +95,11 @@ async def test_record_then_replay_at_full_speed_reaches_the_seed_client_in_order
     assert lines == expected  # every recorded tick, in recorded order
 
 
-async def _seed_client(port: int, tmp_path: Path, n: int) -> list[str]:
-    """The seed article's script with only the URL changed (our own client without it)."""
+async def seed_client(port: int, script: Path, n: int) -> list[str]:
+    """The first ``n`` lines the seed article's script prints, with only its URL changed
+    (written to ``script``); our own client of the same protocol without ../shared."""
     if SEED.exists():
         code = re.sub(r'url = ".*?"', f'url = "ws://127.0.0.1:{port}/any/path"', _seed_script())
-        script = tmp_path / "seed_client.py"
         script.write_text(code)
         proc = await asyncio.create_subprocess_exec(
             sys.executable, str(script), stdout=asyncio.subprocess.PIPE, env=ENV

@@ -26,11 +26,10 @@ from monitor.feed.config import FeedConfig
 from monitor.feed.gateway import Gateway
 from monitor.service.relay import Relay
 from monitor.service.session import FeedSession
-from tests.e2e.test_cli import SEED, _seed_script
 from tests.feed.helpers import fast_backoff, wait_until
 from tests.servers.alltick_doc import DocAllTick
 from tests.servers.redis_server import RedisServer, redis_binary
-from tests.service.test_recording import SEED_CODES, UNIVERSE
+from tests.service.test_recording import SEED_CODES, UNIVERSE, seed_client
 
 pytestmark = pytest.mark.skipif(
     redis_binary() is None and not os.environ.get("CI"),
@@ -99,44 +98,14 @@ async def test_two_gateways_serve_snapshots_and_live_ticks_from_one_upstream(
                     live = [t for f in frames[2:] for t in f["ticks"]]  # type: ignore[union-attr]
                     assert live and {t["code"] for t in live} <= {"600519.SH", "000001.SZ"}
                 lines = await asyncio.gather(
-                    _seed_lines(g1.port, tmp_path / "a.py"), _seed_lines(g2.port, tmp_path / "b.py")
+                    seed_client(g1.port, tmp_path / "a.py", 30),
+                    seed_client(g2.port, tmp_path / "b.py", 30),
                 )
             # The provider saw the relay only: one connection, one token.
             assert srv.handshakes == 1 and len(srv.conns) == 1
     for got in lines:
         codes = {re.match(r"Code:(\S+)", ln).group(1) for ln in got}  # type: ignore[union-attr]
         assert len(got) >= 30 and codes == set(UNIVERSE)
-
-
-async def _seed_lines(port: int, script: Path, n: int = 30) -> list[str]:
-    """The seed article's client, only its URL changed (our own client without it)."""
-    if not SEED.exists():
-        out: list[str] = []
-        async with websockets.connect(f"ws://127.0.0.1:{port}/") as ws:
-            await ws.send(json.dumps({"action": "subscribe", "symbols": SEED_CODES}))
-            while len(out) < n:
-                msg = json.loads(await asyncio.wait_for(ws.recv(), 15))
-                out += [
-                    f"Code:{t['code']} Price:{t['price']} Time:{t['time']}"
-                    for t in msg.get("ticks", [])
-                ]
-        return out
-    script.write_text(re.sub(r'url = ".*?"', f'url = "ws://127.0.0.1:{port}/"', _seed_script()))
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, str(script), stdout=asyncio.subprocess.PIPE
-    )
-    lines: list[str] = []
-    try:
-        assert proc.stdout is not None
-        while len(lines) < n:
-            line = await asyncio.wait_for(proc.stdout.readline(), 15)
-            if not line:
-                break
-            lines.append(line.decode().strip())
-    finally:
-        proc.kill()
-        await proc.wait()
-    return lines
 
 
 async def test_gateway_redis_and_relay_restarts_lose_no_subscription(

@@ -32,6 +32,7 @@ __all__ = [
     "decode",
     "encode_ticks",
     "subscribe",
+    "tick_fields",
     "unsubscribe",
 ]
 
@@ -267,6 +268,28 @@ def unsubscribe(
     return _encoder.encode(
         {"action": "unsubscribe", "symbols": _symbols_field(symbols, form, style)}
     ).decode()
+
+
+_OPTIONAL = ("day_volume", "day_turnover", "prev_close", "open", "high", "low")
+
+
+def tick_fields(t: Tick, *, prev_close: bool = True) -> dict[str, object]:
+    """A tick as a batch-protocol server sends it (what :func:`decode` reads back);
+    fields that are unknown are left out, ``prev_close`` too unless asked for."""
+    out: dict[str, object] = {
+        "code": t.symbol,
+        "price": t.price,
+        "time": t.time_ms,
+        "volume": t.volume,
+        "turnover": t.turnover,
+    }
+    if t.seq:
+        out["seq"] = t.seq
+    for key in _OPTIONAL if prev_close else _OPTIONAL[:2] + _OPTIONAL[3:]:
+        v = getattr(t, key)
+        if v is not None:
+            out[key] = v
+    return out
 
 
 def encode_ticks(ticks: list[dict[str, object]]) -> bytes:
