@@ -88,6 +88,7 @@ class History:
     times: npt.NDArray[np.float64]
     prices: npt.NDArray[np.float32]
     volumes: npt.NDArray[np.float32]
+    averages: npt.NDArray[np.float32]  # the day's volume-weighted average price (均价) so far
 
 
 F64 = npt.NDArray[np.float64]
@@ -112,7 +113,9 @@ class QuoteBook:
         "limit_down",
         "limit_pct",
     )
-    _FLOAT_ZERO = ("volume", "turnover", "received_ms")
+    # vwap_*: the day's sum of price × volume and of volume over the ticks applied, for
+    # the average price (均价); kept apart from volume/turnover, which a provider may send.
+    _FLOAT_ZERO = ("volume", "turnover", "received_ms", "vwap_amount", "vwap_volume")
     _INT = ("time_ms", "seq", "scope", "ticks", "hist_count")
 
     def __init__(
@@ -120,7 +123,7 @@ class QuoteBook:
         master: SymbolMaster | None = None,
         *,
         rule: LimitRule | None = None,
-        history_points: int = 240,
+        history_points: int = 242,
         bucket_seconds: float = 60.0,
         capacity: int = 1024,
     ) -> None:
@@ -150,6 +153,8 @@ class QuoteBook:
         self.limit_pct: list[float] = []
         self.volume: list[float] = []
         self.turnover: list[float] = []
+        self.vwap_amount: list[float] = []
+        self.vwap_volume: list[float] = []
         self.received_ms: list[float] = []
         self.time_ms: list[int] = []
         self.seq: list[int] = []
@@ -160,6 +165,7 @@ class QuoteBook:
         self.hist_bucket: list[int] = []
         self.hist_price: npt.NDArray[np.float32] = np.empty((0, self.history_points), np.float32)
         self.hist_volume: npt.NDArray[np.float32] = np.empty((0, self.history_points), np.float32)
+        self.hist_avg: npt.NDArray[np.float32] = np.empty((0, self.history_points), np.float32)
         self.hist_slot: npt.NDArray[np.int32] = np.empty((0, self.history_points), np.int32)
         self._cap = 0
         self._alloc(capacity)
@@ -184,6 +190,7 @@ class QuoteBook:
         self._hist_i[:] = [0] * n
         self.hist_price[:n].fill(nan)
         self.hist_volume[:n].fill(0.0)
+        self.hist_avg[:n].fill(nan)
         self.hist_slot[:n].fill(0)
         self.stats = BookStats()
         for r, sym in enumerate(self.symbols):
@@ -201,6 +208,7 @@ class QuoteBook:
         for name, fill, dtype in (
             ("hist_price", np.nan, np.float32),
             ("hist_volume", 0.0, np.float32),
+            ("hist_avg", np.nan, np.float32),
             ("hist_slot", 0, np.int32),
         ):
             # np.full writes every page now (np.zeros would leave them to fault in over
@@ -374,6 +382,7 @@ class QuoteBook:
         vol_col, turn_col, names = self.volume, self.turnover, self.names
         hist_bucket, hist_i, hist_count = self.hist_bucket, self._hist_i, self.hist_count
         hist_price, hist_volume, hist_slot = self.hist_price, self.hist_volume, self.hist_slot
+        hist_avg, vwap_amount, vwap_volume = self.hist_avg, self.vwap_amount, self.vwap_volume
         bucket_ms, points = self.bucket_ms, self.history_points
         dirty_add = self._dirty.add
         keep = taken.append if taken is not None else None
@@ -393,10 +402,11 @@ class QuoteBook:
                     unsubscribed += 1
                     continue
                 r = ensure(t.symbol)
-                hist_price, hist_volume, hist_slot = (
+                hist_price, hist_volume, hist_slot, hist_avg = (
                     self.hist_price,
                     self.hist_volume,
                     self.hist_slot,
+                    self.hist_avg,
                 )  # may have grown
             seq = t.seq
             last_time = time_col[r]
@@ -465,12 +475,18 @@ class QuoteBook:
                 i = hist_i[r] = hist_count[r] % points
                 hist_count[r] += 1
                 hist_volume[r, i] = vol
+                hist_avg[r, i] = math.nan  # a reused ring slot keeps nothing of its last day
                 hist_slot[r, i] = bucket  # the bucket number: its start is bucket * bucket_ms
             else:
                 i = hist_i[r]
                 if vol:
                     hist_volume[r, i] += vol
             hist_price[r, i] = price
+            if vol:
+                vwap_amount[r] += price * vol
+                vwap_volume[r] += vol
+            if vwap_volume[r]:
+                hist_avg[r, i] = vwap_amount[r] / vwap_volume[r]
             dirty_add(r)
             if keep is not None:
                 keep(t)
@@ -493,10 +509,12 @@ class QuoteBook:
         self.day[r] = day
         self.open[r] = self.high[r] = self.low[r] = math.nan
         self.volume[r] = self.turnover[r] = 0.0
+        self.vwap_amount[r] = self.vwap_volume[r] = 0.0
         self.hist_count[r] = 0
         self.hist_bucket[r] = -1
         self.hist_price[r].fill(np.nan)
         self.hist_volume[r].fill(0.0)
+        self.hist_avg[r].fill(np.nan)
 
     # --- reads -------------------------------------------------------------------
     def take_dirty(self) -> set[int]:
@@ -519,6 +537,7 @@ class QuoteBook:
                 self._bucket_starts(self.hist_slot[row, sl]),
                 self.hist_price[row, sl],
                 self.hist_volume[row, sl],
+                self.hist_avg[row, sl],
             )
         start = count % n
         order = np.r_[start:n, 0:start]
@@ -526,6 +545,7 @@ class QuoteBook:
             self._bucket_starts(self.hist_slot[row, order]),
             self.hist_price[row, order],
             self.hist_volume[row, order],
+            self.hist_avg[row, order],
         )
 
     def quote(self, symbol: str) -> Quote | None:

@@ -4,8 +4,10 @@ The real listing's codes and names (the one the app ships), with well-known larg
 caps at plausible price levels; beyond the listing's size, or without it, valid codes
 across SSE main/STAR, SZSE main/ChiNext and BSE (920xxx) in the boards' real
 proportions with generated names, a few ST names (±5 %), and a handful of indices (which
-exercise the 000001.SH / 000001.SZ collision). Prices walk in 0.01 steps inside each
-board's daily limits; a few names trend to a limit and stick there, as they do.
+exercise the 000001.SH / 000001.SZ collision). Prices start as a session in progress
+(a common move, each name's own, a few names sealed at their limits — :class:`DayShape`,
+calibrated against a reported session) and walk in real time, printed in 0.01 steps
+inside each board's daily limits.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy.typing as npt
 from monitor.core.master import SymbolInfo, SymbolMaster
 from monitor.core.symbols import LimitRule, board_of, limit_pct, limit_prices
 
-__all__ = ["FAMOUS", "INDICES", "SimMarket", "build_universe"]
+__all__ = ["DAY", "FAMOUS", "INDICES", "DayShape", "SimMarket", "build_universe"]
 
 # Real names and rough price levels of well-known large caps (prices are only plausible).
 FAMOUS: tuple[tuple[str, str, float], ...] = (
@@ -175,6 +177,26 @@ class _Prices:
     turnover: npt.NDArray[np.float64]
 
 
+@dataclass(frozen=True, slots=True)
+class DayShape:
+    """What a simulated session looks like; calibrated in docs/simulator.md.
+
+    Targets are one reported session (Choice statistics as reported at
+    chinastockmarketnews.com/post/615962: of 4,669 tradable A-shares 1,958 up,
+    2,590 down, 121 flat, 90 at limit-up, 23 at limit-down); ``bench/simulator_day.py``
+    measures what the simulator produces against them.
+    """
+
+    market_move: float = -0.004  # the day's common move (the reported day was a down day)
+    spread: float = 0.02  # scale of each name's own move (Student t, 4 degrees of freedom)
+    limit_up_share: float = 0.019  # names sealed at limit-up all session
+    limit_down_share: float = 0.005
+    sigma: float = 1.25e-4  # per √second: ≈ 1.5 % over a 4-hour session
+
+
+DAY = DayShape()
+
+
 class SimMarket:
     """The simulated market: one shared price path that every client sees."""
 
@@ -201,14 +223,11 @@ class SimMarket:
                 up[i], down[i] = lim
         self.limit_up, self.limit_down = up, down
         self.is_index = np.array([info.board.value == "index" for info, _ in universe])
-        # Most names wander; a few trend hard enough to reach a limit and stick there.
-        self.drift = self.rng.normal(0.0, 0.0004, n)
-        movers = self.rng.random(n)
-        self.drift[movers < 0.03] = 0.004
-        self.drift[movers > 0.985] = -0.004
-        self.sigma = np.where(self.is_index, 0.0003, 0.0025)
-        start = self.prev_close * np.exp(self.rng.normal(0.0, 0.01, n))
-        start = np.clip(np.round(start, 2), down, up)
+        fair = self._opening_state(self.prev_close, down, up)
+        self.fair = fair  # the unrounded price path; trades print it in 0.01 steps
+        self.sigma = np.where(self.is_index, DAY.sigma / 3.0, DAY.sigma)
+        self.last_trade_ms = np.zeros(n, np.int64)
+        start = np.clip(np.round(fair, 2), np.maximum(down, 0.01), up)
         self.px = _Prices(
             last=start.copy(),
             open=start.copy(),
@@ -219,6 +238,26 @@ class SimMarket:
         )
         self.seq = np.zeros(n, np.int64)
         self.trade_volume = np.full(n, 100.0)  # the latest trade's volume per symbol
+
+    def _opening_state(
+        self,
+        prev: npt.NDArray[np.float64],
+        down: npt.NDArray[np.float64],
+        up: npt.NDArray[np.float64],
+    ) -> npt.NDArray[np.float64]:
+        """Prices as a session in progress: a common move, a spread, names sealed at limits."""
+        n = len(prev)
+        rng = self.rng
+        change = DAY.market_move + DAY.spread * rng.standard_t(4, n) / np.sqrt(2.0)
+        change[self.is_index] = DAY.market_move
+        fair = np.clip(prev * (1.0 + change), down + 0.01, np.minimum(up - 0.01, prev * 3))
+        draw = rng.random(n)
+        limited = ~self.is_index & np.isfinite(up)
+        self.pinned = limited & ((draw < DAY.limit_up_share) | (draw > 1.0 - DAY.limit_down_share))
+        sealed_up = self.pinned & (draw < 0.5)
+        fair[sealed_up] = up[sealed_up]
+        fair[self.pinned & ~sealed_up] = down[self.pinned & ~sealed_up]
+        return np.asarray(fair, np.float64)
 
     def __len__(self) -> int:
         return len(self.symbols)
@@ -239,9 +278,17 @@ class SimMarket:
         idx = pick if subset is None else subset[pick]
         idx = np.unique(idx)
         px = self.px
-        shock = self.rng.normal(0.0, 1.0, len(idx)) * self.sigma[idx] + self.drift[idx]
-        new = np.round(px.last[idx] * np.exp(shock), 2)
-        new = np.clip(new, np.maximum(self.limit_down[idx], 0.01), self.limit_up[idx])
+        # A random walk in real time: each trade moves the price by the time since the
+        # symbol's last one, so the day's spread does not depend on the tick rate.
+        last_ms = self.last_trade_ms[idx]
+        dt_s = np.where(last_ms > 0, np.clip((now_ms - last_ms) / 1000.0, 0.02, 60.0), 1.0)
+        self.last_trade_ms[idx] = now_ms
+        shock = self.rng.normal(0.0, 1.0, len(idx)) * self.sigma[idx] * np.sqrt(dt_s)
+        shock[self.pinned[idx]] = 0.0
+        lo, hi = np.maximum(self.limit_down[idx], 0.01), self.limit_up[idx]
+        fair = np.clip(self.fair[idx] * np.exp(shock), lo, hi)
+        self.fair[idx] = fair
+        new = np.clip(np.round(fair, 2), lo, hi)
         px.last[idx] = new
         np.maximum.at(px.high, idx, new)
         np.minimum.at(px.low, idx, new)

@@ -49,6 +49,11 @@ class Paths:
         return self.config / "alerts.json"
 
     @property
+    def alert_log(self) -> Path:
+        """Fired alerts, one JSON line each, kept across restarts."""
+        return (self.data or self.config.parent / "data") / "alert_log.jsonl"
+
+    @property
     def listing(self) -> Path:
         """A symbol list the user imported (merged over the shipped one at start)."""
         return self.config / "listing.csv"

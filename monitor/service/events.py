@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from monitor.core.alert_log import LoggedAlert
 from monitor.core.alerts import AlertEvent
 from monitor.core.settings import Settings
 
@@ -52,6 +53,7 @@ class ListsChanged:
 @dataclass(frozen=True, slots=True)
 class AlertFired:
     event: AlertEvent
+    logged: LoggedAlert  # as kept in the alert log (when it fired)
 
 
 @dataclass(frozen=True, slots=True)

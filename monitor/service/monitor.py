@@ -13,11 +13,13 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from monitor.core.alert_log import AlertLog, LoggedAlert
 from monitor.core.alerts import AlertEngine, AlertKind, AlertRule
 from monitor.core.atomic import atomic_write_bytes
 from monitor.core.book import QuoteBook
@@ -102,7 +104,8 @@ class MonitorService:
             with contextlib.suppress(OSError):
                 moved.save(paths.settings)
         self.alerts, alert_problems = AlertEngine.load(paths.alerts)
-        self.notes.messages += alert_problems + self.tokens.check()
+        self.alert_log, log_problems = AlertLog.load(paths.alert_log)
+        self.notes.messages += alert_problems + log_problems + self.tokens.check()
         listing = shipped_listing()
         self.listing_as_of = listing.as_of
         self.listed_stocks = listing.stocks()
@@ -350,7 +353,12 @@ class MonitorService:
                 sym, q.last, q.change_pct, q.limit_up, q.limit_down, q.time_ms, trading
             ):
                 log.info("alert: %s", ev.message)
-                self.publish(AlertFired(ev))
+                logged = LoggedAlert.of(ev, int(time.time() * 1000))
+                try:
+                    self.alert_log.append(logged)
+                except OSError as e:
+                    self.publish(NotSaved("alert log", f"{self.alert_log.path}: {e.strerror or e}"))
+                self.publish(AlertFired(ev, logged))
         if [r.armed for r in self.alerts.rules] != before:
             self._save_alerts()  # fired or re-armed: keep that across a restart
             self.publish(AlertsChanged())

@@ -60,12 +60,6 @@ class SimulatorSource(Source):
         super().__init__(settings, tokens)
         self.sim: Simulator | None = None
 
-    @property
-    def bucket_seconds(self) -> float:
-        # The simulator runs around the clock for demos: finer buckets make the
-        # sparklines move within a minute.
-        return 5.0
-
     async def open(self) -> FeedConfig:
         s = self.settings
         self.sim = Simulator(

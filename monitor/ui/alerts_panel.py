@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.core.alerts import AlertEvent, AlertRule, AlertRuleError
+from monitor.core.alert_log import LoggedAlert
+from monitor.core.alerts import AlertRule, AlertRuleError
 from monitor.core.quotes import SHANGHAI
 from monitor.service.monitor import MonitorService
 from monitor.ui.dialogs import AlertDialog
@@ -93,6 +94,8 @@ class AlertsPanel(QWidget):
         self.table.setAccessibleName(self.tr("Alert rules"))
         self.table.setAccessibleDescription(self.tr("Double-click a rule to edit it"))
         self.refresh()
+        self.log.clear()  # the kept log, in the current language, newest first
+        self.log.addItems([self.log_line(e) for e in reversed(self.service.alert_log.entries)])
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -210,11 +213,17 @@ class AlertsPanel(QWidget):
             self.edit_alert(rule)
 
     # --- the log -----------------------------------------------------------------------
-    def log_event(self, event: AlertEvent) -> str:
+    def log_line(self, entry: LoggedAlert) -> str:
+        """One log line: when (with the date if not today), symbol, name, what happened."""
+        when = dt.datetime.fromtimestamp(entry.fired_ms / 1000, SHANGHAI)
+        today = self.service.now().date() == when.date()
+        stamp = when.strftime("%H:%M:%S" if today else "%m-%d %H:%M:%S")
+        text = alert_fired_text(entry.kind, entry.value, entry.price, entry.change_pct)
+        return f"{stamp}  {entry.symbol} {self.service.master.name(entry.symbol)}  {text}"
+
+    def log_event(self, entry: LoggedAlert) -> str:
         """Add a fired alert to the top of the log; returns the line shown."""
-        stamp = dt.datetime.now(SHANGHAI).strftime("%H:%M:%S")
-        text = alert_fired_text(event.kind, event.value, event.price, event.change_pct)
-        line = f"{stamp}  {event.symbol} {self.service.master.name(event.symbol)}  {text}"
+        line = self.log_line(entry)
         self.log.insertItem(0, line)
         self.refresh()
         return line

@@ -66,7 +66,9 @@ class Appearance(QObject):
 
     def apply_volume_unit(self) -> None:
         unit = self.w.service.settings.ui.get("volume_unit", "auto")
-        self.w.model.set_volume_lots(unit == "lots" or (unit != "shares" and self.w.lang == "zh"))
+        lots = unit == "lots" or (unit != "shares" and self.w.lang == "zh")
+        self.w.model.set_volume_lots(lots)
+        self.w.chart.set_units(lots=lots, lang=self.w.lang)
 
     def toggle_discreet(self) -> None:
         self.set_discreet(not self.w.discreet)

@@ -28,7 +28,7 @@ __all__ = ["ServiceBridge"]
 
 class ServiceBridge(QObject):
     lists_changed = Signal(object)  # ListsChanged
-    alert_fired = Signal(object)  # AlertEvent
+    alert_fired = Signal(object)  # LoggedAlert
     alerts_changed = Signal()
     master_changed = Signal()
     settings_changed = Signal(object)  # SettingsChanged
@@ -49,7 +49,7 @@ class ServiceBridge(QObject):
             case ListsChanged():
                 self.lists_changed.emit(event)
             case AlertFired():
-                self.alert_fired.emit(event.event)
+                self.alert_fired.emit(event.logged)
             case AlertsChanged():
                 self.alerts_changed.emit()
             case MasterChanged():

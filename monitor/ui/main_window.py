@@ -20,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -30,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.core.alerts import AlertEvent, AlertRule
+from monitor.core.alert_log import LoggedAlert
+from monitor.core.alerts import AlertRule
 from monitor.core.redact import redact
 from monitor.core.settings import Settings
 from monitor.core.symbols import ParseReport
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self.status_timer.timeout.connect(self.alerts_panel.refresh_if_changed)
         self.first_row_painted = asyncio.get_event_loop().create_future()
         self.tray: QSystemTrayIcon | None = None
+        self._alerts_on_banner = 0  # fired while the alert notice was up
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.setToolTip(self.windowTitle())
@@ -341,12 +344,23 @@ class MainWindow(QMainWindow):
         if event.old.provider != event.new.provider:
             self._session_shown()
 
-    def _alert_fired(self, event: AlertEvent) -> None:
+    def _alert_fired(self, event: LoggedAlert) -> None:
         line = self.alerts_panel.log_event(event)
         self.statusBar().showMessage(self.tr("Alert: %1").replace("%1", line), 10000)
         # Discreet mode: a desktop bubble must not name the stock to whoever looks.
         text = self.tr("An alert fired; it is in the Alerts tab.") if self.discreet else line
         self.last_notification = text
+        banner = self.pane.alert_banner
+        self._alerts_on_banner = self._alerts_on_banner + 1 if banner.isVisible() else 1
+        more = self._alerts_on_banner - 1
+        shown = (
+            text
+            if not more
+            else self.tr("%1  (%n more in the Alerts tab)", "", more).replace("%1", text)
+        )
+        banner.show_report(shown, warning=True)
+        if self.tray is None:
+            QApplication.alert(self)  # the taskbar entry asks for attention
         if self.tray is not None:
             self.tray.showMessage(
                 self.windowTitle(), text, QSystemTrayIcon.MessageIcon.Information, 8000

@@ -41,6 +41,9 @@ class QuotesPane(QWidget):
         super().__init__(parent)
         self.model = model
         self.paste_report = ReportBanner(self)
+        # Fired alerts, in the window itself: the only notice where there is no tray.
+        self.alert_banner = ReportBanner(self)
+        self.alert_banner.seconds_warning = 60.0
         self.table = QuoteTableView(self)
         t = self.table
         t.setModel(model)
@@ -81,6 +84,7 @@ class QuotesPane(QWidget):
         self.empty_hint.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.alert_banner)
         lay.addWidget(self.paste_report)
         lay.addWidget(t, 1)
         lay.addWidget(self.empty_hint, 1)
@@ -95,6 +99,10 @@ class QuotesPane(QWidget):
             self.tr("Live quotes; type to search, Delete removes, Ctrl+Up/Down reorders")
         )
         self.paste_report.retranslate()
+        self.alert_banner.retranslate()
+        self.alert_banner.setAccessibleName(self.tr("Alert"))
+        self.alert_banner.label.setAccessibleName(self.tr("Alert"))
+        self.alert_banner.close_button.setAccessibleName(self.tr("Close the alert notice"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         self.fit_column_widths()
         self.update_no_match("")
@@ -112,8 +120,10 @@ class QuotesPane(QWidget):
         self.no_match.setStyleSheet(f"color:{look.muted_text}; font-size:13pt")
         if look.dark:
             self.paste_report.set_colors("#263241", "#4a3420", "#e6e6e6")
+            self.alert_banner.set_colors("#263241", "#5a2a2a", "#f0f0f0")
         else:
             self.paste_report.set_colors("#eef5ff", "#fff3dc", "#333333")
+            self.alert_banner.set_colors("#eef5ff", "#ffe4e4", "#222222")
         self.table.viewport().update()
 
     def fit_column_widths(self) -> None:

@@ -101,6 +101,7 @@ def not_saved_title(what: str) -> str:
         "watchlists": translate("Saving", "Watchlists not saved"),
         "alerts": translate("Saving", "Alerts not saved"),
         "settings": translate("Saving", "Settings not saved"),
+        "alert log": translate("Saving", "Alert log not saved"),
     }.get(what, translate("Saving", "Not saved"))
 
 

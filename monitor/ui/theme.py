@@ -48,7 +48,7 @@ class Look:
                 "background": "#1e1f22",
                 "foreground": "#b8b8b8",
                 "line": "#6ea8fe",
-                "bars": "#4b6472",
+                "avg": "#f0c040",
                 "guide": "#777777",
             }
         if self.discreet:
@@ -56,14 +56,14 @@ class Look:
                 "background": "#ffffff",
                 "foreground": "#555555",
                 "line": "#666666",
-                "bars": "#b5b5b5",
+                "avg": "#aaaaaa",
                 "guide": "#999999",
             }
         return {
             "background": "#ffffff",
             "foreground": "#444444",
             "line": "#1f5fbf",
-            "bars": "#88aaaa",
+            "avg": "#e08a00",
             "guide": "#999999",
         }
 

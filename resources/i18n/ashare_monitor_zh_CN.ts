@@ -310,16 +310,24 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>分时图</translation>
     </message>
     <message>
-        <source>Price and volume of the selected symbol today</source>
-        <translation>所选股票今日的价格与成交量</translation>
+        <source>Price, average price and volume of the selected symbol today</source>
+        <translation>所选股票今日的价格、均价和成交量</translation>
+    </message>
+    <message>
+        <source>Waiting for the first trade</source>
+        <translation>等待第一笔成交</translation>
+    </message>
+    <message>
+        <source>outside trading hours: clock time</source>
+        <translation>非交易时段：按时钟时间</translation>
+    </message>
+    <message>
+        <source>{time}  price {price} {pct}  avg {avg}  vol {vol}</source>
+        <translation>{time}  价 {price} {pct}  均 {avg}  量 {vol}</translation>
     </message>
     <message>
         <source>Select a row to chart it</source>
         <translation>选择一行查看分时图</translation>
-    </message>
-    <message>
-        <source>Waiting for ticks</source>
-        <translation>等待行情</translation>
     </message>
 </context>
 <context>
@@ -653,6 +661,12 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <source>Chart and alerts</source>
         <translation>图表与预警</translation>
     </message>
+    <message numerus="yes">
+        <source>%1  (%n more in the Alerts tab)</source>
+        <translation>
+            <numerusform>%1（另有 %n 条，见“预警”页）</numerusform>
+        </translation>
+    </message>
     <message>
         <source>the system keyring</source>
         <translation>系统钥匙串</translation>
@@ -782,6 +796,14 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>Live quotes; type to search, Delete removes, Ctrl+Up/Down reorders</source>
         <translation>实时行情；直接输入即可搜索，Delete 删除，Ctrl+上/下 调整顺序</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>Close the alert notice</source>
+        <translation>关闭预警提示</translation>
     </message>
     <message>
         <source>No symbol matches “%1”</source>
@@ -939,6 +961,10 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
+    </message>
+    <message>
+        <source>Alert log not saved</source>
+        <translation>预警记录未保存</translation>
     </message>
     <message>
         <source>Not saved</source>

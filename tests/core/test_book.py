@@ -228,3 +228,22 @@ def test_reference_fields_that_cannot_be_right_are_ignored() -> None:
     assert q is not None and q.prev_close == 9.5 and q.open == 9.9
     assert (q.high, q.low) == (10.2, 9.8)
     assert q.change_pct is not None and abs(q.change_pct - (10.2 - 9.5) / 9.5 * 100) < 1e-9
+
+
+def test_average_price_is_the_days_volume_weighted_price_per_minute() -> None:
+    b = QuoteBook(bucket_seconds=60)
+    trades = [(10.0, 100, 0), (11.0, 300, 1000), (12.0, 100, 60_000), (9.0, 0, 61_000)]
+    for price, volume, dt_ms in trades:
+        b.apply(tick(price=price, t=T0 + dt_ms, volume=volume))
+    h = b.history(0)
+    first = (10.0 * 100 + 11.0 * 300) / 400
+    second = (10.0 * 100 + 11.0 * 300 + 12.0 * 100) / 500  # a trade with no volume moves nothing
+    assert np.allclose(h.averages, [first, second])
+    b.apply(tick(price=20.0, t=T0 + 86_400_000, volume=10))  # a new day starts a new average
+    assert np.allclose(b.history(0).averages, [20.0])
+
+
+def test_no_volume_no_average_price() -> None:
+    b = QuoteBook(bucket_seconds=60)
+    b.apply(tick(price=10.0, t=T0, volume=0))
+    assert np.isnan(b.history(0).averages).all()

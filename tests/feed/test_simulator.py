@@ -157,3 +157,21 @@ async def test_generic_comma_string_and_wildcard() -> None:
                 if msg.get("event") == "error":
                     assert "invalid JSON" in msg["message"]
                     break
+
+
+def test_the_simulated_day_moves_in_real_time_not_per_tick() -> None:
+    """A minute of a busy whole market moves prices like a minute, not like a day."""
+    from monitor.core.simmarket import SimMarket
+
+    market = SimMarket(5500, seed=3)
+    stocks = ~market.is_index
+    start = market.px.last.copy()
+    t0 = 1_795_570_200_000
+    for s in range(300):  # one minute at 1,700 ticks/s in 200 ms steps
+        market.step(340, t0 + s * 200)
+    moved = np.abs(market.px.last / start - 1.0)[stocks & ~market.pinned]
+    assert moved.max() < 0.03  # was ±9 % after 30 s, 招商银行 at limit-up within a minute
+    at_limit = (market.px.last >= market.limit_up) | (market.px.last <= market.limit_down)
+    assert 0.01 < at_limit[stocks].mean() < 0.04  # about 2.5 % sealed, as on a real day
+    change = (market.px.last - market.prev_close)[stocks]
+    assert 0.3 < (change > 0).mean() < 0.6 and 0.3 < (change < 0).mean() < 0.7

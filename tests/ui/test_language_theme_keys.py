@@ -394,16 +394,20 @@ def test_paste_report_and_errors_in_chinese(window: MainWindow) -> None:
 
 
 def test_discreet_notifications_do_not_name_the_stock(window: MainWindow) -> None:
+    from monitor.core.alert_log import LoggedAlert
     from monitor.core.alerts import AlertEvent, AlertKind
     from monitor.service.events import AlertFired
 
     event = AlertEvent(1, "600519.SH", AlertKind.PRICE_ABOVE, 1501.0, 3.5, 0, "", 1500.0)
-    window.service.publish(AlertFired(event))
+    fired = AlertFired(event, LoggedAlert.of(event, 1_795_570_200_000))
+    window.service.publish(fired)
     assert "贵州茅台" in window.last_notification
     window.set_discreet(True)
-    window.service.publish(AlertFired(event))
+    window.service.publish(fired)
     assert "贵州茅台" not in window.last_notification
     assert "600519" not in window.last_notification
+    banner = window.pane.alert_banner.label.text()  # the in-window notice too
+    assert "贵州茅台" not in banner and "600519" not in banner and "1 more" in banner
     assert window.alert_log.count() == 2 and "贵州茅台" in window.alert_log.item(0).text()
     window.set_discreet(False)
 

@@ -366,6 +366,20 @@ def test_alert_fires_once_reaches_the_log_and_persists(window: MainWindow, qloop
     assert "贵州茅台" in window.alert_log.item(0).text()
     saved = json.loads(core.paths.alerts.read_text())
     assert saved[0]["symbol"] == sym and saved[0]["armed"] is False
+    # Said in the window itself (the tray may not exist), and kept across a restart.
+    assert window.pane.alert_banner.isVisible()
+    assert "贵州茅台" in window.pane.alert_banner.label.text()
+    line = window.alert_log.item(0).text()
+    window.close()
+    qloop.run_until_complete(core.close())
+    again = MonitorService(core.paths)
+    w2 = MainWindow(again)
+    try:
+        assert w2.alert_log.count() == 1 and w2.alert_log.item(0).text() == line
+        assert not w2.pane.alert_banner.isVisible()  # an old alert is not news
+    finally:
+        w2.close()
+        qloop.run_until_complete(again.close())
 
 
 def test_what_is_missing_is_said_in_the_status_bar(qloop, paths, qtbot) -> None:  # type: ignore[no-untyped-def]
