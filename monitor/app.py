@@ -85,11 +85,7 @@ def run_app(args: argparse.Namespace) -> int:
 
     def bring_to_front() -> None:
         log.info("a second launch asked for the window")
-        if window.isMinimized():
-            window.showNormal()
-        window.show()
-        window.raise_()
-        window.activateWindow()
+        window.bring_to_front()
 
     instance.raise_requested.connect(bring_to_front)
     reporter = ErrorReporter(logfile, window)

@@ -8,7 +8,16 @@ from dataclasses import dataclass
 
 import msgspec
 
-__all__ = ["MAX_SEQ", "SHANGHAI", "Quote", "Tick", "ms_to_iso", "normalize_epoch_ms"]
+__all__ = [
+    "MAX_SEQ",
+    "SHANGHAI",
+    "Depth",
+    "Quote",
+    "Tick",
+    "depth_levels",
+    "ms_to_iso",
+    "normalize_epoch_ms",
+]
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8), "CST")
 
@@ -37,6 +46,51 @@ class Tick(msgspec.Struct, frozen=True, gc=False):
 
 
 MAX_SEQ = (1 << 63) - 1  # a provider sequence number beyond int64 cannot be real
+
+Level = tuple[float, float]  # (price, volume in shares)
+
+
+@dataclass(frozen=True, slots=True)
+class Depth:
+    """One symbol's order book (五档): best bid first, best ask first; (price, shares).
+
+    A side is empty when nothing rests there (only bids at limit-up, only asks at
+    limit-down); providers send zero-valued levels for that, which decoding drops.
+    """
+
+    symbol: str
+    time_ms: int
+    bids: tuple[Level, ...]
+    asks: tuple[Level, ...]
+
+
+MAX_LEVELS = 10
+
+
+def depth_levels(items: object, side: str) -> tuple[Level, ...]:
+    """Levels from a provider's list: ``{"price","volume"}``, ``{"p","v"}`` or
+    ``[price, volume]`` items, numbers or numeric strings. Zero levels (an empty side)
+    are dropped; raises ValueError for anything that is not a list of levels."""
+    if not isinstance(items, list):
+        raise ValueError(f"{side} is not a list")
+    out: list[Level] = []
+    for item in items[:MAX_LEVELS]:
+        if isinstance(item, dict):
+            p, v = item.get("price", item.get("p")), item.get("volume", item.get("v"))
+        elif isinstance(item, list | tuple) and len(item) >= 2:
+            p, v = item[0], item[1]
+        else:
+            raise ValueError(f"{side} level is not a price and a volume")
+        if isinstance(p, bool) or isinstance(v, bool) or not isinstance(p, int | float | str):
+            raise ValueError(f"{side} price is not a number")
+        if not isinstance(v, int | float | str):
+            raise ValueError(f"{side} volume is not a number")
+        price, volume = float(p), float(v)
+        if not (math.isfinite(price) and math.isfinite(volume)) or price < 0 or volume < 0:
+            raise ValueError(f"{side} level out of range")
+        if price > 0:
+            out.append((price, volume))
+    return tuple(out)
 
 
 def normalize_epoch_ms(value: float) -> int:

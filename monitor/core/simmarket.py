@@ -12,11 +12,13 @@ inside each board's daily limits.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from monitor.core.kline import Bar
 from monitor.core.master import SymbolInfo, SymbolMaster
 from monitor.core.symbols import LimitRule, board_of, limit_pct, limit_prices
 
@@ -82,6 +84,7 @@ INDICES: tuple[tuple[str, str, float], ...] = (
     ("399006.SZ", "创业板指", 2150.0),
     ("000300.SH", "沪深300", 3900.0),
     ("000688.SH", "科创50", 1000.0),
+    ("899050.BJ", "北证50", 1350.0),
 )
 
 # board -> (code prefixes, share of the universe), close to the real listing counts.
@@ -207,6 +210,7 @@ class SimMarket:
         rule: LimitRule | None = None,
         listing: SymbolMaster | None = None,
     ) -> None:
+        self.seed = seed
         self.rng = np.random.default_rng(seed)
         rule = rule or LimitRule()
         universe = build_universe(n_symbols, self.rng, listing)
@@ -249,7 +253,8 @@ class SimMarket:
         n = len(prev)
         rng = self.rng
         change = DAY.market_move + DAY.spread * rng.standard_t(4, n) / np.sqrt(2.0)
-        change[self.is_index] = DAY.market_move
+        # Indices move with the day, each a little its own way.
+        change[self.is_index] = DAY.market_move + rng.normal(0.0, 0.003, int(self.is_index.sum()))
         fair = np.clip(prev * (1.0 + change), down + 0.01, np.minimum(up - 0.01, prev * 3))
         draw = rng.random(n)
         limited = ~self.is_index & np.isfinite(up)
@@ -298,3 +303,42 @@ class SimMarket:
         px.turnover[idx] += lots * new
         self.seq[idx] = np.maximum(self.seq[idx] + 1, now_ms * 1000)
         return idx.astype(np.int64)
+
+    def order_book(self, r: int) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+        """Five bid and five ask levels around row ``r``'s last price, in 0.01 steps
+        inside its limits (sizes in shares, whole lots). Sealed at limit-up there are
+        only bids (a big queue to buy); at limit-down only asks — as on the exchange."""
+        last = float(self.px.last[r])
+        up, down = float(self.limit_up[r]), float(self.limit_down[r])
+        lots = self.rng.integers(1, 400, 10) * 100.0
+        bids = [(round(last - 0.01 * i, 2), float(lots[i])) for i in range(5)]
+        asks = [(round(last + 0.01 * (i + 1), 2), float(lots[5 + i])) for i in range(5)]
+        if last >= up:
+            asks, bids[0] = [], (last, float(lots[0]) * 100.0)
+        elif last <= down:
+            bids, asks = [], [(round(last + 0.01 * i, 2), float(lots[5 + i])) for i in range(5)]
+            asks[0] = (last, float(lots[5]) * 100.0)
+        bids = [(p, v) for p, v in bids if p >= max(down, 0.01)]
+        asks = [(p, v) for p, v in asks if p <= up]
+        return bids, asks
+
+    def daily_history(self, r: int, days: list[dt.date]) -> list[Bar]:
+        """Row ``r``'s daily bars on ``days`` (oldest first), ending at its previous
+        close: a seeded walk backwards, the same on every call, each day's range and
+        volume plausible for its board's limits."""
+        rng = np.random.default_rng((self.seed, r))
+        n = len(days)
+        close = float(self.prev_close[r])
+        sigma = 0.004 if self.is_index[r] else 0.022
+        out: list[Bar] = []
+        for i in range(n - 1, -1, -1):
+            move = float(np.clip(rng.normal(0.0, sigma), -0.095, 0.095))
+            open_ = close / (1.0 + move) * (1.0 + float(rng.normal(0.0, sigma / 3)))
+            hi = max(open_, close) * (1.0 + abs(float(rng.normal(0.0, sigma / 2))))
+            lo = min(open_, close) * (1.0 - abs(float(rng.normal(0.0, sigma / 2))))
+            vol = float(rng.integers(20_000, 400_000)) * 100.0
+            c2, o2, h2, l2 = (round(x, 2) for x in (close, open_, hi, lo))
+            out.append(Bar(days[i], o2, max(h2, o2, c2), min(l2, o2, c2), c2, vol, vol * c2))
+            close = close / (1.0 + move)
+        out.reverse()
+        return out

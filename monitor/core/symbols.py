@@ -95,6 +95,7 @@ for _p in ("159",):
 for _p in ("399",):
     _PREFIXES[(Exchange.SZ, _p)] = Board.INDEX
 _PREFIXES[(Exchange.BJ, "920")] = Board.BSE
+_PREFIXES[(Exchange.BJ, "899")] = Board.INDEX  # 北证50 899050.BJ
 
 # Which exchange a bare six-digit code belongs to. A bare 000xxx is the SZSE stock,
 # as every broker reads it; the SSE index needs its explicit suffix.

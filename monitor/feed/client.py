@@ -26,7 +26,7 @@ import itertools
 import logging
 import ssl
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +41,7 @@ from websockets.exceptions import (
 from monitor.core.errors import Reason
 from monitor.core.protocols import ProtocolError, ProviderError, RateLimitError, TokenError
 from monitor.core.protocols.base import Event, Subscription
-from monitor.core.quotes import Tick
+from monitor.core.quotes import Depth, Tick
 from monitor.core.redact import RedactFilter, redact
 from monitor.feed.config import FeedConfig
 
@@ -141,6 +141,7 @@ class _Connection:
         self.cfg = pool.config
         self.desired: dict[str, None] = {}  # ordered set
         self.wildcard = False
+        self.depth: list[str] = []  # order-book symbols (the first connection carries them)
         self.sent = Subscription()  # what the server has (a new connection: nothing)
         self.codec = self.cfg.codec()
         self.state = ConnectionState(Phase.IDLE)
@@ -333,6 +334,15 @@ class _Connection:
         raise _Lost("server closed the connection (code {0}{1})", code, f": {text}" if text else "")
 
     def _on_event(self, event: Event) -> None:
+        if event.depths:
+            on_depth = self.pool.on_depth
+            if on_depth is not None:
+                for d in event.depths:
+                    try:
+                        on_depth(d)
+                    except Exception:  # a consumer bug must not kill the feed
+                        log.exception("order-book sink failed")
+            return
         err = event.error
         if event.acked:
             # The server has the request now: count its spacing from here. Timed from
@@ -390,7 +400,7 @@ class _Connection:
             log.error("connection %d asked for %d > cap %d", self.number, len(want), cap)
             want = want[:cap]
         resend, self._resend = self._resend, False
-        frames = self.codec.plan(self.sent, want, self.wildcard, resend)
+        frames = self.codec.plan(self.sent, want, self.wildcard, resend, self.depth)
         if frames:
             self.sent_order = want
             self.sent_at = time.time()
@@ -467,11 +477,13 @@ class FeedPool:
         *,
         on_state: Callable[[PoolState], None] | None = None,
         on_request: Callable[[int, str], None] | None = None,
+        on_depth: Callable[[Depth], None] | None = None,
     ) -> None:
         self.config = config
         self.sink = sink
         self.on_state = on_state
         self.on_request = on_request
+        self.on_depth = on_depth
         self.stats = FeedStats()
         self.connections: list[_Connection] = []
         self.symbols: dict[str, None] = {}
@@ -614,6 +626,21 @@ class FeedPool:
         for c in touched:
             c.sync()
         self._state_changed()
+
+    def set_depth(self, symbols: Sequence[str]) -> None:
+        """Order books wanted (the selected symbols only: each is a subscription of its
+        own, under the same per-connection limits and spacing as trades)."""
+        if not self.config.spec.depth:
+            return
+        if not self.connections:
+            self._add_connection()
+        first = self.connections[0]
+        want = list(dict.fromkeys(symbols))
+        if self.cap is not None:
+            want = want[: self.cap]
+        if want != first.depth:
+            first.depth = want
+            first.sync()
 
     @property
     def state(self) -> PoolState:

@@ -24,12 +24,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from monitor.core.kline import Bar, Period, parse_bars
 from monitor.core.master import MasterError, SymbolMaster
 from monitor.core.quotes import SHANGHAI
 from monitor.core.redact import redact
 from monitor.feed.config import FeedConfig
 
-__all__ = ["DayBar", "HttpError", "fetch_daily", "fetch_master", "prev_close_from_klines"]
+__all__ = [
+    "DayBar",
+    "HttpError",
+    "HttpPacer",
+    "fetch_bars",
+    "fetch_daily",
+    "fetch_master",
+    "prev_close_from_klines",
+]
 
 log = logging.getLogger(__name__)
 _GET_BATCH = 50
@@ -234,6 +243,72 @@ def _batch(cfg: FeedConfig, symbols: Sequence[str], *, as_get: bool = False) -> 
     return out
 
 
+class HttpPacer:
+    """At most one HTTP request per ``interval`` seconds for one provider session: the
+    plan's per-minute cap counts every HTTP interface together (previous closes and
+    K-line charts share it)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            delay = self._next - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._next = loop.time() + self.interval
+
+
+def _bars(cfg: FeedConfig, symbol: str, period: Period, count: int) -> list[Bar]:
+    query = json.dumps(
+        {
+            "trace": uuid.uuid4().hex,
+            "data": {
+                "code": symbol,
+                "kline_type": period.alltick_type,
+                "kline_timestamp_end": 0,
+                "query_kline_num": count,
+                "adjust_type": 0,
+            },
+        }
+    )
+    qs = urllib.parse.urlencode({"token": cfg.token or "", "query": query})
+    reply = _get(cfg, cfg.http_url("/quote-stock-b-api/kline") + "?" + qs)
+    if not isinstance(reply, dict) or reply.get("ret") != 200:
+        ret = reply.get("ret") if isinstance(reply, dict) else None
+        msg = str(reply.get("msg", ""))[:80] if isinstance(reply, dict) else ""
+        raise HttpError(
+            f"kline for {symbol}: ret {ret if ret is not None else '?'} {msg}".rstrip(),
+            ret=ret if isinstance(ret, int) else None,
+        )
+    data = reply.get("data")
+    items = data.get("kline_list") if isinstance(data, dict) else None
+    bars, bad = parse_bars(items if isinstance(items, list) else [])
+    if bad:
+        log.warning("kline for %s: %d unusable bars skipped", symbol, bad)
+    return bars
+
+
+async def fetch_bars(
+    cfg: FeedConfig, symbol: str, period: Period, count: int, pacer: HttpPacer | None = None
+) -> list[Bar]:
+    """``count`` daily / weekly / monthly K-lines of ``symbol`` (AllTick ``/kline``), oldest
+    first; a rate limit (605) is waited out and asked again, up to three times."""
+    for attempt in range(4):
+        if pacer is not None:
+            await pacer.wait()
+        try:
+            return await asyncio.to_thread(_bars, cfg, symbol, period, count)
+        except HttpError as e:
+            if not e.rate_limited or attempt == 3:
+                raise
+            await asyncio.sleep(max(1.0, cfg.http_interval) * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 async def fetch_daily(
     cfg: FeedConfig,
     symbols: Sequence[str],
@@ -242,6 +317,7 @@ async def fetch_daily(
     batch_size: int | None = None,
     batch_interval: float | None = None,
     stop: asyncio.Event | None = None,
+    pacer: HttpPacer | None = None,
 ) -> int:
     """Fetch daily bars for ``symbols``, calling ``on_bar`` as each arrives; returns the count.
 
@@ -270,6 +346,8 @@ async def fetch_daily(
                         return done
                     if i or attempt:  # the provider's spacing between batch requests
                         await asyncio.sleep(interval * (attempt + 1))
+                    if pacer is not None:
+                        await pacer.wait()
                     try:
                         bars = await asyncio.to_thread(_batch, cfg, chunk, as_get=as_get)
                         break
@@ -293,6 +371,8 @@ async def fetch_daily(
     for sym in symbols:
         if stop is not None and stop.is_set():
             break
+        if pacer is not None:
+            await pacer.wait()
         try:
             bar = await asyncio.to_thread(_single, cfg, sym)
         except HttpError as e:

@@ -33,6 +33,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from monitor.core.kline import Bar, Period, roll_up
 from monitor.core.protocols import ProtocolError, alltick, generic
 from monitor.core.quotes import SHANGHAI
 from monitor.core.redact import RedactFilter
@@ -76,6 +77,7 @@ class _Client:
     kind: str  # "alltick" | "generic"
     number: int
     mask: npt.NDArray[np.bool_]
+    depth: npt.NDArray[np.bool_] | None = None  # rows with an order-book subscription (AllTick)
     wildcard: bool = False
     last_request: dict[int, float] = field(default_factory=dict)
     last_heartbeat: float = 0.0
@@ -278,7 +280,8 @@ class Simulator:
         }
 
     def _kline_reply(self, q: dict[str, Any] | None, error: dict[str, Any] | None) -> object:
-        """AllTick's daily K-line (kline_type 8): the previous session's and today's."""
+        """AllTick's K-line: ``kline_type`` 8 day, 9 week, 10 month; the latest
+        ``query_kline_num`` (≤ 1000) bars, today's live one last on a weekday."""
         if q is None:
             return error
         data = q["data"]
@@ -286,41 +289,63 @@ class Simulator:
             sym = normalize(str(data["code"]))
             row = self.market.index[sym]
             n = int(data.get("query_kline_num", 2) or 2)
+            period = {8: Period.DAY, 9: Period.WEEK, 10: Period.MONTH}[
+                int(data.get("kline_type", 8))
+            ]
         except (KeyError, SymbolError, ValueError, TypeError):
             return {"ret": 600, "msg": "code invalid", "trace": "", "data": {}}
+        if not 1 <= n <= 1000:
+            return {"ret": 400, "msg": "request data param invalid", "trace": "", "data": {}}
         return {
             "ret": 200,
             "msg": "ok",
             "trace": str(q.get("trace", "")),
-            "data": {"code": sym, "kline_type": 8, "kline_list": self._klines(row)[-n:]},
+            "data": {
+                "code": sym,
+                "kline_type": period.alltick_type,
+                "kline_list": self._klines(row, period, n),
+            },
         }
 
-    def _klines(self, row: int) -> list[dict[str, str]]:
+    def _klines(self, row: int, period: Period = Period.DAY, n: int = 2) -> list[dict[str, str]]:
         m = self.market
-        today = dt.datetime.now(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
-        prev_day = today - dt.timedelta(days=1)
-        while prev_day.weekday() >= 5:
-            prev_day -= dt.timedelta(days=1)
-        prev = m.prev_close[row]
-
-        def k(ts: dt.datetime, o: float, c: float, h: float, lo: float, v: float) -> dict[str, str]:
-            return {
-                "timestamp": str(int(ts.timestamp())),
-                "open_price": f"{o:.2f}",
-                "close_price": f"{c:.2f}",
-                "high_price": f"{h:.2f}",
-                "low_price": f"{lo:.2f}",
-                "volume": f"{v:.0f}",
-                "turnover": f"{v * c:.2f}",
-            }
-
-        klines = [k(prev_day, prev, prev, prev * 1.01, prev * 0.99, 1_000_000)]
+        today = dt.datetime.now(SHANGHAI).date()
+        per_bar = {Period.DAY: 1, Period.WEEK: 5, Period.MONTH: 22}[period]
+        days: list[dt.date] = []
+        day = today - dt.timedelta(days=1)
+        while len(days) < n * per_bar + per_bar:  # weekdays before today (no holidays here)
+            if day.weekday() < 5:
+                days.append(day)
+            day -= dt.timedelta(days=1)
+        daily = m.daily_history(row, days[::-1])
         if today.weekday() < 5:
             px = m.px
-            klines.append(
-                k(today, px.open[row], px.last[row], px.high[row], px.low[row], px.volume[row])
+            daily.append(
+                Bar(
+                    today,
+                    float(px.open[row]),
+                    float(px.high[row]),
+                    float(px.low[row]),
+                    float(px.last[row]),
+                    float(px.volume[row]),
+                    float(px.turnover[row]),
+                )
             )
-        return klines
+        out = []
+        for b in roll_up(daily, period)[-n:]:
+            stamp = dt.datetime.combine(b.day, dt.time(), SHANGHAI)
+            out.append(
+                {
+                    "timestamp": str(int(stamp.timestamp())),
+                    "open_price": f"{b.open:.2f}",
+                    "close_price": f"{b.close:.2f}",
+                    "high_price": f"{b.high:.2f}",
+                    "low_price": f"{b.low:.2f}",
+                    "volume": f"{b.volume:.0f}",
+                    "turnover": f"{b.turnover:.2f}",
+                }
+            )
+        return out
 
     # --- WebSocket side ------------------------------------------------------------
     async def _handle(self, ws: ServerConnection) -> None:
@@ -387,7 +412,7 @@ class Simulator:
             client.last_heartbeat = time.monotonic()
             await ws.send(alltick.reply(alltick.HEARTBEAT_ACK, seq_id, trace))
             return
-        if cmd in (alltick.SUBSCRIBE_TRADE, alltick.CANCEL):
+        if cmd in (alltick.SUBSCRIBE_TRADE, alltick.SUBSCRIBE_DEPTH, alltick.CANCEL):
             now = time.monotonic()
             last = client.last_request.get(cmd)
             client.last_request[cmd] = now
@@ -406,7 +431,7 @@ class Simulator:
                 else:
                     await ws.send(alltick.reply(cmd + 1, seq_id, trace, 605, "too many requests"))
                 return
-        if cmd == alltick.SUBSCRIBE_TRADE:
+        if cmd in (alltick.SUBSCRIBE_TRADE, alltick.SUBSCRIBE_DEPTH):
             items = data.get("symbol_list")
             if not isinstance(items, list) or not items:
                 await ws.send(
@@ -427,6 +452,13 @@ class Simulator:
                 return
             requested = len(rows)
             rows = rows[: self.cfg.max_codes]  # silently truncated, as AllTick does
+            if cmd == alltick.SUBSCRIBE_DEPTH:  # a list of its own, replaced as a whole
+                client.depth = np.zeros(len(self.market), bool)
+                client.depth[rows] = True
+                log.info("conn #%d (alltick) order book for %d codes", client.number, len(rows))
+                await ws.send(alltick.reply(cmd + 1, seq_id, trace))
+                self._send_books(client, np.asarray(rows, np.int64), int(time.time() * 1000))
+                return
             old = client.mask
             client.mask = np.zeros(len(self.market), bool)
             client.mask[rows] = True
@@ -445,14 +477,13 @@ class Simulator:
                 self._snapshot(client, np.flatnonzero(client.mask & ~old))
             return
         if cmd == alltick.CANCEL:
+            if data.get("cancel_type") in (alltick.CANCEL_ALL, alltick.CANCEL_DEPTH):
+                client.depth = None
             if data.get("cancel_type") in (alltick.CANCEL_ALL, alltick.CANCEL_TRADE):
                 client.mask[:] = False
                 self.requests.append((client.number, "alltick", 0))
                 log.info("conn #%d (alltick) cancelled its trade subscription", client.number)
             await ws.send(alltick.reply(cmd + 1, seq_id, trace))
-            return
-        if cmd == alltick.SUBSCRIBE_DEPTH:
-            await ws.send(alltick.reply(cmd + 1, seq_id, trace))  # accepted, never pushed
             return
         await ws.send(alltick.reply(cmd + 1, seq_id, trace, 400, "request header param invalid"))
 
@@ -518,6 +549,8 @@ class Simulator:
                     sel = idx[client.mask[idx]]
                     if len(sel):
                         self._enqueue(client, sel, now_ms)
+                    if client.depth is not None:
+                        self._send_books(client, idx[client.depth[idx]], now_ms)
             except Exception:  # the market must keep running for everybody else
                 log.exception("simulator tick failed")
 
@@ -575,6 +608,17 @@ class Simulator:
             client.queue.clear()
             asyncio.get_running_loop().create_task(client.ws.close(1013, "slow consumer"))
         client.wake.set()
+
+    def _send_books(self, client: _Client, rows: npt.NDArray[np.int64], now_ms: int) -> None:
+        """22999 pushes: the order book of each row, consistent with its last price."""
+        m = self.market
+        for r in rows.tolist():
+            bids, asks = m.order_book(r)
+            client.queue.append(
+                alltick.encode_depth_push(self._codes[r], int(m.seq[r]), now_ms, bids, asks)
+            )
+        if len(rows):
+            client.wake.set()
 
     async def _sender(self, client: _Client) -> None:
         ws = client.ws

@@ -49,6 +49,10 @@ class Paths:
         return self.config / "alerts.json"
 
     @property
+    def holdings(self) -> Path:
+        return self.config / "holdings.json"
+
+    @property
     def alert_log(self) -> Path:
         """Fired alerts, one JSON line each, kept across restarts."""
         return (self.data or self.config.parent / "data") / "alert_log.jsonl"

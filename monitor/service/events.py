@@ -23,6 +23,7 @@ __all__ = [
     "CalendarReady",
     "Event",
     "EventBus",
+    "HoldingsChanged",
     "IndexReady",
     "ListsChanged",
     "MasterChanged",
@@ -59,6 +60,11 @@ class AlertFired:
 @dataclass(frozen=True, slots=True)
 class AlertsChanged:
     """Rules were added, edited, removed or re-armed."""
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingsChanged:
+    """A holding was set, removed or imported."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,7 @@ Event = (
     ListsChanged
     | AlertFired
     | AlertsChanged
+    | HoldingsChanged
     | MasterChanged
     | SettingsChanged
     | SessionStarted

@@ -13,25 +13,32 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from monitor.core.alert_log import AlertLog, LoggedAlert
 from monitor.core.alerts import AlertEngine, AlertKind, AlertRule
 from monitor.core.atomic import atomic_write_bytes
 from monitor.core.book import QuoteBook
+from monitor.core.breadth import MAIN_INDICES, Breadth, breadth
 from monitor.core.calendar import MarketStatus, TradingCalendar
 from monitor.core.export import export_csv
+from monitor.core.holdings import Valuation
+from monitor.core.kline import Bar, Period
 from monitor.core.master import MasterError, SymbolMaster
 from monitor.core.persist import save_json
-from monitor.core.quotes import SHANGHAI, Tick
+from monitor.core.quotes import SHANGHAI, Depth, Quote, Tick
 from monitor.core.search import SymbolIndex, initials
 from monitor.core.session import is_trading
 from monitor.core.settings import Settings
-from monitor.core.symbols import Board, ParseReport, SymbolError, normalize, parse_many
+from monitor.core.symbols import Board, ParseReport, SymbolError, board_of, normalize, parse_many
 from monitor.core.watchlist import Watchlists
 from monitor.feed.client import FeedPool, Phase, PoolState
 from monitor.feed.config import FeedConfig
@@ -45,6 +52,7 @@ from monitor.service.events import (
     CalendarReady,
     Event,
     EventBus,
+    HoldingsChanged,
     IndexReady,
     ListsChanged,
     MasterChanged,
@@ -52,6 +60,8 @@ from monitor.service.events import (
     SessionStarted,
     SettingsChanged,
 )
+from monitor.service.kline_cache import KlineCache
+from monitor.service.portfolio import Portfolio
 from monitor.service.recorder import TickRecorder
 from monitor.service.session import FeedSession, Health
 from monitor.service.sources import ReplaySource, Source, needs_restart, source_for
@@ -105,7 +115,14 @@ class MonitorService:
                 moved.save(paths.settings)
         self.alerts, alert_problems = AlertEngine.load(paths.alerts)
         self.alert_log, log_problems = AlertLog.load(paths.alert_log)
-        self.notes.messages += alert_problems + log_problems + self.tokens.check()
+        self.portfolio = Portfolio(
+            paths.holdings,
+            on_change=self._holdings_changed,
+            on_not_saved=lambda detail: self.publish(NotSaved("holdings", detail)),
+        )
+        self.notes.messages += (
+            alert_problems + log_problems + self.portfolio.problems + self.tokens.check()
+        )
         listing = shipped_listing()
         self.listing_as_of = listing.as_of
         self.listed_stocks = listing.stocks()
@@ -132,6 +149,9 @@ class MonitorService:
             None  # a recorded day being played
         )
         self.recorder: TickRecorder | None = None  # the last session's, for its figures
+        self.depth_symbol: str | None = None  # whose order book is wanted (the selected row)
+        self._breadth_rows: npt.NDArray[np.int64] | None = None  # stocks subscribed
+        self.kline_cache = KlineCache(paths.recordings.parent / "klines")
         self._recorder_task: asyncio.Task[None] | None = None
 
     def publish(self, event: Event) -> None:
@@ -200,6 +220,7 @@ class MonitorService:
         if self.settings.record_ticks and self.replaying is None:
             self._start_recording(self.session)  # a replay is not recorded again
         self.resubscribe()
+        self.session.set_depth([self.depth_symbol] if self.depth_symbol else [])
         await self.session.start()
         self.publish(SessionStarted(self.simulated))
         with contextlib.suppress(TimeoutError):
@@ -382,18 +403,121 @@ class MonitorService:
 
     def wanted(self) -> list[str]:
         syms = self.watchlists.union()
+        have = set(syms)
+        syms += [s for s in self.portfolio.holdings.symbols() if s not in have]
         if self.all_market:
             have = set(syms)
             syms += [s for s in self.market() if s not in have]
         return syms
 
+    def holdings_now(self) -> list[Valuation]:
+        """Every holding valued at this session's prices (see Portfolio.valuations)."""
+        return self.portfolio.valuations(self.book)
+
+    def _holdings_changed(self) -> None:
+        self.resubscribe()  # held symbols are priced even when in no watchlist
+        self.publish(HoldingsChanged())
+
     def resubscribe(self) -> None:
-        """Make the live subscription match the watchlists (and the all-market view)."""
+        """Make the live subscription match the watchlists (and the all-market view),
+        plus the main indices for the breadth bar where the plan has room for them."""
         wanted = self.wanted()
+        self._breadth_rows = None
+        indices = self._indices_that_fit(wanted)
         if self.session is not None:
-            self.session.set_symbols(wanted)
+            self.session.set_symbols(wanted + indices)
         else:
-            self.book.ensure_all(wanted)
+            self.book.ensure_all(wanted + indices)
+
+    def _indices_that_fit(self, wanted: list[str]) -> list[str]:
+        """The main indices not already wanted, if every one of the user's codes still
+        fits the plan (codes per connection × connections): theirs come first."""
+        extra = [s for s in MAIN_INDICES if s not in set(wanted)]
+        cfg = self.config
+        if cfg is not None and cfg.max_codes is not None:
+            room = cfg.max_codes * cfg.max_connections - len(wanted)
+            extra = extra[: max(0, room)]
+        return extra
+
+    # --- market breadth --------------------------------------------------------------
+    def breadth(self) -> Breadth:
+        """Up / flat / down and limit counts, turnover, over the subscribed stocks."""
+        rows = self._breadth_rows
+        if rows is None:
+            row_of = self.book.row_of
+            found = (row_of(s) for s in self.wanted() if board_of(s) is not Board.INDEX)
+            rows = self._breadth_rows = np.fromiter((r for r in found if r is not None), np.int64)
+        return breadth(self.book, rows)
+
+    def index_quotes(self) -> list[Quote]:
+        """The main indices as the book has them (empty cells where none arrived)."""
+        out = []
+        for sym in MAIN_INDICES:
+            r = self.book.row_of(sym)
+            if r is not None:
+                out.append(self.book.quote_at(r))
+        return out
+
+    # --- K-lines (日K / 周K / 月K) ------------------------------------------------------
+    @property
+    def klines_supported(self) -> bool:
+        return self.config is not None and self.config.spec.daily_closes
+
+    async def bars(self, symbol: str, period: Period) -> list[Bar]:
+        """The provider's K-lines of ``symbol``, fetched once a day (see KlineCache);
+        raises HttpError, or LookupError where the provider has no K-line API."""
+        session, cfg = self.session, self.config
+        if session is None or cfg is None:
+            raise LookupError("no provider session")
+        provider = KlineCache.provider_key(cfg.public_url())
+        today = self.now().date()
+        cached = self.kline_cache.get(provider, symbol, period, today)
+        if cached is not None:
+            return cached
+        bars = await session.bars(symbol, period)
+        if self.session is session:  # not a provider switched meanwhile
+            self.kline_cache.put(provider, symbol, period, today, bars, disk=not self.simulated)
+        return bars
+
+    def live_bar(self, symbol: str) -> Bar | None:
+        """Today's bar from the book (this session's prices), if the symbol traded today."""
+        r = self.book.row_of(symbol)
+        if r is None:
+            return None
+        b = self.book
+        last, time_ms = float(b.last[r]), int(b.time_ms[r])
+        if not math.isfinite(last) or not time_ms:
+            return None
+        day = dt.datetime.fromtimestamp(time_ms / 1000, SHANGHAI).date()
+        o, h, lo = (float(x[r]) for x in (b.open, b.high, b.low))
+        o = o if math.isfinite(o) else last
+        h = h if math.isfinite(h) else last
+        lo = lo if math.isfinite(lo) else last
+        return Bar(
+            day, o, max(h, last), min(lo, last), last, float(b.volume[r]), float(b.turnover[r])
+        )
+
+    # --- order book (五档) -------------------------------------------------------------
+    def watch_depth(self, symbol: str | None) -> None:
+        """Ask the provider for ``symbol``'s order book only (the row the user selected)."""
+        if symbol == self.depth_symbol:
+            return
+        self.depth_symbol = symbol
+        if self.session is not None:
+            self.session.set_depth([symbol] if symbol else [])
+
+    @property
+    def depth_supported(self) -> bool:
+        """The provider has an order-book subscription (a batch server may still send books)."""
+        return self.config is not None and self.config.spec.depth
+
+    def order_book(self, symbol: str) -> tuple[Depth, float] | None:
+        """The latest order book of ``symbol`` from this session and its age in seconds."""
+        got = self.session.depths.get(symbol) if self.session is not None else None
+        if got is None:
+            return None
+        depth, received = got
+        return depth, max(0.0, time.time() - received)
 
     def set_all_market(self, on: bool) -> None:
         """Show (and subscribe) the whole market, or only the watchlists."""

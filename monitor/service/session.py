@@ -29,11 +29,12 @@ from typing import Any
 
 from monitor.core.book import BookStats, QuoteBook
 from monitor.core.errors import Reason
+from monitor.core.kline import Bar, Period
 from monitor.core.master import SymbolMaster
-from monitor.core.quotes import Tick
+from monitor.core.quotes import Depth, Tick
 from monitor.feed.client import FeedPool, Phase, PoolState
 from monitor.feed.config import FeedConfig
-from monitor.feed.http import DayBar, HttpError, fetch_daily, fetch_master
+from monitor.feed.http import DayBar, HttpError, HttpPacer, fetch_bars, fetch_daily, fetch_master
 
 __all__ = ["FeedSession", "Health"]
 
@@ -114,7 +115,13 @@ class FeedSession:
         self.on_master = on_master
         master.forget_reference_prices()  # another provider's closes are not ours
         book.reset()
-        self.pool = FeedPool(config, self._sink, on_state=on_state)
+        self.pool = FeedPool(config, self._sink, on_state=on_state, on_depth=self._on_depth)
+        # The latest order book per symbol and when it arrived (wall seconds): only the
+        # symbols asked for with set_depth, and only from this session.
+        self.depths: dict[str, tuple[Depth, float]] = {}
+        self._depth_wanted: set[str] = set()
+        # Every HTTP request of the session (closes, K-line charts) under one per-minute cap.
+        self.http_pacer = HttpPacer(config.http_interval)
         self.notes: dict[str, Reason] = {}
         self.provider_symbols: list[str] | None = None  # the provider's own list, if served
         self.master_loaded = asyncio.Event()
@@ -149,6 +156,26 @@ class FeedSession:
             except Exception:
                 log.exception("tick consumer failed")
         return applied
+
+    async def bars(self, symbol: str, period: Period, count: int = 120) -> list[Bar]:
+        """K-lines from the provider's K-line API (raises HttpError; LookupError where the
+        provider has none)."""
+        if not self.config.spec.daily_closes:
+            raise LookupError("no K-line API")
+        return await fetch_bars(self.config, symbol, period, count, self.http_pacer)
+
+    def _on_depth(self, depth: Depth) -> None:
+        # Books for a symbol no longer asked for keep coming until the server has the
+        # new request: they are not the selection's, and not kept.
+        if depth.symbol in self._depth_wanted:
+            self.depths[depth.symbol] = (depth, time.time())
+
+    def set_depth(self, symbols: Sequence[str]) -> None:
+        """Order books wanted: the selected symbols only (see FeedPool.set_depth)."""
+        self._depth_wanted = set(symbols)
+        for sym in [s for s in self.depths if s not in self._depth_wanted]:
+            del self.depths[sym]
+        self.pool.set_depth(symbols)
 
     # --- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:
@@ -281,7 +308,7 @@ class FeedSession:
             self._on_bar(bar)
 
         try:
-            await fetch_daily(self.config, missing, seen, stop=self._stop)
+            await fetch_daily(self.config, missing, seen, stop=self._stop, pacer=self.http_pacer)
         finally:
             missing[:] = [s for s in missing if s not in answered]
         if missing and not self._stop.is_set():

@@ -32,7 +32,11 @@ class Appearance(QObject):
         s = self.w.service.settings
         self.w.model.set_palette(Palette(s.red_up, dark=look.dark, discreet=look.discreet))
         self.w.pane.apply_look(look)
-        self.w.chart.apply_look(look, self.w.model.palette)
+        self.w.bottom.apply_look(look, self.w.model.palette)
+        self.w.tickers.apply_look(self.w.model.palette, look.chart["background"], look.muted_text)
+        self.w.breadth.apply_look(
+            self.w.model.palette, look.muted_text, discreet=look.discreet, lang=self.w.lang
+        )
         self.w.entry.sim_badge.setStyleSheet(look.badge)
         self.w.status.apply_look(look)
 
@@ -68,7 +72,7 @@ class Appearance(QObject):
         unit = self.w.service.settings.ui.get("volume_unit", "auto")
         lots = unit == "lots" or (unit != "shares" and self.w.lang == "zh")
         self.w.model.set_volume_lots(lots)
-        self.w.chart.set_units(lots=lots, lang=self.w.lang)
+        self.w.bottom.set_units(lots=lots, lang=self.w.lang)
 
     def toggle_discreet(self) -> None:
         self.set_discreet(not self.w.discreet)

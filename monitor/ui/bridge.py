@@ -14,6 +14,7 @@ from monitor.service.events import (
     AlertsChanged,
     CalendarReady,
     Event,
+    HoldingsChanged,
     IndexReady,
     ListsChanged,
     MasterChanged,
@@ -30,6 +31,7 @@ class ServiceBridge(QObject):
     lists_changed = Signal(object)  # ListsChanged
     alert_fired = Signal(object)  # LoggedAlert
     alerts_changed = Signal()
+    holdings_changed = Signal()
     master_changed = Signal()
     settings_changed = Signal(object)  # SettingsChanged
     session_started = Signal()
@@ -52,6 +54,8 @@ class ServiceBridge(QObject):
                 self.alert_fired.emit(event.logged)
             case AlertsChanged():
                 self.alerts_changed.emit()
+            case HoldingsChanged():
+                self.holdings_changed.emit()
             case MasterChanged():
                 self.master_changed.emit()
             case SettingsChanged():

@@ -29,7 +29,7 @@ from monitor.core.quotes import SHANGHAI
 from monitor.ui.cell_style import Palette, fmt_big
 from monitor.ui.theme import Look
 
-__all__ = ["DetailChart"]
+__all__ = ["DetailChart", "LabelAxis"]
 
 
 def _clock_label(x: float) -> str:
@@ -40,7 +40,7 @@ def _clock_label(x: float) -> str:
         return ""
 
 
-class _LabelAxis(pg.AxisItem):  # type: ignore[misc]
+class LabelAxis(pg.AxisItem):  # type: ignore[misc]
     """An axis whose labels come from a function (session time, clock time, volume)."""
 
     def __init__(self, orientation: str, label: Callable[[float], str]) -> None:
@@ -71,13 +71,13 @@ class DetailChart(QWidget):
         self.message = QLabel(self)  # the empty state: no fake axes
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.layout_widget = pg.GraphicsLayoutWidget(self)
-        self.time_axis = _LabelAxis("bottom", intraday.label_at)
-        self.pct_axis = _LabelAxis("right", self._pct_label)
-        self.volume_axis = _LabelAxis("left", self._volume_label)
+        self.time_axis = LabelAxis("bottom", intraday.label_at)
+        self.pct_axis = LabelAxis("right", self._pct_label)
+        self.volume_axis = LabelAxis("left", self._volume_label)
         self.price_plot = self.layout_widget.addPlot(
             row=0,
             col=0,
-            axisItems={"bottom": _LabelAxis("bottom", intraday.label_at), "right": self.pct_axis},
+            axisItems={"bottom": LabelAxis("bottom", intraday.label_at), "right": self.pct_axis},
         )
         self.volume_plot = self.layout_widget.addPlot(
             row=1, col=0, axisItems={"bottom": self.time_axis, "left": self.volume_axis}

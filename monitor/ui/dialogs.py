@@ -58,7 +58,7 @@ def _name_fields(form: QFormLayout) -> None:
             widget.setAccessibleDescription(widget.toolTip())
 
 
-def _lay_out_form(dialog: QDialog, form: QFormLayout, on_ok: Callable[[], None]) -> QLabel:
+def lay_out_form(dialog: QDialog, form: QFormLayout, on_ok: Callable[[], None]) -> QLabel:
     """Form, a red line for validation errors, OK/Cancel; OK runs ``on_ok`` (which
     accepts only when the input is good). Returns the error label."""
     _name_fields(form)
@@ -112,7 +112,7 @@ class AlertDialog(QDialog):
             self.repeat.setChecked(rule.repeat)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
-        self.error = _lay_out_form(self, form, self._accept)
+        self.error = lay_out_form(self, form, self._accept)
         self.result_rule: AlertRule | None = None
 
     def _kind_changed(self) -> None:
@@ -294,7 +294,7 @@ class SettingsDialog(QDialog):
         row.addWidget(self.sound, 1)
         row.addWidget(choose)
         form.addRow(self.tr("Alert sound"), row)
-        self.error = _lay_out_form(self, form, self._accept)
+        self.error = lay_out_form(self, form, self._accept)
         self.result_settings: Settings | None = None
         self.result_token: str | None = None
 

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QSystemTrayIcon,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,15 +38,16 @@ from monitor.core.symbols import ParseReport
 from monitor.feed.client import Phase
 from monitor.service.events import ListsChanged, SettingsChanged
 from monitor.service.monitor import MonitorService
-from monitor.ui.alerts_panel import AlertsPanel
 from monitor.ui.appearance import Appearance
+from monitor.ui.breadth_bar import BreadthBar
 from monitor.ui.bridge import ServiceBridge
-from monitor.ui.chart import DetailChart
 from monitor.ui.commands import Commands
 from monitor.ui.compact_mode import CompactMode
+from monitor.ui.detail_tabs import DetailTabs
 from monitor.ui.dialogs import SettingsDialog, ShortcutsDialog
 from monitor.ui.entry_bar import EntryBar
 from monitor.ui.file_actions import FileActions
+from monitor.ui.floating_ticker import TickerControl
 from monitor.ui.i18n import TRANSLATIONS, resolve_language
 from monitor.ui.lists_panel import ALL_MARKET, ListsPanel
 from monitor.ui.quick_search import QuickSearch
@@ -98,12 +98,17 @@ class MainWindow(QMainWindow):
         self.status_timer.timeout.connect(self.status.refresh)
         # Rules also re-arm inside the engine (hysteresis): show it when it happens.
         self.status_timer.timeout.connect(self.alerts_panel.refresh_if_changed)
+        self.status_timer.timeout.connect(self.breadth.refresh)
+        self.status_timer.timeout.connect(self.bottom.slow_tick)
+        self.tickers = TickerControl(self, service, self.list_label)
+        self.status_timer.timeout.connect(self.tickers.refresh)
         self.first_row_painted = asyncio.get_event_loop().create_future()
         self.tray: QSystemTrayIcon | None = None
         self._alerts_on_banner = 0  # fired while the alert notice was up
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.setToolTip(self.windowTitle())
+            self.tray.setContextMenu(self.tickers.tray_menu(self.bring_to_front, self.close))
             self.tray.show()
         self.last_sound = ""
         self.last_notification = ""  # the desktop notification text of the latest alert
@@ -123,8 +128,9 @@ class MainWindow(QMainWindow):
         self.pane = QuotesPane(self.model, self)
         self.table = self.pane.table
         self.quick = QuickSearch(self)
-        self.chart = DetailChart(service.book, self.model.palette, self)
-        self.alerts_panel = AlertsPanel(service, self)
+        self.bottom = DetailTabs(service, self.model.palette, self)
+        self.chart = self.bottom.chart
+        self.alerts_panel = self.bottom.alerts_panel
         self.alert_log = self.alerts_panel.log
         self.edits = WatchlistEdits(service, self.undo, self.lists.label, self)
         self.files = FileActions(service, self)
@@ -135,9 +141,6 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.pane, 1)
         self.vsplit = QSplitter(Qt.Orientation.Vertical, self)
         self.vsplit.addWidget(center)
-        self.bottom = QTabWidget(self)
-        self.bottom.addTab(self.chart, "")
-        self.bottom.addTab(self.alerts_panel, "")
         self.vsplit.addWidget(self.bottom)
         self.vsplit.setStretchFactor(0, 3)
         self.vsplit.setStretchFactor(1, 2)
@@ -147,7 +150,14 @@ class MainWindow(QMainWindow):
         self.hsplit.addWidget(self.vsplit)
         self.hsplit.setStretchFactor(1, 1)
         self.hsplit.setSizes([170, 1110])
-        self.setCentralWidget(self.hsplit)
+        self.breadth = BreadthBar(service, self)
+        top = QWidget(self)
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(0)
+        tl.addWidget(self.breadth)
+        tl.addWidget(self.hsplit, 1)
+        self.setCentralWidget(top)
         self.status = StatusLine(service, self.statusBar())
         self.resize(1280, 800)
 
@@ -156,6 +166,10 @@ class MainWindow(QMainWindow):
         b.lists_changed.connect(self._lists_changed)
         b.alert_fired.connect(self._alert_fired)
         b.alerts_changed.connect(self.alerts_panel.refresh)
+        b.holdings_changed.connect(self.bottom.holdings.refresh)
+        b.holdings_changed.connect(self.breadth.refresh)
+        self.bottom.holdings.problem.connect(self.notify)
+        self.bottom.holdings.message.connect(self.statusBar().showMessage)
         b.master_changed.connect(self._master_changed)
         b.index_ready.connect(self._index_ready)
         b.calendar_ready.connect(self.status.refresh)
@@ -170,6 +184,7 @@ class MainWindow(QMainWindow):
         self.table.customContextMenuRequested.connect(self._table_menu)
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
         self.quick.chosen.connect(self.commands.quick_pick)
+        self.breadth.index_chosen.connect(self.chart_symbol)
         self.pane.volume_unit_chosen.connect(self.appearance.set_volume_unit)
         self.edits.message.connect(self.statusBar().showMessage)
         self.files.message.connect(self.statusBar().showMessage)
@@ -189,16 +204,14 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.entry.retranslate()
         self.pane.retranslate()
-        self.bottom.setTabText(0, self.tr("Chart"))
-        self.bottom.setTabText(1, self.tr("Alerts"))
         self.lists.relabel()
         self.lists.setAccessibleName(self.tr("Lists"))
         self.lists.setAccessibleDescription(self.tr("The whole market and your watchlists"))
-        for widget in (self.bottom, self.bottom.tabBar()):
-            widget.setAccessibleName(self.tr("Chart and alerts"))
         self.pane.update_no_match(self.entry.filter.text())
-        self.chart.retranslate()
-        self.alerts_panel.retranslate()
+        self.bottom.retranslate()
+        self.tickers.retranslate()
+        self.breadth.lang = self.lang
+        self.breadth.retranslate()
         self.quick.retranslate()
         self.appearance.apply_volume_unit()
         if self.tray is not None:
@@ -235,6 +248,7 @@ class MainWindow(QMainWindow):
             self.notify(self.tr("Could not start the feed"), redact(str(e)))
         self._session_shown()
         self.lists.reload(service.settings.ui.get("current_list"))
+        self.tickers.restore()
         service.load_in_background(self.first_row_painted)
         self.timer.start(int(1000 / service.settings.refresh_hz))
         self.status_timer.start()
@@ -263,7 +277,15 @@ class MainWindow(QMainWindow):
         self._boxes = [b for b in self._boxes if b.isVisible()] + [box]
         return box
 
+    def bring_to_front(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.tickers.shutdown()
         self.save_ui_state()
         self.timer.stop()
         self.status_timer.stop()
@@ -302,8 +324,7 @@ class MainWindow(QMainWindow):
     def _frame(self) -> None:
         try:
             self.model.flush()
-            if self.chart.isVisible():
-                self.chart.refresh()
+            self.bottom.frame()
             if not self.first_row_painted.done() and self._has_live_row():
                 self.first_row_painted.set_result(time.monotonic())
         except Exception:
@@ -412,8 +433,7 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
         sym = self.model.symbol_at(current.row()) if current.isValid() else None
-        self.chart.set_row(self.service.book.row_of(sym) if sym else None)
-        self.alerts_panel.set_symbol(sym)
+        self.bottom.set_symbol(sym)
 
     def _table_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
@@ -424,6 +444,16 @@ class MainWindow(QMainWindow):
             for name in self.service.watchlists.names():
                 target.addAction(self.list_label(name), partial(self._add_selected_to, name))
             menu.addMenu(target)
+        syms = self.selected_symbols()
+        if len(syms) == 1:
+            menu.addSeparator()
+            menu.addAction(
+                self.tr("Set holding…"), partial(self.bottom.holdings.open_dialog, syms[0])
+            )
+            if self.service.portfolio.holdings.get(syms[0]) is not None:
+                menu.addAction(
+                    self.tr("Remove holding"), partial(self.service.portfolio.remove, syms)
+                )
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def _add_selected_to(self, name: str) -> None:
@@ -463,6 +493,13 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         self._shortcuts = ShortcutsDialog(self.shortcut_rows(), self)
         self._shortcuts.show()
+
+    def chart_symbol(self, symbol: str) -> None:
+        """Chart ``symbol`` (an index clicked on the breadth bar) without changing the list."""
+        self.acts["toggle_chart"].setChecked(True)
+        self.bottom.setVisible(True)
+        self.bottom.setCurrentWidget(self.bottom.intraday)
+        self.bottom.set_symbol(symbol)
 
     def show_alert_rules(self) -> None:
         self.acts["toggle_chart"].setChecked(True)

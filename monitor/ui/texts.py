@@ -102,6 +102,7 @@ def not_saved_title(what: str) -> str:
         "alerts": translate("Saving", "Alerts not saved"),
         "settings": translate("Saving", "Settings not saved"),
         "alert log": translate("Saving", "Alert log not saved"),
+        "holdings": translate("Saving", "Holdings not saved"),
     }.get(what, translate("Saving", "Not saved"))
 
 
@@ -140,6 +141,18 @@ def alert_fired_text(kind: AlertKind, value: float | None, price: float, pct: fl
 # Every reason the pure layers give (``UserError`` templates), marked for lupdate; a
 # test checks this list against the templates used in the code.
 ERROR_TEMPLATES = (
+    QT_TRANSLATE_NOOP("Errors", "{0}: {1}"),
+    QT_TRANSLATE_NOOP("Errors", "quantity must be a number of shares: {0}"),
+    QT_TRANSLATE_NOOP("Errors", "quantity must be a whole number of shares above 0: {0}"),
+    QT_TRANSLATE_NOOP("Errors", "cost must be a price: {0}"),
+    QT_TRANSLATE_NOOP("Errors", "cost must be a price above 0: {0}"),
+    QT_TRANSLATE_NOOP("Errors", "quantity and cost must be numbers"),
+    QT_TRANSLATE_NOOP("Errors", "the file is empty"),
+    QT_TRANSLATE_NOOP(
+        "Errors",
+        "the first line must name the columns code, quantity and cost; missing: {0}",
+    ),
+    QT_TRANSLATE_NOOP("Errors", "no holding could be read: {0}"),
     QT_TRANSLATE_NOOP("Errors", "{0} needs a threshold"),
     QT_TRANSLATE_NOOP("Errors", "a price threshold must be above 0"),
     QT_TRANSLATE_NOOP("Errors", "hysteresis must be between 0 and 20"),

@@ -98,6 +98,7 @@ class WindowMenus(QObject):
             "theme_light": self.tr("Theme: light"),
             "theme_dark": self.tr("Theme: dark"),
             "discreet": self.tr("Discreet mode"),
+            "floating_ticker": self.tr("Floating ticker"),
             "lang_auto": self.tr("Language: follow the system"),
             "lang_zh": "中文",
             "lang_en": "English",

@@ -146,6 +146,61 @@
     </message>
 </context>
 <context>
+    <name>BreadthBar</name>
+    <message>
+        <source>Indices and market breadth</source>
+        <translation>指数与涨跌家数</translation>
+    </message>
+    <message>
+        <source>Main indices, up and down counts, limit counts and turnover; click an index to chart it</source>
+        <translation>主要指数、涨跌家数、涨跌停家数和成交额；点击指数查看分时图</translation>
+    </message>
+    <message>
+        <source>Click to chart %1</source>
+        <translation>点击查看 %1 分时图</translation>
+    </message>
+    <message>
+        <source>Holdings</source>
+        <translation>持仓</translation>
+    </message>
+    <message>
+        <source>P&amp;L</source>
+        <translation>盈亏</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <source>Up</source>
+        <translation>涨</translation>
+    </message>
+    <message>
+        <source>Flat</source>
+        <translation>平</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>跌</translation>
+    </message>
+    <message>
+        <source>Limit-up</source>
+        <translation>涨停</translation>
+    </message>
+    <message>
+        <source>Limit-down</source>
+        <translation>跌停</translation>
+    </message>
+    <message>
+        <source>Turnover</source>
+        <translation>成交额</translation>
+    </message>
+    <message>
+        <source>%1 not yet priced</source>
+        <translation>%1 只尚无报价</translation>
+    </message>
+</context>
+<context>
     <name>Columns</name>
     <message>
         <source>Code</source>
@@ -331,6 +386,29 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     </message>
 </context>
 <context>
+    <name>DetailTabs</name>
+    <message>
+        <source>Chart</source>
+        <translation>分时图</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>Holdings</source>
+        <translation>持仓</translation>
+    </message>
+    <message>
+        <source>K-line</source>
+        <translation>K线</translation>
+    </message>
+    <message>
+        <source>Chart and alerts</source>
+        <translation>图表与预警</translation>
+    </message>
+</context>
+<context>
     <name>EntryBar</name>
     <message>
         <source>Filter code or name</source>
@@ -398,6 +476,42 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
 </context>
 <context>
     <name>Errors</name>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>quantity must be a number of shares: {0}</source>
+        <translation>数量必须是股数：{0}</translation>
+    </message>
+    <message>
+        <source>quantity must be a whole number of shares above 0: {0}</source>
+        <translation>数量必须是大于 0 的整数股：{0}</translation>
+    </message>
+    <message>
+        <source>cost must be a price: {0}</source>
+        <translation>成本必须是价格：{0}</translation>
+    </message>
+    <message>
+        <source>cost must be a price above 0: {0}</source>
+        <translation>成本必须是大于 0 的价格：{0}</translation>
+    </message>
+    <message>
+        <source>quantity and cost must be numbers</source>
+        <translation>数量和成本必须是数字</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件为空</translation>
+    </message>
+    <message>
+        <source>the first line must name the columns code, quantity and cost; missing: {0}</source>
+        <translation>第一行须列出 代码、数量、成本 三列；缺少：{0}</translation>
+    </message>
+    <message>
+        <source>no holding could be read: {0}</source>
+        <translation>未能读取任何持仓：{0}</translation>
+    </message>
     <message>
         <source>{0} needs a threshold</source>
         <translation>{0} 需要设置阈值</translation>
@@ -613,6 +727,194 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     </message>
 </context>
 <context>
+    <name>FloatingTicker</name>
+    <message>
+        <source>Floating ticker</source>
+        <translation>悬浮窗</translation>
+    </message>
+    <message>
+        <source>Last price and change of the chosen list; drag to move, right-click for options</source>
+        <translation>所选自选的最新价和涨跌幅；拖动可移动，右键打开选项</translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation>自选</translation>
+    </message>
+    <message>
+        <source>Vertical</source>
+        <translation>竖排</translation>
+    </message>
+    <message>
+        <source>Click-through (ignore the mouse)</source>
+        <translation>鼠标穿透（不响应鼠标）</translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation>不透明度</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>HoldingDialog</name>
+    <message>
+        <source>Holding</source>
+        <translation>持仓</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source> shares</source>
+        <translation> 股</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Average cost</source>
+        <translation>成本价</translation>
+    </message>
+</context>
+<context>
+    <name>HoldingsPanel</name>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>成本</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>最新</translation>
+    </message>
+    <message>
+        <source>Market value</source>
+        <translation>市值</translation>
+    </message>
+    <message>
+        <source>P&amp;L</source>
+        <translation>盈亏</translation>
+    </message>
+    <message>
+        <source>P&amp;L %</source>
+        <translation>盈亏%</translation>
+    </message>
+    <message>
+        <source>Today&apos;s P&amp;L</source>
+        <translation>今日盈亏</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Import CSV…</source>
+        <translation>导入 CSV…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Holdings</source>
+        <translation>持仓</translation>
+    </message>
+    <message>
+        <source>Shares held, their cost and what they are worth at the current price</source>
+        <translation>持有的股数、成本及按当前价计算的市值</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Total (%1 without a current price)</source>
+        <translation>合计（%1 只无当前价，未计入）</translation>
+    </message>
+    <message>
+        <source>Removed holding: %1</source>
+        <translation>已删除持仓：%1</translation>
+    </message>
+    <message>
+        <source>Import holdings</source>
+        <translation>导入持仓</translation>
+    </message>
+    <message>
+        <source>Imported %1 holdings from %2</source>
+        <translation>已从 %2 导入 %1 条持仓</translation>
+    </message>
+    <message>
+        <source>Export holdings</source>
+        <translation>导出持仓</translation>
+    </message>
+    <message>
+        <source>Exported %1 holdings to %2</source>
+        <translation>已导出 %1 条持仓到 %2</translation>
+    </message>
+</context>
+<context>
+    <name>KLineChart</name>
+    <message>
+        <source>Daily</source>
+        <translation>日K</translation>
+    </message>
+    <message>
+        <source>Weekly</source>
+        <translation>周K</translation>
+    </message>
+    <message>
+        <source>Monthly</source>
+        <translation>月K</translation>
+    </message>
+    <message>
+        <source>K-line chart</source>
+        <translation>K线图</translation>
+    </message>
+    <message>
+        <source>Candles with volume and 5, 10 and 20-period moving averages</source>
+        <translation>K线、成交量及 5、10、20 周期均线</translation>
+    </message>
+    <message>
+        <source>Select a row to see its K-lines</source>
+        <translation>选择一行查看其K线</translation>
+    </message>
+    <message>
+        <source>No K-line from this provider</source>
+        <translation>此行情源不提供K线</translation>
+    </message>
+    <message>
+        <source>Loading K-lines…</source>
+        <translation>正在加载K线…</translation>
+    </message>
+    <message>
+        <source>K-lines unavailable: %1</source>
+        <translation>K线暂不可用：%1</translation>
+    </message>
+</context>
+<context>
     <name>ListsPanel</name>
     <message>
         <source>All market</source>
@@ -642,14 +944,6 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>无法启动行情连接</translation>
     </message>
     <message>
-        <source>Chart</source>
-        <translation>分时图</translation>
-    </message>
-    <message>
-        <source>Alerts</source>
-        <translation>预警</translation>
-    </message>
-    <message>
         <source>Lists</source>
         <translation>列表</translation>
     </message>
@@ -657,15 +951,19 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <source>The whole market and your watchlists</source>
         <translation>全部市场与您的自选列表</translation>
     </message>
-    <message>
-        <source>Chart and alerts</source>
-        <translation>图表与预警</translation>
-    </message>
     <message numerus="yes">
         <source>%1  (%n more in the Alerts tab)</source>
         <translation>
             <numerusform>%1（另有 %n 条，见“预警”页）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Set holding…</source>
+        <translation>设置持仓…</translation>
+    </message>
+    <message>
+        <source>Remove holding</source>
+        <translation>删除持仓</translation>
     </message>
     <message>
         <source>the system keyring</source>
@@ -694,6 +992,58 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>Add to list</source>
         <translation>加入自选</translation>
+    </message>
+</context>
+<context>
+    <name>OrderBookPanel</name>
+    <message>
+        <source>1 2 3 4 5</source>
+        <comment>order book levels</comment>
+        <translation>一 二 三 四 五</translation>
+    </message>
+    <message>
+        <source>Ask %1</source>
+        <translation>卖%1</translation>
+    </message>
+    <message>
+        <source>Bid %1</source>
+        <translation>买%1</translation>
+    </message>
+    <message>
+        <source>Order book</source>
+        <translation>五档盘口</translation>
+    </message>
+    <message>
+        <source>Five bid and ask levels of the selected symbol</source>
+        <translation>所选股票的五档买卖盘</translation>
+    </message>
+    <message>
+        <source>Select a row to see its order book</source>
+        <translation>选择一行查看其五档盘口</translation>
+    </message>
+    <message>
+        <source>Waiting for the order book…</source>
+        <translation>等待盘口数据…</translation>
+    </message>
+    <message>
+        <source>No order book from this provider</source>
+        <translation>此行情源不提供盘口</translation>
+    </message>
+    <message>
+        <source>Not current: last order book %1 s ago</source>
+        <translation>非实时：最后盘口为 %1 秒前</translation>
+    </message>
+    <message>
+        <source>Spread %1</source>
+        <translation>价差 %1</translation>
+    </message>
+    <message>
+        <source>No sellers (limit-up)</source>
+        <translation>无卖盘（涨停）</translation>
+    </message>
+    <message>
+        <source>No buyers (limit-down)</source>
+        <translation>无买盘（跌停）</translation>
     </message>
 </context>
 <context>
@@ -965,6 +1315,10 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>Alert log not saved</source>
         <translation>预警记录未保存</translation>
+    </message>
+    <message>
+        <source>Holdings not saved</source>
+        <translation>持仓未保存</translation>
     </message>
     <message>
         <source>Not saved</source>
@@ -1307,6 +1661,25 @@ Type a code or name above, or paste a block of codes.</source>
     </message>
 </context>
 <context>
+    <name>TickerControl</name>
+    <message>
+        <source>Show the window</source>
+        <translation>显示主窗口</translation>
+    </message>
+    <message>
+        <source>Floating ticker</source>
+        <translation>悬浮窗</translation>
+    </message>
+    <message>
+        <source>Ticker click-through</source>
+        <translation>悬浮窗鼠标穿透</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
     <name>WatchlistEdits</name>
     <message>
         <source>Already in the list</source>
@@ -1510,6 +1883,10 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>Discreet mode</source>
         <translation>低调模式</translation>
+    </message>
+    <message>
+        <source>Floating ticker</source>
+        <translation>悬浮窗</translation>
     </message>
     <message>
         <source>Language: follow the system</source>

@@ -187,3 +187,66 @@ def test_wrong_shapes_raise_only_protocol_error(msg: dict[str, object]) -> None:
         alltick.decode(json.dumps(msg))
     except ProtocolError:
         pass
+
+
+# --- order book (22002 / 22999) ---------------------------------------------------------
+
+
+def test_depth_push_from_the_docs_decodes_to_an_order_book() -> None:
+    from monitor.core.protocols.alltick import AllTickCodec
+
+    frame = (
+        '{"cmd_id":22999,"data":{"code":"600519.SH","seq":1605509068000001,"tick_time":1605509068,'
+        '"bids":[{"price":"9.12","volume":"9.12"}],"asks":[{"price":"147.12","volume":"147.12"}]}}'
+    )
+    ticks, event = AllTickCodec().decode(frame, 0)
+    assert ticks == [] and event is not None and len(event.depths) == 1
+    d = event.depths[0]
+    assert (d.symbol, d.time_ms) == ("600519.SH", 1605509068000)
+    assert d.bids == ((9.12, 9.12),) and d.asks == ((147.12, 147.12),)
+
+
+def test_an_empty_side_at_a_limit_comes_as_zero_levels_and_is_dropped() -> None:
+    from monitor.core.protocols.alltick import AllTickCodec, encode_depth_push
+
+    frame = encode_depth_push("600519.SH", 7, 1_795_570_200_000, [(1595.0, 90000.0)], [])
+    _, event = AllTickCodec().decode(frame, 0)
+    assert (
+        event is not None
+        and event.depths[0].asks == ()
+        and event.depths[0].bids == ((1595.0, 90000.0),)
+    )
+
+
+@pytest.mark.parametrize(
+    "bids",
+    [
+        '"nope"',
+        '[{"price":"x","volume":"1"}]',
+        '[{"price":"-1","volume":"1"}]',
+        "[[1]]",
+        '[{"price":true,"volume":1}]',
+    ],
+)
+def test_a_bad_order_book_is_a_bad_frame(bids: str) -> None:
+    from monitor.core.protocols.alltick import AllTickCodec
+
+    frame = (
+        '{"cmd_id":22999,"data":{"code":"600519.SH","seq":1,"tick_time":1605509068,"bids":%s,"asks":[]}}'
+        % bids
+    )
+    with pytest.raises(ProtocolError):
+        AllTickCodec().decode(frame, 0)
+
+
+def test_depth_is_its_own_list_replaced_whole_and_cancelled_with_type_1() -> None:
+    from monitor.core.protocols.alltick import AllTickCodec
+    from monitor.core.protocols.base import Subscription
+
+    codec, sent = AllTickCodec(), Subscription()
+    frames = [json.loads(f) for f in codec.plan(sent, ["600519.SH"], False, False, ["600519.SH"])]
+    assert [f["cmd_id"] for f in frames] == [22004, 22002]
+    assert frames[1]["data"]["symbol_list"] == [{"code": "600519.SH", "depth_level": 5}]
+    assert codec.plan(sent, ["600519.SH"], False, False, ["600519.SH"]) == []  # nothing new
+    frames = [json.loads(f) for f in codec.plan(sent, ["600519.SH"], False, False, [])]
+    assert frames == [{**frames[0], "cmd_id": 22006, "data": {"cancel_type": 1}}]

@@ -157,3 +157,20 @@ def test_wrong_tick_shapes_raise_only_protocol_error(ticks: list[dict[str, objec
         generic.decode(json.dumps({"ticks": ticks}), 1700000000000)
     except ProtocolError:
         pass
+
+
+def test_order_books_sent_with_ticks_are_decoded_when_asked_for() -> None:
+    from monitor.core.protocols.generic import BatchCodec
+
+    frame = (
+        '{"ticks":[{"code":"600519.SH","price":1500.5,"time":1795570200000,'
+        '"bids":[[1500.5,300],[1500.4,200]],"asks":[{"price":1500.6,"volume":100}]},'
+        '{"code":"000001.SZ","price":11.2,"time":1795570200000}]}'
+    )
+    ticks, event = BatchCodec().decode(frame, 0)
+    assert [t.symbol for t in ticks] == ["600519.SH", "000001.SZ"]
+    assert event is not None and len(event.depths) == 1
+    assert event.depths[0].bids == ((1500.5, 300.0), (1500.4, 200.0))
+    assert event.depths[0].asks == ((1500.6, 100.0),)
+    plain, _ = generic.decode(frame)  # callers that do not ask get the ticks alone
+    assert len(plain) == 2

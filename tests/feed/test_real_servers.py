@@ -472,3 +472,40 @@ async def test_a_connection_cut_for_the_plan_limit_is_reported_as_such() -> None
             await first.stop()
     assert reason.startswith("cut by the provider (code 1008"), reason
     assert "more connections than the plan allows" in reason
+
+
+# --- the order book (五档) -----------------------------------------------------------------
+
+
+async def test_order_book_of_the_selected_symbol_within_the_plans_spacing() -> None:
+    """22002 for the selected symbol only, spaced like every other request; 22999 pushes
+    become the session's order book; a new selection replaces it; nothing refused."""
+    universe = {"600519.SH": 1500.0, "000001.SZ": 10.0, "600036.SH": 40.0}
+    async with DocAllTick(
+        universe=universe, push_interval=0.05, min_interval=0.3, cross_interval=0.5
+    ) as srv:
+        cfg = alltick_cfg(srv, min_request_interval=0.3, cross_request_interval=0.5)
+        session = FeedSession(cfg, QuoteBook(), SymbolMaster(), want_master=False)
+        session.set_symbols(list(universe))
+        session.set_depth(["600519.SH"])
+        await session.start()
+        try:
+            await wait_until(lambda: "600519.SH" in session.depths, 5, "the first order book")
+            book, _ = session.depths["600519.SH"]
+            assert len(book.bids) == 5 and len(book.asks) == 5
+            assert book.bids[0][0] < book.asks[0][0]
+            session.set_depth(["000001.SZ"])
+            await wait_until(lambda: "000001.SZ" in session.depths, 5, "the new selection's book")
+            assert "600519.SH" not in session.depths  # the old one is not kept as current
+            session.set_depth([])
+            await wait_until(
+                lambda: all(not c.depth for c in srv.conns if c.open), 5, "depth cancelled"
+            )
+        finally:
+            await session.stop()
+    assert not srv.refusals, srv.refusals
+    reqs = sorted(r.at for c in srv.conns for r in c.received if r.cmd in (22002, 22004, 22006))
+    gaps = [b - a for a, b in itertools.pairwise(reqs)]
+    assert gaps and min(gaps) >= 0.3 - 0.02, gaps
+    sent = [r.cmd for c in srv.conns for r in c.received if r.cmd in (22002, 22006)]
+    assert sent == [22002, 22002, 22006]

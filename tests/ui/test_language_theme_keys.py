@@ -345,6 +345,7 @@ def _templates_in_code(names: set[str] | None = None) -> tuple[set[str], list[st
         "WatchlistFileError",
         "AlertRuleError",
         "SettingsError",
+        "HoldingError",
     }
     found: set[str] = set()
     fstrings: list[str] = []

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from monitor.core.breadth import MAIN_INDICES
 from monitor.core.quotes import SHANGHAI
 from monitor.core.settings import Settings
 from monitor.core.watchlist import DEFAULT_LIST
@@ -20,13 +21,15 @@ from monitor.ui.columns import column_index
 from monitor.ui.main_window import MainWindow
 from tests.ui.conftest import until
 
+INDICES = len(MAIN_INDICES)  # the breadth bar's indices ride on every subscription
+
 
 def test_starts_on_the_simulator_with_live_rows_badged(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
     qloop.run_until_complete(window.first_row_painted)
     assert window.entry.sim_badge.isVisible()
     assert window.model.rowCount() == 10
-    assert (h := window.service.health()) is not None and h.receiving == 10
-    assert "subscribed 10" in window.status.subs.text()
+    assert (h := window.service.health()) is not None and h.receiving == 10 + INDICES
+    assert f"subscribed {10 + INDICES}" in window.status.subs.text()  # the list + indices
 
 
 def test_adding_and_removing_changes_the_live_subscription(
@@ -44,7 +47,7 @@ def test_adding_and_removing_changes_the_live_subscription(
     assert "688981.SH" in window.service.watchlists.get(DEFAULT_LIST)
     qloop.run_until_complete(
         until(
-            lambda: len(sim.requests) > base and sim.requests[-1][2] == 11,
+            lambda: len(sim.requests) > base and sim.requests[-1][2] == 11 + INDICES,
             what="22004 with 11 codes at the simulator",
         )
     )
@@ -56,10 +59,12 @@ def test_adding_and_removing_changes_the_live_subscription(
 
     qloop.run_until_complete(press_delete())
     assert "688981.SH" not in window.service.watchlists.get(DEFAULT_LIST)
-    qloop.run_until_complete(until(lambda: sim.requests[-1][2] == 10, what="back to 10 codes"))
+    qloop.run_until_complete(
+        until(lambda: sim.requests[-1][2] == 10 + INDICES, what="back to the 10 codes")
+    )
     window.undo.undo()  # undo the removal
     assert "688981.SH" in window.service.watchlists.get(DEFAULT_LIST)
-    qloop.run_until_complete(until(lambda: sim.requests[-1][2] == 11))
+    qloop.run_until_complete(until(lambda: sim.requests[-1][2] == 11 + INDICES))
     saved = json.loads(window.service.paths.watchlists.read_text())
     assert "688981.SH" in saved["lists"][0]["symbols"]
 
@@ -110,7 +115,7 @@ def test_sorting_by_change_pct_is_numeric_while_streaming(window: MainWindow, ql
 
 def test_export_from_the_window_is_excel_safe(window: MainWindow, qloop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     qloop.run_until_complete(
-        until(lambda: (h := window.service.health()) is not None and h.receiving == 10)
+        until(lambda: (h := window.service.health()) is not None and h.receiving == 10 + INDICES)
     )
     out = tmp_path / "view.csv"
     assert window.export_to(out, window.model.symbols()) == 10
@@ -216,7 +221,7 @@ def test_alltick_provider_with_token_from_settings(qloop, paths: Paths) -> None:
         try:
             assert not w.entry.sim_badge.isVisible()
             qloop.run_until_complete(
-                until(lambda: (h := core.health()) is not None and h.receiving == 10)
+                until(lambda: (h := core.health()) is not None and h.receiving == 10 + INDICES)
             )
             qloop.run_until_complete(
                 until(
@@ -403,7 +408,8 @@ def test_what_is_missing_is_said_in_the_status_bar(qloop, paths, qtbot) -> None:
         try:
             qloop.run_until_complete(
                 until(
-                    lambda: "no previous close for 5 symbols" in w.status.conn.text(),
+                    # 5 stocks and the 5 indices of the breadth bar have no close there
+                    lambda: "no previous close for 10 symbols" in w.status.conn.text(),
                     15,
                     "the note",
                 )

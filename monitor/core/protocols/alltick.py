@@ -1,9 +1,9 @@
 """AllTick stock WebSocket codec (``/quote-stock-b-ws-api``), sans-I/O.
 
-Commands: heartbeat 22000/22001, trade subscribe 22004/22005, cancel 22006/22007,
-trade push 22998; depth 22002/22003/22999 are recognised but not used yet. A new
-22004 *replaces* the connection's trade list (it does not add to it), so callers
-always send the full list. Prices and volumes arrive as strings; ``seq`` and
+Commands: heartbeat 22000/22001, trade subscribe 22004/22005, depth (order book)
+subscribe 22002/22003, cancel 22006/22007, trade push 22998, depth push 22999. A new
+22004 (or 22002) *replaces* the connection's list of that kind (it does not add to
+it), so callers always send the full list. Prices and volumes arrive as strings; ``seq`` and
 ``tick_time`` as int or numeric string, ``tick_time`` in seconds or milliseconds.
 """
 
@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import msgspec
 
@@ -25,7 +26,7 @@ from monitor.core.protocols.errors import (
     UnknownSymbolError,
     error_for_ret,
 )
-from monitor.core.quotes import MAX_SEQ, Tick, normalize_epoch_ms
+from monitor.core.quotes import MAX_SEQ, Depth, Tick, depth_levels, normalize_epoch_ms
 from monitor.core.symbols import SymbolError, normalize
 
 __all__ = [
@@ -43,8 +44,11 @@ __all__ = [
     "Reply",
     "cancel",
     "decode",
+    "decode_depth",
+    "encode_depth_push",
     "encode_trade_push",
     "heartbeat",
+    "subscribe_depth",
     "subscribe_trades",
 ]
 
@@ -79,6 +83,14 @@ class _Envelope(msgspec.Struct):
     data: msgspec.Raw = msgspec.Raw(b"{}")
 
 
+class _Book(msgspec.Struct):
+    code: str
+    seq: int | str = 0
+    tick_time: int | str | float = 0
+    bids: list[Any] = msgspec.field(default_factory=list)
+    asks: list[Any] = msgspec.field(default_factory=list)
+
+
 class _Trade(msgspec.Struct):
     code: str
     price: str | float
@@ -91,6 +103,7 @@ class _Trade(msgspec.Struct):
 
 _env_decoder = msgspec.json.Decoder(_Envelope)
 _trade_decoder = msgspec.json.Decoder(_Trade)
+_book_decoder = msgspec.json.Decoder(_Book)
 _encoder = msgspec.json.Encoder()
 
 
@@ -120,10 +133,26 @@ def _int(value: int | str | float, field: str) -> int:
         raise ProtocolError(f"{field} is not an integer: {str(value)[:30]!r}") from None
 
 
-def decode(frame: str | bytes) -> tuple[list[Tick], Reply | None]:
+def decode_depth(data: msgspec.Raw) -> Depth:
+    """The ``data`` of a 22999 push; raises ProtocolError."""
+    try:
+        d = _book_decoder.decode(data)
+        symbol = _canonical(d.code)
+        time_ms = normalize_epoch_ms(_int(d.tick_time, "tick_time"))
+        return Depth(symbol, time_ms, depth_levels(d.bids, "bids"), depth_levels(d.asks, "asks"))
+    except SymbolError as e:
+        raise UnknownSymbolError(f"22999 for {e}") from None
+    except (msgspec.DecodeError, RecursionError, ValueError) as e:
+        raise ProtocolError(f"bad 22999 data: {e}") from None
+
+
+def decode(
+    frame: str | bytes, depths: list[Depth] | None = None
+) -> tuple[list[Tick], Reply | None]:
     """Decode one text frame into ticks (a 22998 push) or a reply to a request.
 
-    Raises :class:`ProtocolError` for anything malformed; other pushes (depth, unknown
+    A 22999 order book is appended to ``depths`` when given (ignored otherwise).
+    Raises :class:`ProtocolError` for anything malformed; other pushes (unknown
     commands) decode to ``([], None)`` so a newer server cannot break the client.
     """
     try:
@@ -157,6 +186,10 @@ def decode(frame: str | bytes) -> tuple[list[Tick], Reply | None]:
             seq=seq,
         )
         return [tick], None
+    if cmd == DEPTH_PUSH:
+        if depths is not None:
+            depths.append(decode_depth(env.data))
+        return [], None
     if cmd in _REPLIES or env.ret is not None:
         ret = env.ret if env.ret is not None else 200
         seq_id = env.seq_id
@@ -181,6 +214,16 @@ def subscribe_trades(symbols: Iterable[str], seq_id: int, trace: str | None = No
     """22004 with the *whole* list for this connection (it replaces the previous one)."""
     return _envelope(
         SUBSCRIBE_TRADE, seq_id, {"symbol_list": [{"code": s} for s in symbols]}, trace
+    )
+
+
+def subscribe_depth(symbols: Iterable[str], seq_id: int, trace: str | None = None) -> str:
+    """22002 with the whole order-book list, five levels each (the most for CN stocks)."""
+    return _envelope(
+        SUBSCRIBE_DEPTH,
+        seq_id,
+        {"symbol_list": [{"code": s, "depth_level": 5} for s in symbols]},
+        trace,
     )
 
 
@@ -218,6 +261,31 @@ def encode_trade_push(
     )
 
 
+def encode_depth_push(
+    code: str,
+    seq: int,
+    tick_time_ms: int,
+    bids: Sequence[tuple[float, float]],
+    asks: Sequence[tuple[float, float]],
+) -> str:
+    """A 22999 push as the server sends it (used by the simulator). An empty side is
+    sent as zero-valued levels, as AllTick documents it at a price limit."""
+
+    def side(levels: Sequence[tuple[float, float]]) -> list[dict[str, str]]:
+        if not levels:
+            return [{"price": "0", "volume": "0"}]
+        return [{"price": f"{p:.2f}", "volume": f"{v:.0f}"} for p, v in levels]
+
+    data = {
+        "code": code,
+        "seq": seq,
+        "tick_time": tick_time_ms,
+        "bids": side(bids),
+        "asks": side(asks),
+    }
+    return _encoder.encode({"cmd_id": DEPTH_PUSH, "data": data}).decode()
+
+
 def reply(cmd_id: int, seq_id: int, trace: str, ret: int = 200, msg: str = "ok") -> str:
     """A server reply envelope (used by the simulator)."""
     return _encoder.encode(
@@ -233,26 +301,37 @@ class AllTickCodec:
         self._heartbeats = itertools.count(1)
 
     def decode(self, frame: str | bytes, now_ms: int) -> tuple[list[Tick], Event | None]:
-        ticks, reply = decode(frame)
+        depths: list[Depth] = []
+        ticks, reply = decode(frame, depths)
+        if depths:
+            return ticks, Event(depths=tuple(depths))
         if reply is None:
             return ticks, None
-        acked = reply.cmd_id in (SUBSCRIBE_TRADE_ACK, CANCEL_ACK)
+        acked = reply.cmd_id in (SUBSCRIBE_TRADE_ACK, SUBSCRIBE_DEPTH_ACK, CANCEL_ACK)
         if not acked and reply.error is None:
             return ticks, None  # a heartbeat's answer
         return ticks, Event(acked=acked, error=reply.error, text=reply.msg)
 
     def plan(
-        self, sent: Subscription, want: Sequence[str], wildcard: bool, resend: bool
+        self,
+        sent: Subscription,
+        want: Sequence[str],
+        wildcard: bool,
+        resend: bool,
+        depth: Sequence[str] = (),
     ) -> list[str]:
-        if set(want) == sent.symbols and not resend:
-            return []
-        seq = next(self._seq_ids)
         frames = []
-        if want:
-            frames.append(subscribe_trades(want, seq))
-        elif sent.symbols or resend:
-            frames.append(cancel(CANCEL_TRADE, seq))
-        sent.symbols = set(want)
+        if set(want) != sent.symbols or resend:
+            seq = next(self._seq_ids)
+            if want:
+                frames.append(subscribe_trades(want, seq))
+            elif sent.symbols or resend:
+                frames.append(cancel(CANCEL_TRADE, seq))
+            sent.symbols = set(want)
+        if set(depth) != sent.depth or (resend and depth):
+            seq = next(self._seq_ids)
+            frames.append(subscribe_depth(depth, seq) if depth else cancel(CANCEL_DEPTH, seq))
+            sent.depth = set(depth)
         return frames
 
     def heartbeat(self) -> str | None:
@@ -270,4 +349,5 @@ SPEC = ProtocolSpec(
     token_required=True,
     plans=True,
     daily_closes=True,
+    depth=True,
 )

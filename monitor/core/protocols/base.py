@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from monitor.core.protocols.errors import ProviderError
-from monitor.core.quotes import Tick
+from monitor.core.quotes import Depth, Tick
 
 __all__ = ["Codec", "Event", "ProtocolSpec", "Subscription"]
 
@@ -26,11 +26,13 @@ __all__ = ["Codec", "Event", "ProtocolSpec", "Subscription"]
 @dataclass(frozen=True, slots=True)
 class Event:
     """A control message: ``acked`` when the server took a subscription request (its
-    spacing is counted from there), ``error`` when it refused something."""
+    spacing is counted from there), ``error`` when it refused something; order books
+    (rare next to trades: only the selected symbols) travel here too."""
 
     acked: bool = False
     error: ProviderError | None = None
     text: str = ""
+    depths: tuple[Depth, ...] = ()  # order-book pushes carried by the frame
 
 
 @dataclass(slots=True)
@@ -39,6 +41,7 @@ class Subscription:
 
     symbols: set[str] = field(default_factory=set)
     wildcard: bool = False
+    depth: set[str] = field(default_factory=set)  # order-book subscription
 
 
 class Codec(Protocol):
@@ -49,10 +52,16 @@ class Codec(Protocol):
         ...
 
     def plan(
-        self, sent: Subscription, want: Sequence[str], wildcard: bool, resend: bool
+        self,
+        sent: Subscription,
+        want: Sequence[str],
+        wildcard: bool,
+        resend: bool,
+        depth: Sequence[str] = (),
     ) -> list[str]:
-        """Frames that make the server's subscription ``want`` (+ ``*`` if ``wildcard``);
-        updates ``sent``. ``resend``: the last request was dropped, send it again."""
+        """Frames that make the server's subscription ``want`` (+ ``*`` if ``wildcard``)
+        and its order-book subscription ``depth`` (where the protocol has one); updates
+        ``sent``. ``resend``: the last request was dropped, send it again."""
         ...
 
     def heartbeat(self) -> str | None:
@@ -73,3 +82,4 @@ class ProtocolSpec:
     plans: bool = False  # limits come from the subscription plan (see core.plans)
     daily_closes: bool = False  # previous closes come from a daily K-line HTTP API
     wildcard: bool = False  # can subscribe the whole market with ``*``
+    depth: bool = False  # has an order-book subscription (五档)

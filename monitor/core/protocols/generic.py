@@ -6,7 +6,8 @@ and ``{"action":"unsubscribe","symbols":...}``. Subscriptions are incremental.
 Server -> client: ``{"ticks":[{"code","price","time",...}, ...]}``; a bare tick object
 and control messages (``{"event":"subscribed",...}``, ``{"event":"error",...}``) are
 accepted too. Optional tick fields: volume, turnover, seq, prev_close, open, high, low,
-name, day_volume, day_turnover.
+name, day_volume, day_turnover; ``bids`` / ``asks`` (lists of ``[price, volume]`` or
+``{"price","volume"}``, best first) when the server sends an order book with the tick.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import msgspec
 
 from monitor.core.protocols.base import Event, ProtocolSpec, Subscription
 from monitor.core.protocols.errors import ProtocolError, ProviderError, UnknownSymbolError
-from monitor.core.quotes import MAX_SEQ, SHANGHAI, Tick, normalize_epoch_ms
+from monitor.core.quotes import MAX_SEQ, SHANGHAI, Depth, Tick, depth_levels, normalize_epoch_ms
 from monitor.core.symbols import SymbolError, normalize
 
 __all__ = [
@@ -67,6 +68,8 @@ class _Tick(msgspec.Struct):
     name: str | None = None
     day_volume: Num = None
     day_turnover: Num = None
+    bids: msgspec.Raw = msgspec.Raw()  # empty when absent; decoded only when asked for
+    asks: msgspec.Raw = msgspec.Raw()
 
 
 class _Message(msgspec.Struct):
@@ -207,11 +210,23 @@ def _tick(t: _Tick, now_ms: int) -> Tick:
     )
 
 
-def decode(frame: str | bytes, now_ms: int = 0) -> tuple[list[Tick], Notice | None]:
+def _depth(raw: _Tick, tick: Tick) -> Depth:
+    try:
+        bids = depth_levels(msgspec.json.decode(raw.bids), "bids") if raw.bids else ()
+        asks = depth_levels(msgspec.json.decode(raw.asks), "asks") if raw.asks else ()
+    except (msgspec.DecodeError, RecursionError, ValueError) as e:
+        raise ProtocolError(f"bad order book: {e}") from None
+    return Depth(tick.symbol, tick.time_ms, bids, asks)
+
+
+def decode(
+    frame: str | bytes, now_ms: int = 0, depths: list[Depth] | None = None
+) -> tuple[list[Tick], Notice | None]:
     """Decode one frame into ticks or a control notice; raises :class:`ProtocolError`.
 
     ``now_ms`` stamps ticks that carry no time. A batch with one bad tick keeps the
-    good ones; the frame fails only when none survive.
+    good ones; the frame fails only when none survive. Order books sent with ticks
+    are appended to ``depths`` when given.
     """
     try:
         m = _decoder.decode(frame)
@@ -222,7 +237,10 @@ def decode(frame: str | bytes, now_ms: int = 0) -> tuple[list[Tick], Notice | No
         first_error: ProtocolError | None = None
         for raw in m.ticks:
             try:
-                out.append(_tick(raw, now_ms))
+                t = _tick(raw, now_ms)
+                if depths is not None and (raw.bids or raw.asks):
+                    depths.append(_depth(raw, t))
+                out.append(t)
             except ProtocolError as e:
                 first_error = first_error or e
         if not out and first_error is not None:
@@ -233,7 +251,10 @@ def decode(frame: str | bytes, now_ms: int = 0) -> tuple[list[Tick], Notice | No
             single = _tick_decoder.decode(frame)
         except (msgspec.DecodeError, RecursionError) as e:
             raise ProtocolError(f"bad tick: {e}") from None
-        return [_tick(single, now_ms)], None
+        t = _tick(single, now_ms)
+        if depths is not None and (single.bids or single.asks):
+            depths.append(_depth(single, t))
+        return [t], None
     kind = m.event or m.action or m.type
     if kind is None:
         raise ProtocolError("message has neither ticks nor an event")
@@ -332,14 +353,23 @@ class BatchCodec:
         self.style: CodeStyle = code_style
 
     def decode(self, frame: str | bytes, now_ms: int) -> tuple[list[Tick], Event | None]:
-        ticks, notice = decode(frame, now_ms)
+        depths: list[Depth] = []
+        ticks, notice = decode(frame, now_ms, depths)
+        if depths:
+            return ticks, Event(depths=tuple(depths))
         if notice is None:
             return ticks, None
         return ticks, Event(error=notice.error, text=notice.message)
 
     def plan(
-        self, sent: Subscription, want: Sequence[str], wildcard: bool, resend: bool
+        self,
+        sent: Subscription,
+        want: Sequence[str],
+        wildcard: bool,
+        resend: bool,
+        depth: Sequence[str] = (),
     ) -> list[str]:
+        # No order-book request in this protocol: a server sends books with its ticks.
         wanted = set(want)
         added = [s for s in want if s not in sent.symbols or resend]
         removed = [s for s in sent.symbols if s not in wanted]

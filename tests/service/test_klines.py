@@ -1,0 +1,85 @@
+"""K-lines from a server written from AllTick's docs: fetched once a day, within the
+plan's HTTP pace, kept on disk for the same day, today's candle from the live book."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from monitor.core.kline import Period
+from monitor.core.quotes import SHANGHAI
+from monitor.core.settings import Settings
+from monitor.platform.paths import Paths
+from monitor.platform.secrets import TokenStore
+from monitor.service.monitor import MonitorService
+from tests.feed.helpers import wait_until
+from tests.servers.alltick_doc import DocAllTick
+
+UNIVERSE = {"600519.SH": 1450.0, "000001.SZ": 11.5}
+
+
+@pytest.fixture
+def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
+    monkeypatch.setenv("ASHARE_MONITOR_HOME", str(tmp_path / "home"))
+    return Paths.default()
+
+
+def _kline_requests(srv: DocAllTick) -> list[int]:
+    return [
+        r.request["data"]["kline_type"]
+        for r in srv.http_requests
+        if r.path.endswith("/kline") and r.request
+    ]
+
+
+async def test_bars_once_a_day_per_symbol_and_period(paths: Paths) -> None:
+    async with DocAllTick(universe=UNIVERSE, push_interval=0.05) as srv:
+        Settings(
+            provider="alltick", alltick_url=srv.url.split("?")[0], alltick_http_url=srv.http_base
+        ).save(paths.settings)
+        TokenStore(paths.secrets, use_keyring=False).set("alltick", srv.tokens[0])
+        service = MonitorService(paths)
+        await service.start()
+        try:
+            daily = await service.bars("600519.SH", Period.DAY)
+            assert len(daily) == 120 and daily == sorted(daily, key=lambda b: b.day)
+            assert all(
+                b.low <= min(b.open, b.close) <= max(b.open, b.close) <= b.high for b in daily
+            )
+            weekly = await service.bars("600519.SH", Period.WEEK)
+            assert all(b.day.weekday() == 0 for b in weekly)  # a week starts on Monday
+            again = await service.bars("600519.SH", Period.DAY)
+            assert again == daily
+            assert _kline_requests(srv) == [8, 9]  # the second look cost nothing
+            assert not [r for r in srv.http_refusals if r.ret != 404]
+            # Today's candle follows the book.
+            await wait_until(lambda: service.live_bar("600519.SH") is not None, 10, "a trade")
+            live = service.live_bar("600519.SH")
+            assert live is not None and live.day == dt.datetime.now(SHANGHAI).date()
+        finally:
+            await service.close()
+        # A restart the same day reads the bars from disk: no request.
+        again_service = MonitorService(paths)
+        await again_service.start()
+        try:
+            assert await again_service.bars("600519.SH", Period.DAY) == daily
+            assert _kline_requests(srv) == [8, 9]
+        finally:
+            await again_service.close()
+
+
+async def test_a_batch_provider_has_no_k_lines(paths: Paths) -> None:
+    from monitor.feed.simulator import SimConfig, Simulator
+
+    async with Simulator(SimConfig(symbols=50, rate=50, http_port=None)) as sim:
+        Settings(provider="generic", generic_url=sim.url("generic")).save(paths.settings)
+        service = MonitorService(paths)
+        await service.start()
+        try:
+            assert not service.klines_supported
+            with pytest.raises(LookupError):
+                await service.bars("600519.SH", Period.DAY)
+        finally:
+            await service.close()
