@@ -9,7 +9,6 @@ atomically with the newest ``KEEP`` so it never grows without bound.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from monitor.core.atomic import atomic_write_text
 __all__ = ["AlertLog", "LoggedAlert"]
 
 KEEP = 500  # entries kept in memory and after a rewrite
+_MIN_MS, _MAX_MS = 946_684_800_000, 4_102_444_800_000  # 2000-01-01 .. 2100-01-01
 KEEP_ON_DISK = 2000
 MAX_BYTES = 4 * 1024 * 1024  # larger than any log we write: not ours, not read
 
@@ -61,9 +61,13 @@ class LoggedAlert:
         value, pct = d.get("value"), d.get("change_pct")
         if not isinstance(fired, int) or isinstance(fired, bool) or not isinstance(symbol, str):
             raise TypeError("fired_ms must be a whole number and symbol text")
+        if not _MIN_MS < fired < _MAX_MS:
+            raise ValueError("fired_ms is not a time of this century")
         for x in (price, value, pct):
             if x is not None and (
-                isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x)
+                isinstance(x, bool)
+                or not isinstance(x, int | float)
+                or not -1e9 < x < 1e9  # also false for NaN; big ints never reach isfinite
             ):
                 raise TypeError("prices must be finite numbers")
         if price is None:
@@ -91,7 +95,12 @@ class AlertLog:
         problems: list[str] = []
         try:
             if path.stat().st_size > MAX_BYTES:
-                return cls(path), [f"{path.name}: larger than {MAX_BYTES // 2**20} MB, not read"]
+                # Not ours (we keep it small): set aside, so the log starts again.
+                aside = path.with_name(path.name + ".too-big")
+                path.replace(aside)
+                return cls(path), [
+                    f"{path.name}: larger than {MAX_BYTES // 2**20} MB, moved to {aside.name}"
+                ]
             raw = path.read_bytes().decode("utf-8", errors="replace")
         except FileNotFoundError:
             return cls(path), []
@@ -105,7 +114,7 @@ class AlertLog:
                 continue
             try:
                 entries.append(LoggedAlert.from_line(line))
-            except (ValueError, TypeError, KeyError, RecursionError):
+            except (ValueError, TypeError, KeyError, RecursionError, OverflowError):
                 bad += 1
         if bad:
             problems.append(f"{path.name}: {bad} damaged line(s) skipped")
@@ -122,5 +131,11 @@ class AlertLog:
         self.entries.append(entry)
         del self.entries[:-KEEP]
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as f:
-            f.write(entry.to_line() + "\n")
+        with self.path.open("a+b") as f:
+            # A crash may have left half a line: end it, so this entry is a line of its own.
+            f.seek(0, 2)
+            if f.tell():
+                f.seek(-1, 2)
+                if f.read(1) != b"\n":
+                    f.write(b"\n")
+            f.write(entry.to_line().encode("utf-8") + b"\n")

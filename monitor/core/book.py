@@ -116,7 +116,8 @@ class QuoteBook:
     # vwap_*: the day's sum of price × volume and of volume over the ticks applied, for
     # the average price (均价); kept apart from volume/turnover, which a provider may send.
     _FLOAT_ZERO = ("volume", "turnover", "received_ms", "vwap_amount", "vwap_volume")
-    _INT = ("time_ms", "seq", "scope", "ticks", "hist_count")
+    # vwap_from_ms: the time 均价 counts trades from (0: the whole day, from day totals).
+    _INT = ("time_ms", "seq", "scope", "ticks", "hist_count", "vwap_from_ms")
 
     def __init__(
         self,
@@ -155,6 +156,7 @@ class QuoteBook:
         self.turnover: list[float] = []
         self.vwap_amount: list[float] = []
         self.vwap_volume: list[float] = []
+        self.vwap_from_ms: list[int] = []
         self.received_ms: list[float] = []
         self.time_ms: list[int] = []
         self.seq: list[int] = []
@@ -333,7 +335,24 @@ class QuoteBook:
             self.volume[r] = volume
         if turnover is not None and turnover > self.turnover[r]:
             self.turnover[r] = turnover
+        if volume and turnover:
+            self._seed_vwap(r, turnover, volume)
         self._dirty.add(r)
+
+    def _seed_vwap(self, r: int, amount: float, volume: float) -> None:
+        """The day's totals so far make 均价 cover the whole day, not only the trades seen
+        since the app started — if they are in the units of the prices (the average lies
+        within the day's range) and cover at least what was seen."""
+        lo, hi = self.low[r], self.high[r]
+        avg = amount / volume
+        if (
+            lo == lo
+            and hi == hi
+            and lo * 0.98 <= avg <= hi * 1.02
+            and volume >= self.vwap_volume[r]
+        ):
+            self.vwap_amount[r], self.vwap_volume[r] = amount, volume
+            self.vwap_from_ms[r] = 0
 
     def set_name(self, symbol: str, name: str) -> None:
         r = self.ensure(symbol)
@@ -460,6 +479,8 @@ class QuoteBook:
                 # Providers that send day totals: this trade's volume is the difference.
                 vol = max(0.0, day_volume - vol_col[r]) if n_ticks[r] > 1 else 0.0
                 vol_col[r] = day_volume
+                if n_ticks[r] == 1 and day_volume and t.day_turnover:
+                    self._seed_vwap(r, t.day_turnover, day_volume)
             else:
                 vol_col[r] += vol
             if t.day_turnover is not None:
@@ -471,6 +492,9 @@ class QuoteBook:
             # History: one point per bucket (last price, summed volume), a ring per row.
             bucket = time_ms // bucket_ms
             if bucket != hist_bucket[r]:
+                if hist_count[r] and vwap_volume[r]:
+                    # The finished minute's 均价; the current one is worked out on read.
+                    hist_avg[r, hist_i[r]] = vwap_amount[r] / vwap_volume[r]
                 hist_bucket[r] = bucket
                 i = hist_i[r] = hist_count[r] % points
                 hist_count[r] += 1
@@ -483,10 +507,10 @@ class QuoteBook:
                     hist_volume[r, i] += vol
             hist_price[r, i] = price
             if vol:
+                if not vwap_volume[r]:
+                    self.vwap_from_ms[r] = time_ms  # 均价 from the first trade seen
                 vwap_amount[r] += price * vol
                 vwap_volume[r] += vol
-            if vwap_volume[r]:
-                hist_avg[r, i] = vwap_amount[r] / vwap_volume[r]
             dirty_add(r)
             if keep is not None:
                 keep(t)
@@ -510,6 +534,7 @@ class QuoteBook:
         self.open[r] = self.high[r] = self.low[r] = math.nan
         self.volume[r] = self.turnover[r] = 0.0
         self.vwap_amount[r] = self.vwap_volume[r] = 0.0
+        self.vwap_from_ms[r] = 0
         self.hist_count[r] = 0
         self.hist_bucket[r] = -1
         self.hist_price[r].fill(np.nan)
@@ -531,21 +556,15 @@ class QuoteBook:
         """Intraday points of ``row`` in time order (at most ``history_points``)."""
         n = self.history_points
         count = int(self.hist_count[row])
-        if count <= n:
-            sl = slice(0, count)
-            return History(
-                self._bucket_starts(self.hist_slot[row, sl]),
-                self.hist_price[row, sl],
-                self.hist_volume[row, sl],
-                self.hist_avg[row, sl],
-            )
-        start = count % n
-        order = np.r_[start:n, 0:start]
+        order = np.r_[0:count] if count <= n else np.r_[count % n : n, 0 : count % n]
+        avgs = self.hist_avg[row, order]  # a copy (fancy indexing)
+        if count and self.vwap_volume[row]:
+            avgs[-1] = self.vwap_amount[row] / self.vwap_volume[row]  # the current minute
         return History(
             self._bucket_starts(self.hist_slot[row, order]),
             self.hist_price[row, order],
             self.hist_volume[row, order],
-            self.hist_avg[row, order],
+            avgs,
         )
 
     def quote(self, symbol: str) -> Quote | None:

@@ -151,10 +151,14 @@ class Holdings:
         return buf.getvalue()
 
     @staticmethod
-    def parse_csv(text: str) -> tuple[list[Holding], list[str]]:
+    def parse_csv(text: str) -> tuple[list[Holding], list[tuple[int, UserError]]]:
         """Holdings from a CSV with a header naming code, quantity and cost (English or
-        the usual Chinese broker headers); each bad line is one message, the rest kept."""
-        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        the usual Chinese broker headers); each bad line is one (line number, reason),
+        the rest kept."""
+        try:
+            rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        except csv.Error as e:  # an unclosed quote swallowing the file, a NUL byte …
+            raise HoldingError("not a CSV file: {0}", e) from None
         if not rows:
             raise HoldingError("the file is empty")
         header = [c.strip().lower() for c in rows[0]]
@@ -171,17 +175,17 @@ class Holdings:
                 ", ".join(missing),
             )
         out: list[Holding] = []
-        problems: list[str] = []
+        problems: list[tuple[int, UserError]] = []
         for n, row in enumerate(rows[1:], start=2):
             if not any(c.strip() for c in row):
                 continue
             try:
                 fields = [row[cols[k]].strip() for k in CSV_HEADER]
             except IndexError:
-                problems.append(f"line {n}: too few columns")
+                problems.append((n, HoldingError("too few columns")))
                 continue
             try:
                 out.append(Holding.make(*fields))
             except HoldingError as e:
-                problems.append(f"line {n}: {e}")
+                problems.append((n, e))
         return out, problems

@@ -628,19 +628,20 @@ class FeedPool:
         self._state_changed()
 
     def set_depth(self, symbols: Sequence[str]) -> None:
-        """Order books wanted (the selected symbols only: each is a subscription of its
-        own, under the same per-connection limits and spacing as trades)."""
-        if not self.config.spec.depth:
-            return
+        """Order books wanted (the selected symbols only). Where the protocol has a depth
+        subscription (AllTick) the first connection asks for it, under the same
+        per-connection limits and spacing as trades; where servers send books with
+        their ticks (the batch protocol) every connection's codec reads those only."""
         if not self.connections:
             self._add_connection()
-        first = self.connections[0]
         want = list(dict.fromkeys(symbols))
         if self.cap is not None:
             want = want[: self.cap]
-        if want != first.depth:
-            first.depth = want
-            first.sync()
+        targets = self.connections[:1] if self.config.spec.depth else self.connections
+        for c in targets:
+            if want != c.depth:
+                c.depth = want
+                c.sync()
 
     @property
     def state(self) -> PoolState:

@@ -254,12 +254,18 @@ class HttpPacer:
         self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
+        """Until the next request may go."""
         async with self._lock:
             loop = asyncio.get_running_loop()
             delay = self._next - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
             self._next = loop.time() + self.interval
+
+    def done(self) -> None:
+        """A request has its answer: count the spacing from here too. A server counts
+        from when a request reached it, which may be well after we sent it."""
+        self._next = max(self._next, asyncio.get_running_loop().time() + self.interval)
 
 
 def _bars(cfg: FeedConfig, symbol: str, period: Period, count: int) -> list[Bar]:
@@ -306,6 +312,9 @@ async def fetch_bars(
             if not e.rate_limited or attempt == 3:
                 raise
             await asyncio.sleep(max(1.0, cfg.http_interval) * (attempt + 1))
+        finally:
+            if pacer is not None:
+                pacer.done()
     raise AssertionError("unreachable")
 
 
@@ -318,6 +327,7 @@ async def fetch_daily(
     batch_interval: float | None = None,
     stop: asyncio.Event | None = None,
     pacer: HttpPacer | None = None,
+    batch_pacer: HttpPacer | None = None,
 ) -> int:
     """Fetch daily bars for ``symbols``, calling ``on_bar`` as each arrives; returns the count.
 
@@ -325,7 +335,9 @@ async def fetch_daily(
     ``query`` parameter (the simulator's form: its HTTP runs through the WebSocket port,
     which takes no request bodies); then one GET per code. Failures are logged, skipped.
     ``stop`` ends it between requests: a worker thread cannot be cancelled, so owners
-    set it and wait rather than cancel.
+    set it and wait rather than cancel. ``pacer`` spaces every HTTP request (the plan's
+    per-minute cap), ``batch_pacer`` the batch requests (the plan's batch spacing) —
+    across calls too, when the owner keeps them.
     """
     done = 0
     symbols = list(symbols)
@@ -344,8 +356,12 @@ async def fetch_daily(
                 for attempt in range(6):
                     if stop is not None and stop.is_set():
                         return done
-                    if i or attempt:  # the provider's spacing between batch requests
+                    if attempt:  # a rate limit: wait longer each time
                         await asyncio.sleep(interval * (attempt + 1))
+                    if batch_pacer is not None:
+                        await batch_pacer.wait()
+                    elif i and not attempt:  # the provider's spacing between batch requests
+                        await asyncio.sleep(interval)
                     if pacer is not None:
                         await pacer.wait()
                     try:
@@ -355,6 +371,10 @@ async def fetch_daily(
                         if not e.rate_limited or attempt == 5:
                             raise
                         log.info("batch K-lines: %s; the same request again later", e)
+                    finally:
+                        for p in (pacer, batch_pacer):
+                            if p is not None:
+                                p.done()
                 for bar in bars:
                     on_bar(bar)
                     done += 1
@@ -383,7 +403,10 @@ async def fetch_daily(
                 log.warning("%s", e)
             continue
         finally:
-            await asyncio.sleep(cfg.http_interval)  # the plan's per-minute cap
+            if pacer is not None:
+                pacer.done()
+            else:
+                await asyncio.sleep(cfg.http_interval)  # the plan's per-minute cap
         on_bar(bar)
         done += 1
     if failures:

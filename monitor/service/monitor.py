@@ -42,6 +42,7 @@ from monitor.core.symbols import Board, ParseReport, SymbolError, board_of, norm
 from monitor.core.watchlist import Watchlists
 from monitor.feed.client import FeedPool, Phase, PoolState
 from monitor.feed.config import FeedConfig
+from monitor.feed.http import HttpPacer
 from monitor.feed.recording import count_ticks
 from monitor.platform.paths import Paths
 from monitor.platform.resources import char_initials, shipped_listing
@@ -60,13 +61,13 @@ from monitor.service.events import (
     SessionStarted,
     SettingsChanged,
 )
-from monitor.service.kline_cache import KlineCache
+from monitor.service.kline_cache import Cached, KlineCache
 from monitor.service.portfolio import Portfolio
 from monitor.service.recorder import TickRecorder
 from monitor.service.session import FeedSession, Health
 from monitor.service.sources import ReplaySource, Source, needs_restart, source_for
 
-__all__ = ["DeletedList", "MonitorService", "StartupNotes"]
+__all__ = ["DeletedList", "MonitorService", "SessionChanged", "StartupNotes"]
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,10 @@ class _Background:
 
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     in_thread: set[asyncio.Task[Any]] = field(default_factory=set)
+
+
+class SessionChanged(Exception):
+    """A result asked of one provider session arrived after another one started."""
 
 
 class MonitorService:
@@ -150,8 +155,11 @@ class MonitorService:
         )
         self.recorder: TickRecorder | None = None  # the last session's, for its figures
         self.depth_symbol: str | None = None  # whose order book is wanted (the selected row)
+        self.subscribed_indices: list[str] = []  # the breadth bar's indices now subscribed
         self._breadth_rows: npt.NDArray[np.int64] | None = None  # stocks subscribed
-        self.kline_cache = KlineCache(paths.recordings.parent / "klines")
+        self.kline_cache = KlineCache()
+        self._pacers: dict[tuple[str, str, str, float], HttpPacer] = {}
+        self.generation = 0  # bumped by every provider session: results of an older one are dropped
         self._recorder_task: asyncio.Task[None] | None = None
 
     def publish(self, event: Event) -> None:
@@ -208,6 +216,7 @@ class MonitorService:
             self.source = source_for(self.settings, self.tokens)
         cfg = await self.source.open()
         self.config = cfg
+        self.generation += 1
         self.alerts.new_session()
         self.session = FeedSession(
             cfg,
@@ -216,6 +225,8 @@ class MonitorService:
             on_state=self._on_state,
             on_applied=self._on_applied,
             on_master=self._on_master,
+            http_pacer=self._pacer(cfg, "http", cfg.http_interval),
+            batch_pacer=self._pacer(cfg, "batch", cfg.kline_interval),
         )
         if self.settings.record_ticks and self.replaying is None:
             self._start_recording(self.session)  # a replay is not recorded again
@@ -225,6 +236,15 @@ class MonitorService:
         self.publish(SessionStarted(self.simulated))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.session.master_loaded.wait(), master_wait)
+
+    def _pacer(self, cfg: FeedConfig, kind: str, interval: float) -> HttpPacer:
+        """One HTTP pace per provider host, token and kind: a reconnect or a settings
+        change does not forget the requests of the last minute."""
+        key = (cfg.http_url(""), cfg.token or "", kind, interval)
+        pacer = self._pacers.get(key)
+        if pacer is None:
+            pacer = self._pacers[key] = HttpPacer(interval)
+        return pacer
 
     async def stop(self) -> None:
         if self.session is not None:
@@ -386,8 +406,7 @@ class MonitorService:
 
     def _on_master(self) -> None:
         self.master_generation += 1
-        if self.all_market:
-            self.resubscribe()
+        self.resubscribe()  # the whole market grew, or the indices it serves are known now
         self._rebuild_index()
         self.publish(MasterChanged(self.master_generation))
 
@@ -430,13 +449,29 @@ class MonitorService:
             self.book.ensure_all(wanted + indices)
 
     def _indices_that_fit(self, wanted: list[str]) -> list[str]:
-        """The main indices not already wanted, if every one of the user's codes still
-        fits the plan (codes per connection × connections): theirs come first."""
-        extra = [s for s in MAIN_INDICES if s not in set(wanted)]
+        """The main indices not already wanted that this provider is known to serve, if
+        every one of the user's codes still fits the plan (theirs come first).
+
+        Known: in the provider's own symbol list, or a protocol whose subscriptions are
+        incremental (an unknown code there costs only itself). AllTick refuses a whole
+        22004 for one code it does not know (600), so no index is risked there without a
+        list that names it.
+        """
+        have = set(wanted)
+        extra = [s for s in MAIN_INDICES if s not in have]
+        listed = self.provider_symbols()
         cfg = self.config
-        if cfg is not None and cfg.max_codes is not None:
-            room = cfg.max_codes * cfg.max_connections - len(wanted)
+        if listed is not None:
+            served = set(listed)
+            extra = [s for s in extra if s in served]
+        elif cfg is None or not cfg.spec.wildcard:
+            return []
+        pool = self.pool
+        cap = pool.cap if pool is not None else (cfg.max_codes if cfg is not None else None)
+        if cfg is not None and cap is not None:
+            room = cap * cfg.max_connections - len(wanted)
             extra = extra[: max(0, room)]
+        self.subscribed_indices = extra + [s for s in MAIN_INDICES if s in have]
         return extra
 
     # --- market breadth --------------------------------------------------------------
@@ -449,13 +484,20 @@ class MonitorService:
             rows = self._breadth_rows = np.fromiter((r for r in found if r is not None), np.int64)
         return breadth(self.book, rows)
 
-    def index_quotes(self) -> list[Quote]:
-        """The main indices as the book has them (empty cells where none arrived)."""
+    def index_quotes(self) -> list[tuple[Quote, bool]]:
+        """The main indices subscribed now, as the book has them, and whether each one's
+        price is not current (the feed is not live, or it has not ticked for the stale
+        limit): ``(quote, stale)``."""
         out = []
+        live = self.phase() is Phase.LIVE
+        limit_ms = self.settings.stale_seconds * 1000.0
+        now_ms = time.time() * 1000.0
         for sym in MAIN_INDICES:
             r = self.book.row_of(sym)
-            if r is not None:
-                out.append(self.book.quote_at(r))
+            if r is not None and sym in self.subscribed_indices:
+                received = float(self.book.received_ms[r])
+                stale = not live or (received > 0 and now_ms - received > limit_ms)
+                out.append((self.book.quote_at(r), stale))
         return out
 
     # --- K-lines (日K / 周K / 月K) ------------------------------------------------------
@@ -463,21 +505,23 @@ class MonitorService:
     def klines_supported(self) -> bool:
         return self.config is not None and self.config.spec.daily_closes
 
-    async def bars(self, symbol: str, period: Period) -> list[Bar]:
-        """The provider's K-lines of ``symbol``, fetched once a day (see KlineCache);
-        raises HttpError, or LookupError where the provider has no K-line API."""
+    async def bars(self, symbol: str, period: Period) -> Cached:
+        """The provider's K-lines of ``symbol`` (see KlineCache). Raises HttpError,
+        LookupError where the provider has no K-line API, or SessionChanged when the
+        provider session changed while they were asked for (they are not this one's)."""
         session, cfg = self.session, self.config
         if session is None or cfg is None:
             raise LookupError("no provider session")
-        provider = KlineCache.provider_key(cfg.public_url())
+        generation = self.generation
+        provider = cfg.public_url()
         today = self.now().date()
         cached = self.kline_cache.get(provider, symbol, period, today)
         if cached is not None:
             return cached
         bars = await session.bars(symbol, period)
-        if self.session is session:  # not a provider switched meanwhile
-            self.kline_cache.put(provider, symbol, period, today, bars, disk=not self.simulated)
-        return bars
+        if self.generation != generation:
+            raise SessionChanged()
+        return self.kline_cache.put(provider, symbol, period, today, bars)
 
     def live_bar(self, symbol: str) -> Bar | None:
         """Today's bar from the book (this session's prices), if the symbol traded today."""

@@ -15,10 +15,14 @@ from pathlib import Path
 
 from monitor.core.atomic import atomic_write_text
 from monitor.core.book import QuoteBook
+from monitor.core.errors import UserError
 from monitor.core.holdings import Holding, HoldingError, Holdings, Valuation, value
 from monitor.core.persist import save_json
 
 __all__ = ["Portfolio", "Totals"]
+
+
+MAX_CSV_BYTES = 4 * 2**20  # a broker's holdings export is a few kilobytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,7 @@ class Totals:
     pnl: float
     today_pnl: float
     unpriced: int  # holdings without a current price: not in the sums
+    no_close: int  # priced but without a previous close: not in today's P&L
 
 
 class Portfolio:
@@ -62,16 +67,19 @@ class Portfolio:
             self._save()
         return gone
 
-    def import_csv(self, path: Path) -> tuple[int, list[str]]:
-        """Add or replace the holdings in a CSV; returns (count, skipped lines).
+    def import_csv(self, path: Path) -> tuple[int, list[tuple[int, UserError]]]:
+        """Add or replace the holdings in a CSV; returns (count, skipped lines with why).
         Raises HoldingError for a file that has no usable header, OSError if unreadable."""
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise HoldingError("the file is larger than {0} MB", MAX_CSV_BYTES // 2**20)
+        raw = path.read_bytes()
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = path.read_bytes().decode("gb18030", errors="replace")  # Excel in China
+            text = raw.decode("gb18030", errors="replace")  # Excel in China
         got, problems = Holdings.parse_csv(text)
         if not got and problems:
-            raise HoldingError("no holding could be read: {0}", problems[0])
+            raise HoldingError("no holding could be read: {0}", problems[0][1])
         for h in got:
             self.holdings.set(h)
         if got:
@@ -106,4 +114,5 @@ class Portfolio:
             sum(v.pnl or 0.0 for v in priced),
             sum(v.today_pnl or 0.0 for v in priced),
             len(vals) - len(priced),
+            sum(1 for v in priced if v.today_pnl is None),
         )

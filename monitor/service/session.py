@@ -107,6 +107,8 @@ class FeedSession:
         on_applied: Callable[[list[Tick]], None] | None = None,
         on_master: Callable[[], None] | None = None,
         want_master: bool = True,
+        http_pacer: HttpPacer | None = None,
+        batch_pacer: HttpPacer | None = None,
     ) -> None:
         self.config = config
         self.book = book
@@ -120,8 +122,10 @@ class FeedSession:
         # symbols asked for with set_depth, and only from this session.
         self.depths: dict[str, tuple[Depth, float]] = {}
         self._depth_wanted: set[str] = set()
-        # Every HTTP request of the session (closes, K-line charts) under one per-minute cap.
-        self.http_pacer = HttpPacer(config.http_interval)
+        # Every HTTP request (closes, K-line charts) under one per-minute cap — the
+        # owner passes the same pacer to the next session of the same provider.
+        self.http_pacer = http_pacer or HttpPacer(config.http_interval)
+        self.batch_pacer = batch_pacer or HttpPacer(config.kline_interval)
         self.notes: dict[str, Reason] = {}
         self.provider_symbols: list[str] | None = None  # the provider's own list, if served
         self.master_loaded = asyncio.Event()
@@ -308,7 +312,14 @@ class FeedSession:
             self._on_bar(bar)
 
         try:
-            await fetch_daily(self.config, missing, seen, stop=self._stop, pacer=self.http_pacer)
+            await fetch_daily(
+                self.config,
+                missing,
+                seen,
+                stop=self._stop,
+                pacer=self.http_pacer,
+                batch_pacer=self.batch_pacer,
+            )
         finally:
             missing[:] = [s for s in missing if s not in answered]
         if missing and not self._stop.is_set():

@@ -215,7 +215,10 @@ class AlertsPanel(QWidget):
     # --- the log -----------------------------------------------------------------------
     def log_line(self, entry: LoggedAlert) -> str:
         """One log line: when (with the date if not today), symbol, name, what happened."""
-        when = dt.datetime.fromtimestamp(entry.fired_ms / 1000, SHANGHAI)
+        try:
+            when = dt.datetime.fromtimestamp(entry.fired_ms / 1000, SHANGHAI)
+        except (OverflowError, OSError, ValueError):  # the log checks this; never fail here
+            when = dt.datetime(2000, 1, 1, tzinfo=SHANGHAI)
         today = self.service.now().date() == when.date()
         stamp = when.strftime("%H:%M:%S" if today else "%m-%d %H:%M:%S")
         text = alert_fired_text(entry.kind, entry.value, entry.price, entry.change_pct)

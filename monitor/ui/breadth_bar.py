@@ -87,21 +87,24 @@ class BreadthBar(QFrame):
         c = self.colors.up if change > 0 else self.colors.down if change < 0 else self.colors.flat
         return c.name()
 
-    def _index_text(self, q: Quote) -> str:
+    def _index_text(self, q: Quote, stale: bool) -> str:
         name = q.name or self.service.master.name(q.symbol) or q.symbol
         if q.last is None:
             return f"{name} <span style='color:{self.muted}'>—</span>"
         pct = f"{q.change_pct:+.2f}%" if q.change_pct is not None else ""
-        color = self._color(q.change_pct)
+        color = self.muted if stale else self._color(q.change_pct)
         return f"{name} <span style='color:{color}'><b>{q.last:,.2f}</b> {pct}</span>"
 
     def _holdings_text(self) -> str:
         """Holdings totals (hidden in discreet mode: they are nobody else's business)."""
         t = self.service.portfolio.totals(self.service.holdings_now())
 
+        live = self.service.phase().value == "live"
+
         def signed(v: float) -> str:
             sign = "+" if v > 0 else "-" if v < 0 else ""
-            return f"<span style='color:{self._color(v)}'><b>{sign}{fmt_big(abs(v), self.lang)}</b></span>"
+            color = self._color(v) if live else self.muted
+            return f"<span style='color:{color}'><b>{sign}{fmt_big(abs(v), self.lang)}</b></span>"
 
         words = (self.tr("Holdings"), self.tr("P&L"), self.tr("today"))
         return (
@@ -111,15 +114,18 @@ class BreadthBar(QFrame):
 
     def refresh(self) -> None:
         """Called once a second by the window (and on any change of look)."""
-        quotes = {q.symbol: q for q in self.service.index_quotes()}
-        for i, (sym, label) in enumerate(self.indices.items()):
-            q = quotes.get(sym)
-            # Discreet: the first index only; an index the plan had no room for: hidden.
-            label.setVisible(q is not None and (not self.discreet or i == 0))
-            if q is not None:
-                label.setText(self._index_text(q))
+        quotes = {q.symbol: (q, stale) for q, stale in self.service.index_quotes()}
+        shown = 0
+        for sym, label in self.indices.items():
+            got = quotes.get(sym)
+            # Discreet: the first index only; one not subscribed (not served, no room): hidden.
+            label.setVisible(got is not None and (not self.discreet or shown == 0))
+            if got is not None:
+                shown += 1
+                label.setText(self._index_text(*got))
         b = self.service.breadth()
-        up, down = self._color(1.0), self._color(-1.0)
+        live = self.service.phase().value == "live"
+        up, down = (self._color(1.0), self._color(-1.0)) if live else (self.muted, self.muted)
         words = (self.tr("Up"), self.tr("Flat"), self.tr("Down"))
         parts = [
             f"{words[0]} <span style='color:{up}'><b>{b.up}</b></span>",
@@ -135,6 +141,8 @@ class BreadthBar(QFrame):
             ]
         if not self.discreet and len(self.service.portfolio.holdings):
             parts.append(self._holdings_text())
+        if not live:
+            parts.append(f"<span style='color:{self.muted}'>" + self.tr("not live") + "</span>")
         if b.unknown:
             parts.append(
                 f"<span style='color:{self.muted}'>"

@@ -204,7 +204,16 @@ class DetailChart(QWidget):
         volumes = h.volumes[ok].astype(np.float64) / (100.0 if self.lots else 1.0)
         self.session_axis = intraday.in_session(times)
         if self.session_axis:
+            keep = intraday.session_mask(times)  # after-hours trades are not 分时
+            times, prices, avgs, volumes = times[keep], prices[keep], avgs[keep], volumes[keep]
             x = intraday.session_x(times)
+            # Two minutes on one spot (the auction and 09:30, 11:29 and 11:30): one point,
+            # the later price, the volumes added.
+            x, last_of = np.unique(x[::-1], return_index=True)
+            last_of = len(times) - 1 - last_of
+            summed = np.zeros(len(x))
+            np.add.at(summed, np.searchsorted(x, intraday.session_x(times)), volumes)
+            prices, avgs, volumes = prices[last_of], avgs[last_of], summed
             x_range = (-8.0, intraday.SESSION_MINUTES + 8.0)  # room for the 09:30 and 15:00 labels
             self._set_time_labels(intraday.label_at, intraday.TICKS)
         else:
@@ -263,6 +272,12 @@ class DetailChart(QWidget):
         pct = f"{q.change_pct:+.2f}%" if q.change_pct is not None else "—"
         last = f"{q.last:.2f}" if q.last is not None else "—"
         note = ""
+        since = int(self.book.vwap_from_ms[r])
+        late = since and intraday.session_x(np.array([since / 1000.0]))[0] > 1
+        if late and self.session_axis:  # the first trade seen came after the open
+            stamp = dt.datetime.fromtimestamp(since / 1000, SHANGHAI).strftime("%H:%M")
+            words = self.tr("average price from %1 (trades seen)").replace("%1", stamp)
+            note = f" &nbsp; <span style='color:#888'>{words}</span>"
         if not self.session_axis:
             note = (
                 " &nbsp; <span style='color:#888'>"

@@ -73,6 +73,15 @@ class DetailTabs(QTabWidget):
         self.alerts_panel.set_symbol(symbol)
         self.kline.set_symbol(symbol)
 
+    def session_started(self) -> None:
+        """A new provider session: every tab forgets what the old one said."""
+        self.kline.session_started()
+        self.chart.invalidate()
+        self.order_book.invalidate()
+
+    def close_tasks(self) -> None:
+        self.kline.close_tasks()
+
     def frame(self) -> None:
         """The window's frame tick: redraw what is visible and changed."""
         if self.chart.isVisible():

@@ -273,19 +273,27 @@ class TickerControl(QObject):
         self.list_label = list_label
         self.ticker: FloatingTicker | None = None
         self._look: tuple[Palette, str, str] | None = None
+        self.has_tray = False  # the tray menu is the way back from click-through
 
     def restore(self) -> None:
         """Open it at start if it was open when the app last quit."""
         cfg = self.service.settings.ui.get("ticker")
         if isinstance(cfg, dict) and cfg.get("open"):
-            self.open()
+            # Click-through comes back only where the tray can turn it off again.
+            self.open(keep_click_through=self.has_tray)
 
-    def open(self, list_name: str | None = None) -> FloatingTicker:
+    def open(
+        self, list_name: str | None = None, *, keep_click_through: bool = False
+    ) -> FloatingTicker:
+        """Show the ticker. Opened by hand it never ignores the mouse: the shortcut is
+        always a way back from click-through."""
         if self.ticker is None:
             self.ticker = FloatingTicker(self.service, self.list_label)
             self.ticker.closed.connect(self._closed)
             if self._look is not None:
                 self.ticker.apply_look(*self._look)
+        if self.ticker.click_through and not keep_click_through:
+            self.ticker.set_click_through(False)
         if list_name is not None:
             self.ticker.list_name = list_name
         self.ticker.show()

@@ -64,7 +64,7 @@ class HoldingDialog(QDialog):
         form.addRow(self.tr("Quantity"), self.quantity)
         self.cost = QDoubleSpinBox(self)
         self.cost.setRange(0.0, 999_999.0)
-        self.cost.setDecimals(3)
+        self.cost.setDecimals(4)
         row = service.book.row_of(symbol) if symbol else None
         last = float(service.book.last[row]) if row is not None else math.nan
         self.cost.setValue(old.cost if old else (round(last, 2) if math.isfinite(last) else 0.0))
@@ -160,6 +160,7 @@ class HoldingsPanel(QWidget):
     def refresh(self) -> None:
         vals = self.valuations()
         totals = self.service.portfolio.totals(vals)
+        any_stale = False
         self.table.setRowCount(len(vals) + (1 if vals else 0))
         book, limit_ms = self.service.book, self.service.settings.stale_seconds * 1000.0
         now_ms = time.time() * 1000.0
@@ -168,11 +169,13 @@ class HoldingsPanel(QWidget):
             r = book.row_of(h.symbol)
             received = float(book.received_ms[r]) if r is not None else 0.0
             stale = received > 0 and now_ms - received > limit_ms  # greyed, as in the table
+            stale = stale or self.service.phase().value != "live"
+            any_stale = any_stale or (stale and v.last is not None)
             texts = [
                 h.symbol,
                 self.service.master.name(h.symbol),
                 f"{h.quantity:,}",
-                f"{h.cost:.2f}" if round(h.cost, 2) == h.cost else f"{h.cost:.3f}",
+                f"{h.cost:.2f}" if round(h.cost, 2) == h.cost else f"{h.cost:.4f}".rstrip("0"),
                 "" if v.last is None else f"{v.last:.2f}",
                 self._money(v.market_value),
                 self._money(v.pnl, signed=True),
@@ -183,17 +186,23 @@ class HoldingsPanel(QWidget):
             for c, (text, sign) in enumerate(zip(texts, signs, strict=True)):
                 self._set(i, c, text, sign, grey=stale and c >= 4)
         if vals:
-            self._totals_row(len(vals), totals)
+            self._totals_row(len(vals), totals, any_stale)
 
-    def _totals_row(self, row: int, t: Totals) -> None:
+    def _totals_row(self, row: int, t: Totals, stale: bool) -> None:
         label = self.tr("Total")
         if t.unpriced:
             label = self.tr("Total (%1 without a current price)").replace("%1", str(t.unpriced))
+        if t.no_close:
+            label += " " + self.tr("(today's P&L without %1: no previous close)").replace(
+                "%1", str(t.no_close)
+            )
+        if stale:
+            label += " " + self.tr("(not current)")
         cells = [label, "", "", "", "", self._money(t.market_value)]
         cells += [self._money(t.pnl, signed=True), "", self._money(t.today_pnl, signed=True)]
         signs = [None, None, None, None, None, None, t.pnl, None, t.today_pnl]
         for c, (text, sign) in enumerate(zip(cells, signs, strict=True)):
-            self._set(row, c, text, sign, bold=True)
+            self._set(row, c, text, sign, bold=True, grey=stale and c >= 5)
 
     def _money(self, v: float | None, *, signed: bool = False) -> str:
         if v is None:
@@ -266,7 +275,11 @@ class HoldingsPanel(QWidget):
             self.tr("Imported %1 holdings from %2").replace("%1", str(n)).replace("%2", path.name)
         )
         if skipped:
-            self.problem.emit(self.tr("Import holdings"), text + "\n" + "\n".join(skipped[:20]))
+            lines = [
+                self.tr("line %1: %2").replace("%1", str(n)).replace("%2", error_text(e))
+                for n, e in skipped[:20]
+            ]
+            self.problem.emit(self.tr("Import holdings"), "\n".join([text, *lines]))
         else:
             self.message.emit(text, 8000)
         return n

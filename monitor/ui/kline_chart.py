@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import math
 from functools import partial
 
@@ -29,8 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.core.kline import Bar, Period, moving_average, with_live
+from monitor.core.quotes import SHANGHAI
 from monitor.feed.http import HttpError
-from monitor.service.monitor import MonitorService
+from monitor.service.monitor import MonitorService, SessionChanged
 from monitor.ui.cell_style import Palette, fmt_big
 from monitor.ui.chart import LabelAxis
 from monitor.ui.theme import Look
@@ -110,7 +112,8 @@ class KLineChart(QWidget):
         self.fetched: list[Bar] = []  # as the provider sent them
         self.bars: list[Bar] = []  # with today's live figures
         self._task: asyncio.Task[None] | None = None
-        self._wanted: tuple[str, Period] | None = None  # what the view shows or waits for
+        self._wanted: tuple[str, Period, int] | None = None  # shown or awaited (+ session)
+        self.fetched_at = 0.0
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.buttons = QButtonGroup(self)
@@ -215,6 +218,13 @@ class KLineChart(QWidget):
         if on:
             self.set_period(period)
 
+    def session_started(self) -> None:
+        """A new provider session: nothing of the old one's bars is kept."""
+        self.fetched, self.bars = [], []
+        self._wanted = None
+        if self.isVisible():
+            self.load()
+
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
         self.load()
@@ -226,7 +236,7 @@ class KLineChart(QWidget):
         if sym is None:
             self._show(self.tr("Select a row to see its K-lines"))
             return
-        want = (sym, self.period)
+        want = (sym, self.period, self.service.generation)
         if want == self._wanted:
             return
         self._wanted = want
@@ -238,22 +248,27 @@ class KLineChart(QWidget):
         self._show(self.tr("Loading K-lines…"))
         self._task = asyncio.get_event_loop().create_task(self._fetch(want))
 
-    async def _fetch(self, want: tuple[str, Period]) -> None:
-        sym, period = want
+    async def _fetch(self, want: tuple[str, Period, int]) -> None:
+        sym, period, _session = want
+        text = ""
         try:
-            bars = await self.service.bars(sym, period)
+            got = await self.service.bars(sym, period)
+            bars, self.fetched_at = got.bars, got.fetched_at
+            if not bars:
+                text = self.tr("No K-lines for %1 from this provider").replace("%1", sym)
         except asyncio.CancelledError:
             raise
+        except SessionChanged:
+            return  # the new session's look asks again
         except LookupError:
             text = self.tr("No K-line from this provider")
-            bars = None
         except HttpError as e:
             text = self.tr("K-lines unavailable: %1").replace("%1", str(e))
-            bars = None
         if want != self._wanted:
             return  # another symbol or period was chosen meanwhile
-        if bars is None:
+        if text:
             self._wanted = None  # a later look asks again
+            self.fetched = []
             self._show(text)
             return
         self.fetched = bars
@@ -286,6 +301,8 @@ class KLineChart(QWidget):
         if not self.fetched or self.symbol is None:
             return
         live = self.service.live_bar(self.symbol)
+        if self.service.phase().value != "live":
+            live = None  # a price that is not current does not move a candle
         self.bars = with_live(self.fetched, live, self.period)
         bars = self.bars
         up, down = self.colors.up, self.colors.down
@@ -311,7 +328,12 @@ class KLineChart(QWidget):
             for (n, c), v in zip(MA, (moving_average(closes, n)[-1] for n, _ in MA), strict=True)
             if not math.isnan(v)
         )
+        note = ""
+        if live is None:  # the last candle is the provider's as of the fetch
+            stamp = dt.datetime.fromtimestamp(self.fetched_at, SHANGHAI).strftime("%H:%M")
+            words = self.tr("not live: bars as of %1").replace("%1", stamp)
+            note = f" &nbsp; <span style='color:#888'>{words}</span>"
         self.title.setText(
-            f"{self._title()} &nbsp; {last.day:%Y-%m-%d} {last.close:.2f} &nbsp; {mas}"
+            f"{self._title()} &nbsp; {last.day:%Y-%m-%d} {last.close:.2f} &nbsp; {mas}{note}"
         )
         self.pages.setCurrentWidget(self.plots)

@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
             self.tray.setToolTip(self.windowTitle())
             self.tray.setContextMenu(self.tickers.tray_menu(self.bring_to_front, self.close))
             self.tray.show()
+            self.tickers.has_tray = True
         self.last_sound = ""
         self.last_notification = ""  # the desktop notification text of the latest alert
         self._boxes: list[QMessageBox] = []
@@ -175,6 +176,7 @@ class MainWindow(QMainWindow):
         b.calendar_ready.connect(self.status.refresh)
         b.not_saved.connect(lambda what, detail: self.notify(not_saved_title(what), detail))
         b.settings_changed.connect(self._settings_changed)
+        b.session_started.connect(self.bottom.session_started)
         self.lists.view_changed.connect(self._view_changed)
         self.entry.filter_changed.connect(self._filter_changed)
         self.entry.add_requested.connect(self.commands.add_from_box)
@@ -286,6 +288,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.tickers.shutdown()
+        self.bottom.close_tasks()
         self.save_ui_state()
         self.timer.stop()
         self.status_timer.stop()

@@ -115,7 +115,8 @@ class OrderBookPanel(QFrame):
         sym = self.symbol
         got = self.service.order_book(sym) if sym else None
         stale = got is not None and self.stale(got[1])
-        key = (sym, got[0] if got else None, stale, self.service.depth_supported)
+        shown_age = int(got[1]) if got is not None and stale else 0  # "N s ago" keeps counting
+        key = (sym, got[0] if got else None, stale, shown_age, self.service.depth_supported)
         if key == self._shown:
             return
         self._shown = key

@@ -196,6 +196,10 @@
         <translation>成交额</translation>
     </message>
     <message>
+        <source>not live</source>
+        <translation>非实时</translation>
+    </message>
+    <message>
         <source>%1 not yet priced</source>
         <translation>%1 只尚无报价</translation>
     </message>
@@ -373,6 +377,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>等待第一笔成交</translation>
     </message>
     <message>
+        <source>average price from %1 (trades seen)</source>
+        <translation>均价自 %1 起（按已收到的成交）</translation>
+    </message>
+    <message>
         <source>outside trading hours: clock time</source>
         <translation>非交易时段：按时钟时间</translation>
     </message>
@@ -511,6 +519,18 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>no holding could be read: {0}</source>
         <translation>未能读取任何持仓：{0}</translation>
+    </message>
+    <message>
+        <source>not a CSV file: {0}</source>
+        <translation>不是 CSV 文件：{0}</translation>
+    </message>
+    <message>
+        <source>the file is larger than {0} MB</source>
+        <translation>文件大于 {0} MB</translation>
+    </message>
+    <message>
+        <source>too few columns</source>
+        <translation>列数不足</translation>
     </message>
     <message>
         <source>{0} needs a threshold</source>
@@ -855,6 +875,14 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>合计（%1 只无当前价，未计入）</translation>
     </message>
     <message>
+        <source>(today&apos;s P&amp;L without %1: no previous close)</source>
+        <translation>（今日盈亏未计 %1 只：无昨收）</translation>
+    </message>
+    <message>
+        <source>(not current)</source>
+        <translation>（非实时）</translation>
+    </message>
+    <message>
         <source>Removed holding: %1</source>
         <translation>已删除持仓：%1</translation>
     </message>
@@ -865,6 +893,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>Imported %1 holdings from %2</source>
         <translation>已从 %2 导入 %1 条持仓</translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation>第 %1 行：%2</translation>
     </message>
     <message>
         <source>Export holdings</source>
@@ -910,8 +942,16 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>正在加载K线…</translation>
     </message>
     <message>
+        <source>No K-lines for %1 from this provider</source>
+        <translation>此行情源没有 %1 的K线</translation>
+    </message>
+    <message>
         <source>K-lines unavailable: %1</source>
         <translation>K线暂不可用：%1</translation>
+    </message>
+    <message>
+        <source>not live: bars as of %1</source>
+        <translation>非实时：K线截至 %1</translation>
     </message>
 </context>
 <context>

@@ -56,3 +56,28 @@ def test_an_unreadable_log_is_one_message(tmp_path: Path) -> None:
     path.mkdir()
     log, problems = AlertLog.load(path)
     assert log.entries == [] and len(problems) == 1 and problems[0].startswith("alert_log.jsonl:")
+
+
+def test_hostile_lines_cost_their_line_and_never_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "alert_log.jsonl"
+    good = _entry(2).to_line()
+    hostile = [
+        '{"fired_ms": 1795570200000, "symbol": "x", "kind": "price_above", "price": '
+        + "9" * 400
+        + "}",
+        '{"fired_ms": 1000000000000000, "symbol": "x", "kind": "price_above", "price": 1}',
+        '{"fired_ms": -5, "symbol": "x", "kind": "price_above", "price": 1}',
+        "[" * 5000 + "]" * 5000,
+    ]
+    path.write_text("\n".join([*hostile, good]) + "\n", encoding="utf-8")
+    log, problems = AlertLog.load(path)
+    assert log.entries == [_entry(2)] and problems == ["alert_log.jsonl: 4 damaged line(s) skipped"]
+
+
+def test_a_half_written_last_line_does_not_swallow_the_next_entry(tmp_path: Path) -> None:
+    path = tmp_path / "alert_log.jsonl"
+    path.write_text(_entry(1).to_line() + "\n" + '{"fired_ms": 17955', encoding="utf-8")
+    log, _ = AlertLog.load(path)
+    log.append(_entry(3))
+    again, problems = AlertLog.load(path)
+    assert again.entries == [_entry(1), _entry(3)] and len(problems) == 1

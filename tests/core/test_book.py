@@ -247,3 +247,20 @@ def test_no_volume_no_average_price() -> None:
     b = QuoteBook(bucket_seconds=60)
     b.apply(tick(price=10.0, t=T0, volume=0))
     assert np.isnan(b.history(0).averages).all()
+
+
+def test_average_price_covers_the_whole_day_when_day_totals_are_known() -> None:
+    b = QuoteBook(bucket_seconds=60)
+    b.apply(tick(price=10.0, t=T0 + 4 * 3_600_000, volume=100))  # first seen at 13:30
+    assert b.vwap_from_ms[0] == T0 + 4 * 3_600_000  # partial: only what was seen
+    # The day's bar (as of now) from the provider: 1,000,000 shares for 10.2 million.
+    b.set_day("600519.SH", 9.9, 10.1, 10.5, 9.8, 1_000_000.0, 10_200_000.0, now_ms=T0)
+    assert b.vwap_from_ms[0] == 0
+    assert np.allclose(b.history(0).averages[-1], 10.2)
+    b.apply(tick(price=10.4, t=T0 + 4 * 3_600_000 + 1000, volume=1_000_000))
+    assert np.allclose(b.history(0).averages[-1], (10_200_000.0 + 10_400_000.0) / 2_000_000)
+    # Totals in other units (lots, or thousands of CNY) are not taken.
+    c = QuoteBook(bucket_seconds=60)
+    c.apply(tick(price=10.0, t=T0, volume=100))
+    c.set_day("600519.SH", 9.9, 10.1, 10.5, 9.8, 10_000.0, 10_200_000.0, now_ms=T0)
+    assert c.vwap_from_ms[0] == T0 and np.allclose(c.history(0).averages[-1], 10.0)

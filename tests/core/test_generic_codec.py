@@ -167,10 +167,18 @@ def test_order_books_sent_with_ticks_are_decoded_when_asked_for() -> None:
         '"bids":[[1500.5,300],[1500.4,200]],"asks":[{"price":1500.6,"volume":100}]},'
         '{"code":"000001.SZ","price":11.2,"time":1795570200000}]}'
     )
-    ticks, event = BatchCodec().decode(frame, 0)
+    from monitor.core.protocols.base import Subscription
+
+    codec = BatchCodec()
+    assert codec.decode(frame, 0)[1] is None  # no book asked for: none read
+    codec.plan(Subscription(), ["600519.SH", "000001.SZ"], False, False, ["600519.SH"])
+    ticks, event = codec.decode(frame, 0)
     assert [t.symbol for t in ticks] == ["600519.SH", "000001.SZ"]
     assert event is not None and len(event.depths) == 1
     assert event.depths[0].bids == ((1500.5, 300.0), (1500.4, 200.0))
     assert event.depths[0].asks == ((1500.6, 100.0),)
     plain, _ = generic.decode(frame)  # callers that do not ask get the ticks alone
     assert len(plain) == 2
+    bad = frame.replace("[[1500.5,300],[1500.4,200]]", '"junk"')
+    ticks, event = codec.decode(bad, 0)  # a bad book costs the book, not the trade
+    assert len(ticks) == 2 and event is None

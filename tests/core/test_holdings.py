@@ -41,7 +41,7 @@ def test_broker_csvs_with_chinese_headers_and_bad_lines() -> None:
     text = "\ufeff证券代码,证券名称,股份余额,参考成本价\n600519,贵州茅台,200,1480.5\n000001,平安银行,abc,11\n\n300750,宁德时代,100,250\n"
     got, problems = Holdings.parse_csv(text)
     assert got == [Holding("600519.SH", 200, 1480.5), Holding("300750.SZ", 100, 250.0)]
-    assert len(problems) == 1 and problems[0].startswith("line 3:")
+    assert len(problems) == 1 and problems[0][0] == 3
     with pytest.raises(HoldingError):
         Holdings.parse_csv("a,b,c\n1,2,3\n")
     h = Holdings()
@@ -49,3 +49,8 @@ def test_broker_csvs_with_chinese_headers_and_bad_lines() -> None:
         h.set(x)
     again, problems = Holdings.parse_csv(h.to_csv())
     assert again == got and problems == []
+
+
+def test_a_file_that_is_not_csv_is_one_clear_error() -> None:
+    with pytest.raises(HoldingError):
+        Holdings.parse_csv('code,quantity,cost\n"600519,100,' + "x" * 200_000)

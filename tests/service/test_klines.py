@@ -1,8 +1,9 @@
-"""K-lines from a server written from AllTick's docs: fetched once a day, within the
-plan's HTTP pace, kept on disk for the same day, today's candle from the live book."""
+"""K-lines from a server written from AllTick's docs: fetched once per quarter hour, within
+the plan's HTTP pace, never kept from another provider session, today's candle from the book."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -43,14 +44,14 @@ async def test_bars_once_a_day_per_symbol_and_period(paths: Paths) -> None:
         service = MonitorService(paths)
         await service.start()
         try:
-            daily = await service.bars("600519.SH", Period.DAY)
+            daily = (await service.bars("600519.SH", Period.DAY)).bars
             assert len(daily) == 120 and daily == sorted(daily, key=lambda b: b.day)
             assert all(
                 b.low <= min(b.open, b.close) <= max(b.open, b.close) <= b.high for b in daily
             )
-            weekly = await service.bars("600519.SH", Period.WEEK)
+            weekly = (await service.bars("600519.SH", Period.WEEK)).bars
             assert all(b.day.weekday() == 0 for b in weekly)  # a week starts on Monday
-            again = await service.bars("600519.SH", Period.DAY)
+            again = (await service.bars("600519.SH", Period.DAY)).bars
             assert again == daily
             assert _kline_requests(srv) == [8, 9]  # the second look cost nothing
             assert not [r for r in srv.http_refusals if r.ret != 404]
@@ -58,16 +59,32 @@ async def test_bars_once_a_day_per_symbol_and_period(paths: Paths) -> None:
             await wait_until(lambda: service.live_bar("600519.SH") is not None, 10, "a trade")
             live = service.live_bar("600519.SH")
             assert live is not None and live.day == dt.datetime.now(SHANGHAI).date()
-        finally:
-            await service.close()
-        # A restart the same day reads the bars from disk: no request.
-        again_service = MonitorService(paths)
-        await again_service.start()
-        try:
-            assert await again_service.bars("600519.SH", Period.DAY) == daily
+            # A new session of the same provider within the quarter hour: still no request.
+            await service.restart_feed()
+            assert (await service.bars("600519.SH", Period.DAY)).bars == daily
             assert _kline_requests(srv) == [8, 9]
         finally:
-            await again_service.close()
+            await service.close()
+
+
+async def test_bars_of_an_old_session_are_never_shown_as_the_new_ones(paths: Paths) -> None:
+    from monitor.service.monitor import SessionChanged
+
+    async with DocAllTick(universe=UNIVERSE, push_interval=0.05) as srv:
+        Settings(
+            provider="alltick", alltick_url=srv.url.split("?")[0], alltick_http_url=srv.http_base
+        ).save(paths.settings)
+        TokenStore(paths.secrets, use_keyring=False).set("alltick", srv.tokens[0])
+        service = MonitorService(paths)
+        await service.start()
+        try:
+            pending = asyncio.ensure_future(service.bars("600519.SH", Period.DAY))
+            await asyncio.sleep(0)
+            await service.restart_feed()  # the provider session changes meanwhile
+            with pytest.raises(SessionChanged):
+                await pending
+        finally:
+            await service.close()
 
 
 async def test_a_batch_provider_has_no_k_lines(paths: Paths) -> None:

@@ -52,3 +52,16 @@ def test_discreet_mode_keeps_the_bar_short_and_grey(window: MainWindow) -> None:
         assert "Limit-up" not in bar.counts.text() and "Turnover" not in bar.counts.text()
     finally:
         window.set_discreet(False)
+
+
+def test_indices_and_counts_go_grey_when_the_feed_is_not_live(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    bar = window.breadth
+    qloop.run_until_complete(
+        until(lambda: (bar.refresh(), "%" in bar.indices["000001.SH"].text())[1], 10)
+    )
+    sim = window.service.source.sim  # type: ignore[attr-defined]
+    qloop.run_until_complete(sim.stop())
+    qloop.run_until_complete(until(lambda: window.service.phase().value != "live", 10))
+    bar.refresh()
+    assert f"color:{bar.muted}" in bar.indices["000001.SH"].text()
+    assert "not live" in bar.counts.text()

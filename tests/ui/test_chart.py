@@ -125,3 +125,19 @@ def test_dark_theme_paints_the_chart_dark(chart: DetailChart) -> None:
     chart.apply_look(Look(dark=True, discreet=False), dark)
     assert chart.layout_widget.backgroundBrush().color().lightness() < 60
     assert chart.up_bars.opts["brush"] == dark.up
+
+
+def test_minutes_on_one_spot_are_one_point_and_after_hours_trades_stay_off(
+    chart: DetailChart,
+) -> None:
+    _trade(chart, 101.0, _ms(11, 29, 10), 100)
+    _trade(chart, 101.5, _ms(11, 30, 0), 300)  # the morning's last print, on 11:30
+    _trade(chart, 102.0, _ms(13, 0, 5), 100)
+    _trade(chart, 102.2, _ms(15, 10, 0), 500)  # STAR after-hours fixed-price trade
+    chart.set_row(0)
+    assert chart.session_axis
+    x, y = chart.curve.getData()
+    assert x.tolist() == [120, 121] and y.tolist() == [101.5, 102.0]
+    heights = chart.up_bars.opts["height"].tolist() + chart.down_bars.opts["height"].tolist()
+    assert sorted(heights) == [100.0, 400.0]
+    assert "average price from 11:29" in chart.title.text()  # first seen after the open

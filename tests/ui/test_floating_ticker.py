@@ -49,6 +49,18 @@ def test_the_ticker_stays_on_top_of_a_minimised_window_and_remembers_its_place(
     again = window.tickers.ticker
     assert again is not None and again.isVisible() and again.pos() == moved
     assert abs(again.opacity - 0.7) < 0.01
+    # Click-through without a tray to turn it off: never restored; the shortcut clears it.
+    again.set_click_through(True)
+    window.tickers.shutdown()
+    window.tickers.has_tray = False
+    window.tickers.restore()
+    again = window.tickers.ticker
+    assert again is not None and not again.click_through
+    again.set_click_through(True)
+    window.acts["floating_ticker"].trigger()  # closes it
+    window.acts["floating_ticker"].trigger()  # opens it, taking the mouse again
+    again = window.tickers.ticker
+    assert again is not None and not again.click_through
     # Closed by the user: not reopened next time.
     again.close()
     assert window.tickers.ticker is None

@@ -46,11 +46,17 @@ def test_daily_weekly_monthly_candles_with_volume_and_averages(window: MainWindo
         until(lambda: k.pages.currentWidget() is k.plots and "000001.SZ" in k.title.text(), 10)
     )
     assert k.bars[-1].close < 100
-    # Today's candle follows the live price (compared once the feed is stopped).
+    # Today's candle follows the live price (read in the same turn of the loop).
     today = dt.datetime.now(SHANGHAI).date()
     book = window.service.book
     qloop.run_until_complete(until(lambda: book.quote("000001.SZ").last is not None, 10))  # type: ignore[union-attr]
-    qloop.run_until_complete(window.service.stop())
     k.refresh()
     q = book.quote("000001.SZ")
     assert q is not None and k.bars[-1].day == today and k.bars[-1].close == q.last
+    assert "not live" not in k.title.text()
+    # The provider goes away: the last candle is said to be as of the fetch, not live.
+    sim = window.service.source.sim  # type: ignore[attr-defined]
+    qloop.run_until_complete(sim.stop())
+    qloop.run_until_complete(until(lambda: window.service.phase().value != "live", 10))
+    k.refresh()
+    assert "not live: bars as of" in k.title.text()

@@ -408,13 +408,16 @@ def test_what_is_missing_is_said_in_the_status_bar(qloop, paths, qtbot) -> None:
         try:
             qloop.run_until_complete(
                 until(
-                    # 5 stocks and the 5 indices of the breadth bar have no close there
-                    lambda: "no previous close for 10 symbols" in w.status.conn.text(),
+                    # AllTick serves no symbol list: no index is risked on the subscription
+                    lambda: "no previous close for 5 symbols" in w.status.conn.text(),
                     15,
                     "the note",
                 )
             )
             assert "no daily K-line before today" in w.status.conn.toolTip()
+            # An index AllTick might refuse (600 for the whole 22004) is never risked.
+            assert core.subscribed_indices == []
+            assert not any(label.isVisible() for label in w.breadth.indices.values())
         finally:
             w.close()
             qloop.run_until_complete(core.close())

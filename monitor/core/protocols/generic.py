@@ -12,9 +12,10 @@ name, day_volume, day_turnover; ``bids`` / ``asks`` (lists of ``[price, volume]`
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -220,13 +221,17 @@ def _depth(raw: _Tick, tick: Tick) -> Depth:
 
 
 def decode(
-    frame: str | bytes, now_ms: int = 0, depths: list[Depth] | None = None
+    frame: str | bytes,
+    now_ms: int = 0,
+    depths: list[Depth] | None = None,
+    depth_symbols: Container[str] = (),
 ) -> tuple[list[Tick], Notice | None]:
     """Decode one frame into ticks or a control notice; raises :class:`ProtocolError`.
 
     ``now_ms`` stamps ticks that carry no time. A batch with one bad tick keeps the
     good ones; the frame fails only when none survive. Order books sent with ticks
-    are appended to ``depths`` when given.
+    are appended to ``depths`` for the symbols in ``depth_symbols`` (the one selected:
+    the others' are not parsed at all); a bad book costs the book, never the trade.
     """
     try:
         m = _decoder.decode(frame)
@@ -238,11 +243,13 @@ def decode(
         for raw in m.ticks:
             try:
                 t = _tick(raw, now_ms)
-                if depths is not None and (raw.bids or raw.asks):
-                    depths.append(_depth(raw, t))
-                out.append(t)
             except ProtocolError as e:
                 first_error = first_error or e
+                continue
+            out.append(t)
+            if depths is not None and (raw.bids or raw.asks) and t.symbol in depth_symbols:
+                with contextlib.suppress(ProtocolError):
+                    depths.append(_depth(raw, t))
         if not out and first_error is not None:
             raise first_error
         return out, None
@@ -252,8 +259,9 @@ def decode(
         except (msgspec.DecodeError, RecursionError) as e:
             raise ProtocolError(f"bad tick: {e}") from None
         t = _tick(single, now_ms)
-        if depths is not None and (single.bids or single.asks):
-            depths.append(_depth(single, t))
+        if depths is not None and (single.bids or single.asks) and t.symbol in depth_symbols:
+            with contextlib.suppress(ProtocolError):
+                depths.append(_depth(single, t))
         return [t], None
     kind = m.event or m.action or m.type
     if kind is None:
@@ -351,10 +359,11 @@ class BatchCodec:
     def __init__(self, list_form: ListForm = "array", code_style: CodeStyle = "suffixed") -> None:
         self.form: ListForm = list_form
         self.style: CodeStyle = code_style
+        self.depth: set[str] = set()  # whose order books to read, when the server sends them
 
     def decode(self, frame: str | bytes, now_ms: int) -> tuple[list[Tick], Event | None]:
         depths: list[Depth] = []
-        ticks, notice = decode(frame, now_ms, depths)
+        ticks, notice = decode(frame, now_ms, depths if self.depth else None, self.depth)
         if depths:
             return ticks, Event(depths=tuple(depths))
         if notice is None:
@@ -369,7 +378,9 @@ class BatchCodec:
         resend: bool,
         depth: Sequence[str] = (),
     ) -> list[str]:
-        # No order-book request in this protocol: a server sends books with its ticks.
+        # No order-book request in this protocol: a server sends books with its ticks,
+        # and only the wanted symbols' are read.
+        self.depth = set(depth)
         wanted = set(want)
         added = [s for s in want if s not in sent.symbols or resend]
         removed = [s for s in sent.symbols if s not in wanted]
