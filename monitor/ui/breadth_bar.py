@@ -13,7 +13,7 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from monitor.core.breadth import MAIN_INDICES
 from monitor.core.quotes import Quote
@@ -59,10 +59,13 @@ class BreadthBar(QFrame):
             label.clicked.connect(self.index_chosen)
             self.indices[sym] = label
             lay.addWidget(label)
-        lay.addStretch(1)
         self.counts = QLabel(self)
         self.counts.setTextFormat(Qt.TextFormat.RichText)
-        lay.addWidget(self.counts)
+        self.counts.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # A narrow window cuts the counts short rather than being pushed wider by them.
+        self.counts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.counts.setMinimumWidth(120)
+        lay.addWidget(self.counts, 1)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -108,8 +111,8 @@ class BreadthBar(QFrame):
 
         words = (self.tr("Holdings"), self.tr("P&L"), self.tr("today"))
         return (
-            f"| {words[0]} <b>{fmt_big(t.market_value, self.lang)}</b> "
-            f"{words[1]} {signed(t.pnl)} {words[2]} {signed(t.today_pnl)}"
+            f"{words[0]}&nbsp;<b>{fmt_big(t.market_value, self.lang)}</b>&nbsp;"
+            f"{words[1]}&nbsp;{signed(t.pnl)}&nbsp;{words[2]}&nbsp;{signed(t.today_pnl)}"
         )
 
     def refresh(self) -> None:
@@ -139,8 +142,9 @@ class BreadthBar(QFrame):
                 f"{more[1]} <span style='color:{down}'><b>{b.limit_down}</b></span>",
                 f"{more[2]} <b>{fmt_big(b.turnover, self.lang) or '0'}</b>",
             ]
+        holdings = ""
         if not self.discreet and len(self.service.portfolio.holdings):
-            parts.append(self._holdings_text())
+            holdings = "<br>" + self._holdings_text()  # a line of its own, under the counts
         if not live:
             parts.append(f"<span style='color:{self.muted}'>" + self.tr("not live") + "</span>")
         if b.unknown:
@@ -149,4 +153,4 @@ class BreadthBar(QFrame):
                 + self.tr("%1 not yet priced").replace("%1", str(b.unknown))
                 + "</span>"
             )
-        self.counts.setText(" &nbsp; ".join(parts))
+        self.counts.setText(" &nbsp; ".join(parts) + holdings)
