@@ -33,6 +33,13 @@ class Appearance(QObject):
         self.w.model.set_palette(Palette(s.red_up, dark=look.dark, discreet=look.discreet))
         self.w.pane.apply_look(look)
         self.w.bottom.apply_look(look, self.w.model.palette)
+        # Holdings are nobody else's business: hidden in discreet mode unless asked for.
+        shown = not look.discreet or bool(self.w.service.settings.ui.get("holdings_in_discreet"))
+        tabs = self.w.bottom
+        tabs.setTabVisible(tabs.indexOf(tabs.holdings), shown)
+        self.w.acts["holdings_in_discreet"].setChecked(
+            bool(self.w.service.settings.ui.get("holdings_in_discreet"))
+        )
         self.w.tickers.apply_look(self.w.model.palette, look.chart["background"], look.muted_text)
         self.w.breadth.apply_look(
             self.w.model.palette, look.muted_text, discreet=look.discreet, lang=self.w.lang
@@ -73,6 +80,13 @@ class Appearance(QObject):
         lots = unit == "lots" or (unit != "shares" and self.w.lang == "zh")
         self.w.model.set_volume_lots(lots)
         self.w.bottom.set_units(lots=lots, lang=self.w.lang)
+
+    def toggle_holdings_in_discreet(self) -> None:
+        ui = self.w.service.settings.ui
+        self.w.service.update_settings(
+            ui={**ui, "holdings_in_discreet": not ui.get("holdings_in_discreet", False)}
+        )
+        self.apply_look()
 
     def toggle_discreet(self) -> None:
         self.set_discreet(not self.w.discreet)

@@ -143,7 +143,8 @@ class BreadthBar(QFrame):
                 f"{more[2]} <b>{fmt_big(b.turnover, self.lang) or '0'}</b>",
             ]
         holdings = ""
-        if not self.discreet and len(self.service.portfolio.holdings):
+        asked = bool(self.service.settings.ui.get("holdings_in_discreet"))
+        if (not self.discreet or asked) and len(self.service.portfolio.holdings):
             holdings = "<br>" + self._holdings_text()  # a line of its own, under the counts
         if not live:
             parts.append(f"<span style='color:{self.muted}'>" + self.tr("not live") + "</span>")

@@ -128,6 +128,7 @@ class Commands(QObject):
                     ("theme_dark", lambda: w.set_theme("dark"), "Ctrl+Shift+T"),
                     None,
                     ("discreet", w.appearance.toggle_discreet, "Ctrl+D"),
+                    ("holdings_in_discreet", w.appearance.toggle_holdings_in_discreet, None),
                     ("floating_ticker", lambda: w.tickers.toggle(w.current_list()), "Ctrl+Shift+F"),
                     None,
                     ("lang_auto", lambda: w.set_language("auto"), None),

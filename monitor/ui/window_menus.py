@@ -36,7 +36,7 @@ class WindowMenus(QObject):
                     continue
                 key, slot, shortcut = item
                 self.acts[key] = self._action(menu, slot, shortcut)
-        for key in ("toggle_chart", "discreet", "record"):
+        for key in ("toggle_chart", "discreet", "record", "holdings_in_discreet"):
             self.acts[key].setCheckable(True)
         self.acts["toggle_chart"].setChecked(True)
         for prefix in ("theme_", "lang_"):
@@ -99,6 +99,7 @@ class WindowMenus(QObject):
             "theme_dark": self.tr("Theme: dark"),
             "discreet": self.tr("Discreet mode"),
             "floating_ticker": self.tr("Floating ticker"),
+            "holdings_in_discreet": self.tr("Show holdings in discreet mode"),
             "lang_auto": self.tr("Language: follow the system"),
             "lang_zh": "中文",
             "lang_en": "English",

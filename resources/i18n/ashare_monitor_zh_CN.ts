@@ -1929,6 +1929,10 @@ Type a code or name above, or paste a block of codes.</source>
         <translation>悬浮窗</translation>
     </message>
     <message>
+        <source>Show holdings in discreet mode</source>
+        <translation>低调模式下显示持仓</translation>
+    </message>
+    <message>
         <source>Language: follow the system</source>
         <translation>语言：跟随系统</translation>
     </message>

@@ -78,3 +78,20 @@ def test_held_symbols_are_priced_when_in_no_list(window: MainWindow, qloop) -> N
     )
     again = MonitorService(window.service.paths)  # a restart reads them back
     assert again.portfolio.holdings.get(sym) is not None
+
+
+def test_holdings_are_hidden_in_discreet_mode_unless_asked(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    window.service.update_settings(discreet_compact=False)
+    window.service.portfolio.set("600519.SH", 100, 1400.0)
+    tabs = window.bottom
+    index = tabs.indexOf(tabs.holdings)
+    window.set_discreet(True)
+    try:
+        window.breadth.refresh()
+        assert not tabs.isTabVisible(index) and "Holdings" not in window.breadth.counts.text()
+        window.acts["holdings_in_discreet"].trigger()  # View › Show holdings in discreet mode
+        window.breadth.refresh()
+        assert tabs.isTabVisible(index) and "Holdings" in window.breadth.counts.text()
+    finally:
+        window.set_discreet(False)
+    assert tabs.isTabVisible(index)
