@@ -390,26 +390,36 @@ def _skipped(errors: list[tuple[str, str]], limit: int = 20) -> str:
 
 
 def _known_codes(
-    cfg: object, symbols: list[str], mine: list[str] | None
-) -> tuple[list[str], list[tuple[str, str]]]:
-    """``symbols`` the provider lists, and the others with why. A provider may refuse a
-    whole subscription for one code it does not know (AllTick's ret 600 names none), so
-    codes are checked against its own list where its HTTP API serves one, else against
-    --master; with neither, all are kept."""
+    cfg: object, symbols: list[str], mine: list[str] | None, master: object
+) -> tuple[list[str], list[tuple[str, str]], bool]:
+    """``symbols`` the provider lists, the others with why, and whether the provider's
+    list was asked for already (merged into ``master``, or not served: the session need
+    not ask again). A provider
+    may refuse a whole subscription for one code it does not know (AllTick's ret 600
+    names none), so codes are checked against its own list where its HTTP API serves
+    one, else against --master; with neither, all are kept."""
     from monitor.feed.config import FeedConfig
     from monitor.feed.http import HttpError, fetch_master
 
     assert isinstance(cfg, FeedConfig)
     quick = cfg.with_(http_deadline=min(cfg.http_deadline, 5.0))
+    from monitor.core.master import SymbolMaster
+
+    assert isinstance(master, SymbolMaster)
+    fetched = False
     try:
-        known: set[str] = set(asyncio.run(fetch_master(quick)).symbols())
-        why = "not in the provider's symbol list"
+        remote = asyncio.run(fetch_master(quick))
+        master.merge(remote)
+        known: set[str] = set(remote.symbols())
+        why, fetched = "not in the provider's symbol list", True
     except HttpError as e:
         logging.getLogger(__name__).info("no symbol list to check the codes against: %s", e)
         known, why = set(mine or ()), "not in --master"
+        fetched = e.status == 404  # not served: asking again would only get another 404
     if not known:
-        return symbols, []
-    return [s for s in symbols if s in known], [(s, why) for s in symbols if s not in known]
+        return symbols, [], fetched
+    kept = [s for s in symbols if s in known]
+    return kept, [(s, why) for s in symbols if s not in known], fetched
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -479,6 +489,7 @@ def _export(args: argparse.Namespace) -> int:
 
     master = SymbolMaster(shipped_listing().master)  # names for every provider
     market: list[str] | None = None  # --all without a provider list: the listing's stocks
+    listed = False  # the provider's symbol list is merged into master already
     if args.master is not None:
         try:
             mine, skipped = SymbolMaster.from_csv(args.master)
@@ -505,7 +516,7 @@ def _export(args: argparse.Namespace) -> int:
         dropped = [(e.token, e.reason) for e in report.errors]
         symbols = list(report.symbols)
         if symbols:
-            symbols, unknown = _known_codes(cfg, symbols, market)
+            symbols, unknown, listed = _known_codes(cfg, symbols, market, master)
             dropped += unknown
         if dropped:  # one line naming every skipped code
             line = _skipped(dropped)
@@ -533,6 +544,7 @@ def _export(args: argparse.Namespace) -> int:
                 wildcard=args.wildcard,
                 stop=stop,
                 attach=[recorder.attach] if recorder is not None else (),
+                ask_symbol_list=not listed,
             )
         finally:
             if writer is not None:

@@ -10,11 +10,14 @@ is used with bounded concurrency. Blocking ``urllib`` runs in worker threads.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import http.client
 import json
 import logging
+import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -84,14 +87,72 @@ class DayBar:
     turnover: float | None = None
 
 
-def _opener(cfg: FeedConfig) -> urllib.request.OpenerDirector:
-    handlers: list[urllib.request.BaseHandler] = []
+class _Watchdog:
+    """Cuts a request's sockets at its deadline. ``urllib``'s timeout bounds each read,
+    not the whole reply: a server trickling its status line or headers a byte at a time
+    would hold a worker thread for ever. Shutting the socket down ends the read."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._socks: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is not None:
+            self._socks.append(sock)
+            if self.fired:
+                self._fire()
+
+    def _fire(self) -> None:
+        self.fired = True
+        for sock in self._socks:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
+def _watched(base: type[http.client.HTTPConnection], dog: _Watchdog) -> Callable[..., Any]:
+    """A connection class whose socket the watchdog can cut."""
+
+    class Watched(base):  # type: ignore[misc,valid-type]
+        def connect(self) -> None:
+            super().connect()
+            dog.watch(self.sock)
+
+    return Watched
+
+
+class _HTTP(urllib.request.HTTPHandler):
+    def __init__(self, dog: _Watchdog) -> None:
+        super().__init__()
+        self.dog = dog
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_watched(http.client.HTTPConnection, self.dog), req)
+
+
+class _HTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, dog: _Watchdog, context: ssl.SSLContext) -> None:
+        super().__init__(context=context)
+        self.dog = dog
+        self.ctx = context
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_watched(http.client.HTTPSConnection, self.dog), req, context=self.ctx)
+
+
+def _opener(cfg: FeedConfig, dog: _Watchdog) -> urllib.request.OpenerDirector:
+    handlers: list[urllib.request.BaseHandler] = [_HTTP(dog)]
     if cfg.is_loopback:
         handlers.append(urllib.request.ProxyHandler({}))
-    if cfg.url.startswith("wss://"):
-        handlers.append(
-            urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=cfg.ca_file))
-        )
+    handlers.append(_HTTPS(dog, ssl.create_default_context(cafile=cfg.ca_file)))
     return urllib.request.build_opener(*handlers)
 
 
@@ -101,9 +162,10 @@ def _get(
     data: bytes | None = None,
     timeout: float = 10.0,
 ) -> Any:
-    """One request, its whole body within the config's deadline and size cap, as JSON.
+    """One request, its whole reply — status line and headers too — within the config's
+    deadline and size cap, as JSON.
 
-    Every failure — unreachable, HTTP error, a body that trickles or never ends,
+    Every failure — unreachable, HTTP error, a reply that trickles or never ends,
     truncated or deeply nested JSON — is one :class:`HttpError` with a short reason.
     """
     shown = redact(url, cfg.token)[:120]
@@ -112,28 +174,36 @@ def _get(
         req.add_header("Content-Type", "application/json")
     deadline, max_body = cfg.http_deadline, cfg.http_max_body
     end = time.monotonic() + deadline
-    try:
-        with _opener(cfg).open(req, timeout=min(timeout, deadline)) as resp:
-            chunks: list[bytes] = []
-            size = 0
-            while chunk := resp.read1(65536):
-                size += len(chunk)
-                if size > max_body:
-                    raise HttpError(f"reply from {shown} is larger than {max_body:,} bytes")
-                if time.monotonic() > end:
-                    raise HttpError(f"reply from {shown} took longer than {deadline:g} s")
-                chunks.append(chunk)
-            body = b"".join(chunks)
-    except HttpError:
-        raise
-    except urllib.error.HTTPError as e:
-        raise HttpError(f"HTTP {e.code} from {shown}", status=e.code) from None
-    except (urllib.error.URLError, OSError, TimeoutError) as e:
-        reason = getattr(e, "reason", e)
-        hung_up = isinstance(reason, http.client.RemoteDisconnected)
-        raise HttpError(f"cannot reach {shown}: {reason}", unserved=hung_up) from None
-    except Exception as e:  # http.client's IncompleteRead, a bad status line …
-        raise HttpError(f"bad reply from {shown}: {type(e).__name__}") from None
+    too_slow = HttpError(f"reply from {shown} took longer than {deadline:g} s")
+    with _Watchdog(deadline) as dog:
+        try:
+            with _opener(cfg, dog).open(req, timeout=min(timeout, deadline)) as resp:
+                chunks: list[bytes] = []
+                size = 0
+                while chunk := resp.read1(65536):
+                    size += len(chunk)
+                    if size > max_body:
+                        raise HttpError(f"reply from {shown} is larger than {max_body:,} bytes")
+                    if time.monotonic() > end:
+                        raise too_slow
+                    chunks.append(chunk)
+                body = b"".join(chunks)
+        except HttpError:
+            raise
+        except urllib.error.HTTPError as e:
+            raise HttpError(f"HTTP {e.code} from {shown}", status=e.code) from None
+        except (urllib.error.URLError, OSError, TimeoutError) as e:
+            if dog.fired:
+                raise too_slow from None
+            reason = getattr(e, "reason", e)
+            hung_up = isinstance(reason, http.client.RemoteDisconnected)
+            raise HttpError(f"cannot reach {shown}: {reason}", unserved=hung_up) from None
+        except Exception as e:  # http.client's IncompleteRead, a bad status line …
+            if dog.fired:
+                raise too_slow from None
+            raise HttpError(f"bad reply from {shown}: {type(e).__name__}") from None
+        if dog.fired:
+            raise too_slow
     try:
         return json.loads(body)
     except (ValueError, RecursionError):

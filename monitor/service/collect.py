@@ -48,15 +48,18 @@ async def collect(
     wildcard: bool = False,
     stop: asyncio.Event | None = None,
     attach: Sequence[Callable[[FeedSession], None]] = (),
+    ask_symbol_list: bool = True,
 ) -> Collection:
     """Subscribe ``symbols`` (``None`` = the whole market) and collect for ``seconds``.
 
     ``master`` names the symbols (the shipped listing, a user's CSV). The whole market
     is the provider's own symbol list where it serves one, else ``market``, else every
     stock in ``master``. The feed starts at once; previous closes are fetched beside it.
+    ``ask_symbol_list=False``: the caller already merged the provider's list into
+    ``master`` (the CLI checks codes against it), so it is not asked for again.
     """
     listing = master if master is not None else SymbolMaster()
-    asked = False  # the provider's list was asked for already: once is enough
+    asked = not ask_symbol_list  # the provider's list was asked for already: once is enough
     if symbols is None and not wildcard:
         asked = True
         # The whole market needs the list before it can subscribe.

@@ -533,3 +533,22 @@ def test_sim_names_the_busy_port_in_one_line(tmp_path: Path) -> None:
             lines = r.stderr.strip().splitlines()
             assert r.returncode == 1 and len(lines) == 1, r.stderr
             assert said in lines[0] and "attempting to bind" not in lines[0], lines[0]
+
+
+async def test_the_cli_asks_for_the_symbol_list_once(tmp_path: Path) -> None:
+    """Checking the codes asks the provider for its list; the session does not ask again."""
+    import asyncio
+
+    from tests.servers.alltick_doc import DocAllTick
+
+    async with DocAllTick(universe={"600519.SH": 1450.0}, push_interval=0.1) as srv:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "monitor", "export", "--url", srv.url.split("?")[0],
+            "--http-url", srv.http_base, "--token", srv.tokens[0], "--symbols", "600519",
+            "--seconds", "2", "--out", str(tmp_path / "o.csv"),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()
+    lists = [r for r in srv.http_requests if r.path.rstrip("/").endswith("symbols")]
+    assert len(lists) == 1, lists

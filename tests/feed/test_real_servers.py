@@ -287,6 +287,12 @@ class HostileHttp:
                     writer.write(b" ")
                     await writer.drain()
                     await asyncio.sleep(0.02)
+            elif self.mode == "trickled headers":
+                writer.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(100_000):  # a header byte every 0.3 s: each read is "on time"
+                    await writer.drain()
+                    await asyncio.sleep(0.3)
+                    writer.write(b"a")
             elif self.mode == "truncated":
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n" + body[:20])
                 await writer.drain()
@@ -307,7 +313,9 @@ class HostileHttp:
             writer.close()
 
 
-@pytest.mark.parametrize("mode", ["trickle", "truncated", "deep JSON", "huge body"])
+@pytest.mark.parametrize(
+    "mode", ["trickle", "trickled headers", "truncated", "deep JSON", "huge body"]
+)
 async def test_a_hostile_symbol_list_never_holds_up_the_prices(mode: str) -> None:
     async with (
         DocBatchServer(universe=UNIVERSE, push_interval=0.05) as ws,
