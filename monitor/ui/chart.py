@@ -29,7 +29,7 @@ from monitor.core.quotes import SHANGHAI
 from monitor.ui.cell_style import Palette, fmt_big
 from monitor.ui.theme import Look
 
-__all__ = ["DetailChart", "LabelAxis"]
+__all__ = ["DetailChart", "LabelAxis", "quiet_plot"]
 
 
 def _clock_label(x: float) -> str:
@@ -49,6 +49,16 @@ class LabelAxis(pg.AxisItem):  # type: ignore[misc]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [self.labeler(v) for v in values]
+
+
+def quiet_plot(p: pg.PlotItem, *, grid_x: bool, pan_x: bool) -> None:
+    """A plot as a terminal draws it: faint grid, no pyqtgraph buttons or menu, a left
+    axis wide enough for prices and volumes so stacked plots line up."""
+    p.showGrid(x=grid_x, y=True, alpha=0.15)
+    p.setMouseEnabled(x=pan_x, y=False)
+    p.hideButtons()
+    p.setMenuEnabled(False)
+    p.getAxis("left").setWidth(62)
 
 
 class DetailChart(QWidget):
@@ -89,11 +99,7 @@ class DetailChart(QWidget):
         self.layout_widget.ci.layout.setRowStretchFactor(1, 1)
         self.volume_plot.setXLink(self.price_plot)
         for p in (self.price_plot, self.volume_plot):
-            p.showGrid(x=True, y=True, alpha=0.15)
-            p.setMouseEnabled(x=False, y=False)
-            p.hideButtons()
-            p.setMenuEnabled(False)
-            p.getAxis("left").setWidth(62)
+            quiet_plot(p, grid_x=True, pan_x=False)
         self.price_plot.getAxis("bottom").setStyle(showValues=False)
         # Every session label shown (pyqtgraph drops some once labels fill 40 % of the axis).
         self.time_axis.setStyle(textFillLimits=[(0, 0.95)])

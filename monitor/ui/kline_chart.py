@@ -34,7 +34,7 @@ from monitor.core.quotes import SHANGHAI
 from monitor.feed.http import HttpError
 from monitor.service.monitor import MonitorService, SessionChanged
 from monitor.ui.cell_style import Palette, fmt_big
-from monitor.ui.chart import LabelAxis
+from monitor.ui.chart import LabelAxis, quiet_plot
 from monitor.ui.theme import Look
 
 __all__ = ["KLineChart"]
@@ -144,11 +144,7 @@ class KLineChart(QWidget):
         self.plots.ci.layout.setRowStretchFactor(1, 1)
         self.volume.setXLink(self.price)
         for p in (self.price, self.volume):
-            p.showGrid(x=False, y=True, alpha=0.15)
-            p.setMouseEnabled(x=True, y=False)
-            p.hideButtons()
-            p.setMenuEnabled(False)
-            p.getAxis("left").setWidth(62)
+            quiet_plot(p, grid_x=False, pan_x=True)
         self.price.getAxis("bottom").setStyle(showValues=False)
         self.candles = _Candles()
         self.price.addItem(self.candles)

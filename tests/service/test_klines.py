@@ -35,14 +35,20 @@ def _kline_requests(srv: DocAllTick) -> list[int]:
     ]
 
 
+async def _alltick_service(srv: DocAllTick, paths: Paths) -> MonitorService:
+    """The service on the doc-written AllTick server, started."""
+    Settings(
+        provider="alltick", alltick_url=srv.url.split("?")[0], alltick_http_url=srv.http_base
+    ).save(paths.settings)
+    TokenStore(paths.secrets, use_keyring=False).set("alltick", srv.tokens[0])
+    service = MonitorService(paths)
+    await service.start()
+    return service
+
+
 async def test_bars_once_a_day_per_symbol_and_period(paths: Paths) -> None:
     async with DocAllTick(universe=UNIVERSE, push_interval=0.05) as srv:
-        Settings(
-            provider="alltick", alltick_url=srv.url.split("?")[0], alltick_http_url=srv.http_base
-        ).save(paths.settings)
-        TokenStore(paths.secrets, use_keyring=False).set("alltick", srv.tokens[0])
-        service = MonitorService(paths)
-        await service.start()
+        service = await _alltick_service(srv, paths)
         try:
             daily = (await service.bars("600519.SH", Period.DAY)).bars
             assert len(daily) == 120 and daily == sorted(daily, key=lambda b: b.day)
@@ -71,12 +77,7 @@ async def test_bars_of_an_old_session_are_never_shown_as_the_new_ones(paths: Pat
     from monitor.service.monitor import SessionChanged
 
     async with DocAllTick(universe=UNIVERSE, push_interval=0.05) as srv:
-        Settings(
-            provider="alltick", alltick_url=srv.url.split("?")[0], alltick_http_url=srv.http_base
-        ).save(paths.settings)
-        TokenStore(paths.secrets, use_keyring=False).set("alltick", srv.tokens[0])
-        service = MonitorService(paths)
-        await service.start()
+        service = await _alltick_service(srv, paths)
         try:
             pending = asyncio.ensure_future(service.bars("600519.SH", Period.DAY))
             await asyncio.sleep(0)
