@@ -9,6 +9,7 @@ atomically with the newest ``KEEP`` so it never grows without bound.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,7 +132,9 @@ class AlertLog:
         self.entries.append(entry)
         del self.entries[:-KEEP]
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a+b") as f:
+        # Which stocks you watch, at which prices: readable by you only, like the rules.
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a+b") as f:
             # A crash may have left half a line: end it, so this entry is a line of its own.
             f.seek(0, 2)
             if f.tell():

@@ -76,6 +76,8 @@ class AlertRule:
             raise AlertRuleError("{0} needs a threshold", self.kind.value)
         elif not self.kind.is_pct and self.value <= 0:
             raise AlertRuleError("a price threshold must be above 0")
+        elif self.kind.is_pct and not -100 < self.value < 100:
+            raise AlertRuleError("a change % threshold must be between -100 and 100")
         if not 0 <= self.hysteresis_pct <= 20:
             raise AlertRuleError("hysteresis must be between 0 and 20")
         return self

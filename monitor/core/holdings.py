@@ -16,9 +16,9 @@ from pathlib import Path
 
 from monitor.core.errors import UserError
 from monitor.core.persist import array_shape, load_state
-from monitor.core.symbols import SymbolError, normalize
+from monitor.core.symbols import Board, SymbolError, board_of, normalize
 
-__all__ = ["Holding", "HoldingError", "Holdings", "Valuation", "value"]
+__all__ = ["Holding", "HoldingError", "HoldingSymbolError", "Holdings", "Valuation", "value"]
 
 MAX_QUANTITY = 10**10  # shares; more than any listed company has
 CSV_HEADER = ("code", "quantity", "cost")
@@ -34,6 +34,10 @@ class HoldingError(UserError):
     """A holding that cannot be right (says what, like every UserError)."""
 
 
+class HoldingSymbolError(SymbolError, HoldingError):
+    """A holding for a code that is not an A-share stock (says why, like SymbolError)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Holding:
     symbol: str  # canonical
@@ -46,7 +50,9 @@ class Holding:
         try:
             sym = normalize(symbol)
         except SymbolError as e:
-            raise HoldingError("{0}: {1}", symbol, e) from None
+            raise HoldingSymbolError(e.token, e.template, *e.params) from None
+        if board_of(sym) is Board.INDEX:
+            raise HoldingSymbolError(sym, "an index, not a stock: it cannot be held")
         try:
             q = float(str(quantity).replace(",", ""))
         except ValueError:

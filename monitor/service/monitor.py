@@ -544,6 +544,8 @@ class MonitorService:
     # --- order book (五档) -------------------------------------------------------------
     def watch_depth(self, symbol: str | None) -> None:
         """Ask the provider for ``symbol``'s order book only (the row the user selected)."""
+        if symbol is not None and board_of(symbol) is Board.INDEX:
+            symbol = None  # an index has no order book
         if symbol == self.depth_symbol:
             return
         self.depth_symbol = symbol

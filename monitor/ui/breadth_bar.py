@@ -76,7 +76,7 @@ class BreadthBar(QFrame):
             )
         )
         for sym, label in self.indices.items():
-            label.setAccessibleName(self.service.master.name(sym) or sym)
+            label.setAccessibleName(self._index_names()[sym])
             label.setToolTip(self.tr("Click to chart %1").replace("%1", sym))
         self.refresh()
 
@@ -90,8 +90,18 @@ class BreadthBar(QFrame):
         c = self.colors.up if change > 0 else self.colors.down if change < 0 else self.colors.flat
         return c.name()
 
+    def _index_names(self) -> dict[str, str]:
+        """The main indices' names in the UI's language (the listing has Chinese ones)."""
+        return {
+            "000001.SH": self.tr("SSE Composite"),
+            "399001.SZ": self.tr("SZSE Component"),
+            "399006.SZ": self.tr("ChiNext"),
+            "000688.SH": self.tr("STAR 50"),
+            "899050.BJ": self.tr("BSE 50"),
+        }
+
     def _index_text(self, q: Quote, stale: bool) -> str:
-        name = q.name or self.service.master.name(q.symbol) or q.symbol
+        name = self._index_names().get(q.symbol) or q.name or q.symbol
         if q.last is None:
             return f"{name} <span style='color:{self.muted}'>—</span>"
         pct = f"{q.change_pct:+.2f}%" if q.change_pct is not None else ""
@@ -104,14 +114,17 @@ class BreadthBar(QFrame):
 
         live = self.service.phase().value == "live"
 
+        def money(v: float) -> str:  # as the Holdings tab writes it
+            return fmt_big(v, self.lang) if v >= 1e4 else f"{v:,.2f}"
+
         def signed(v: float) -> str:
             sign = "+" if v > 0 else "-" if v < 0 else ""
             color = self._color(v) if live else self.muted
-            return f"<span style='color:{color}'><b>{sign}{fmt_big(abs(v), self.lang)}</b></span>"
+            return f"<span style='color:{color}'><b>{sign}{money(abs(v))}</b></span>"
 
         words = (self.tr("Holdings"), self.tr("P&L"), self.tr("today"))
         return (
-            f"{words[0]}&nbsp;<b>{fmt_big(t.market_value, self.lang)}</b>&nbsp;"
+            f"{words[0]}&nbsp;<b>{money(t.market_value)}</b>&nbsp;"
             f"{words[1]}&nbsp;{signed(t.pnl)}&nbsp;{words[2]}&nbsp;{signed(t.today_pnl)}"
         )
 

@@ -101,6 +101,8 @@ class AlertDialog(QDialog):
         self.value = QDoubleSpinBox(self)
         self.value.setRange(-100.0, 1_000_000.0)
         self.value.setDecimals(2)
+        self._last = last or 0.0
+        self._editing = rule is not None
         self.value.setValue(round(last * 1.01, 2) if last else 0.0)
         form.addRow(self.tr("Threshold"), self.value)
         self.repeat = QCheckBox(self.tr("Re-arm after the price moves back (0.5 %)"), self)
@@ -119,6 +121,18 @@ class AlertDialog(QDialog):
         kind = AlertKind(self.kind.currentData())
         self.value.setEnabled(kind.needs_value)
         self.value.setSuffix(" %" if kind.is_pct else "")
+        if self._editing:
+            return  # an existing rule keeps its threshold
+        # A default that makes sense for the condition, not the last one's number: 1 %
+        # beyond the price on the side the rule watches, or ±3 % of change.
+        defaults = {
+            AlertKind.PRICE_ABOVE: round(self._last * 1.01, 2) if self._last else 0.0,
+            AlertKind.PRICE_BELOW: round(self._last * 0.99, 2) if self._last else 0.0,
+            AlertKind.PCT_ABOVE: 3.0,
+            AlertKind.PCT_BELOW: -3.0,
+        }
+        if kind in defaults:
+            self.value.setValue(defaults[kind])
 
     def _accept(self) -> None:
         kind = AlertKind(self.kind.currentData())

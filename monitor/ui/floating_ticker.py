@@ -58,7 +58,10 @@ class FloatingTicker(QFrame):
         op = cfg.get("opacity", 1.0)
         self.opacity = float(op) if isinstance(op, int | float) and 0.3 <= op <= 1.0 else 1.0
         self.labels: list[QLabel] = []
-        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box = QBoxLayout(
+            QBoxLayout.Direction.TopToBottom if self.vertical else QBoxLayout.Direction.LeftToRight,
+            self,
+        )
         self.box.setContentsMargins(8, 3, 8, 3)
         self.box.setSpacing(14)
         self.setFrameShape(QFrame.Shape.Box)
@@ -95,8 +98,8 @@ class FloatingTicker(QFrame):
             if area.contains(spot + QPoint(10, 10)):
                 self.move(spot)
                 return
-        if area is not None:  # top right of the screen, clear of the window's corner
-            self.move(area.right() - 420, area.top() + 40)
+        if area is not None:  # top right of the screen (kept inside by keep_on_screen)
+            self.move(area.right() - 420, area.top() + 80)
 
     def _apply_flags(self) -> None:
         visible = self.isVisible()
@@ -187,6 +190,24 @@ class FloatingTicker(QFrame):
                 f"{name} <span style='color:{color}'><b>{q.last:.2f}</b> {pct_text}</span>"
             )
         self.adjustSize()
+        self.keep_on_screen()
+
+    def keep_on_screen(self) -> None:
+        """Wholly on its screen: a row wider than the screen turns into a column, and a
+        strip reaching past an edge moves back inside."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        if not self.vertical and self.width() > area.width() - 20:
+            self.vertical = True  # for this screen; the saved choice is left as it was
+            self.box.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.box.activate()
+            self.adjustSize()
+        x = max(min(self.x(), area.right() - self.width()), area.left())
+        y = max(min(self.y(), area.bottom() - self.height()), area.top())
+        if (x, y) != (self.x(), self.y()):
+            self.move(x, y)
 
     # --- mouse -----------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:

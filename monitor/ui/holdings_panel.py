@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -71,11 +72,28 @@ class HoldingDialog(QDialog):
         form.addRow(self.tr("Average cost"), self.cost)
         self.error = lay_out_form(self, form, self._accept)
         self.saved: Holding | None = None
+        self.symbol.editingFinished.connect(self._symbol_entered)
+        # Straight to what is to be typed: the quantity of a known symbol, else the code.
+        (self.quantity if symbol else self.symbol).setFocus()
+        self.quantity.selectAll()
+
+    def _resolved(self) -> str:
+        """The code typed, or the one stock a name or pinyin initials stand for."""
+        text = self.symbol.text().strip()
+        found = self.service.resolve(text).symbols if text else []
+        return found[0] if len(found) == 1 else text
+
+    def _symbol_entered(self) -> None:
+        sym = self._resolved()
+        row = self.service.book.row_of(sym)
+        last = float(self.service.book.last[row]) if row is not None else math.nan
+        if self.cost.value() == 0.0 and math.isfinite(last):
+            self.cost.setValue(round(last, 2))  # a start: today's price
 
     def _accept(self) -> None:
         try:
             self.saved = self.service.portfolio.set(
-                self.symbol.text().strip(), self.quantity.value(), self.cost.value()
+                self._resolved(), self.quantity.value(), self.cost.value()
             )
         except HoldingError as e:
             self.error.setText(error_text(e))
@@ -118,10 +136,15 @@ class HoldingsPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.export_button)
+        self.hint = QLabel(self)  # the empty state says how to start
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.hint, 1)
         lay.addLayout(buttons)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -143,6 +166,12 @@ class HoldingsPanel(QWidget):
         self.remove_button.setText(self.tr("Remove"))
         self.import_button.setText(self.tr("Import CSV…"))
         self.export_button.setText(self.tr("Export CSV…"))
+        self.hint.setText(
+            self.tr(
+                "No holdings yet. Right-click a row of the quotes table › Set holding…, "
+                "Add… here, or Import CSV… from your broker's export."
+            )
+        )
         self.table.setAccessibleName(self.tr("Holdings"))
         self.table.setAccessibleDescription(
             self.tr("Shares held, their cost and what they are worth at the current price")
@@ -159,6 +188,9 @@ class HoldingsPanel(QWidget):
 
     def refresh(self) -> None:
         vals = self.valuations()
+        self.table.setVisible(bool(vals))
+        self.hint.setVisible(not vals)
+        self._selection_changed()
         totals = self.service.portfolio.totals(vals)
         any_stale = False
         self.table.setRowCount(len(vals) + (1 if vals else 0))
@@ -239,6 +271,12 @@ class HoldingsPanel(QWidget):
         font = item.font()
         font.setBold(bold)
         item.setFont(font)
+
+    def _selection_changed(self) -> None:
+        some = bool(self.selected_symbols())
+        self.edit_button.setEnabled(some)
+        self.remove_button.setEnabled(some)
+        self.export_button.setEnabled(len(self.service.portfolio.holdings) > 0)
 
     # --- actions ---------------------------------------------------------------------
     def selected_symbols(self) -> list[str]:

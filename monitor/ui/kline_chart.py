@@ -303,6 +303,9 @@ class KLineChart(QWidget):
         bars = self.bars
         up, down = self.colors.up, self.colors.down
         self.candles.set_bars(bars, up, down)
+        for axis in (self.price.getAxis("bottom"), self.volume.getAxis("bottom")):
+            axis.picture = None  # the dates under x changed: draw the labels again
+            axis.update()
         closes = [b.close for b in bars]
         x = np.arange(len(bars), dtype=np.float64)
         for curve, (n, _c) in zip(self.ma_curves, MA, strict=True):

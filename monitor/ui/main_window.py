@@ -34,7 +34,7 @@ from monitor.core.alert_log import LoggedAlert
 from monitor.core.alerts import AlertRule
 from monitor.core.redact import redact
 from monitor.core.settings import Settings
-from monitor.core.symbols import ParseReport
+from monitor.core.symbols import Board, ParseReport, board_of
 from monitor.feed.client import Phase
 from monitor.service.events import ListsChanged, SettingsChanged
 from monitor.service.monitor import MonitorService
@@ -447,8 +447,8 @@ class MainWindow(QMainWindow):
             for name in self.service.watchlists.names():
                 target.addAction(self.list_label(name), partial(self._add_selected_to, name))
             menu.addMenu(target)
-        syms = self.selected_symbols()
-        if len(syms) == 1:
+        syms = [s for s in self.selected_symbols() if board_of(s) is not Board.INDEX]
+        if len(syms) == 1:  # an index cannot be held
             menu.addSeparator()
             menu.addAction(
                 self.tr("Set holding…"), partial(self.bottom.holdings.open_dialog, syms[0])
@@ -501,7 +501,11 @@ class MainWindow(QMainWindow):
         """Chart ``symbol`` (an index clicked on the breadth bar) without changing the list."""
         self.acts["toggle_chart"].setChecked(True)
         self.bottom.setVisible(True)
-        self.bottom.setCurrentWidget(self.bottom.intraday)
+        if self.bottom.currentWidget() is not self.bottom.kline:
+            self.bottom.setCurrentWidget(self.bottom.intraday)
+        # The table's row is not what is charted now: clicking it again charts it again.
+        self.table.selectionModel().clearCurrentIndex()
+        self.table.clearSelection()
         self.bottom.set_symbol(symbol)
 
     def show_alert_rules(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from monitor.core.quotes import Depth
+from monitor.core.symbols import Board, board_of
 from monitor.service.monitor import MonitorService
 from monitor.ui.cell_style import Palette, fmt_big
 
@@ -113,7 +114,8 @@ class OrderBookPanel(QFrame):
     def refresh(self) -> None:
         """Redraw when the book or its freshness changed (the frame timer calls this)."""
         sym = self.symbol
-        got = self.service.order_book(sym) if sym else None
+        index = sym is not None and board_of(sym) is Board.INDEX
+        got = self.service.order_book(sym) if sym and not index else None
         stale = got is not None and self.stale(got[1])
         shown_age = int(got[1]) if got is not None and stale else 0  # "N s ago" keeps counting
         key = (sym, got[0] if got else None, stale, shown_age, self.service.depth_supported)
@@ -128,6 +130,8 @@ class OrderBookPanel(QFrame):
             self.spread.setText("")
             if sym is None:
                 text = self.tr("Select a row to see its order book")
+            elif board_of(sym) is Board.INDEX:
+                text = self.tr("An index has no order book")
             elif self.service.depth_supported:
                 text = self.tr("Waiting for the order book…")
             else:

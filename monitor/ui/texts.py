@@ -141,7 +141,8 @@ def alert_fired_text(kind: AlertKind, value: float | None, price: float, pct: fl
 # Every reason the pure layers give (``UserError`` templates), marked for lupdate; a
 # test checks this list against the templates used in the code.
 ERROR_TEMPLATES = (
-    QT_TRANSLATE_NOOP("Errors", "{0}: {1}"),
+    QT_TRANSLATE_NOOP("Errors", "a change % threshold must be between -100 and 100"),
+    QT_TRANSLATE_NOOP("Errors", "an index, not a stock: it cannot be held"),
     QT_TRANSLATE_NOOP("Errors", "quantity must be a number of shares: {0}"),
     QT_TRANSLATE_NOOP("Errors", "quantity must be a whole number of shares above 0: {0}"),
     QT_TRANSLATE_NOOP("Errors", "cost must be a price: {0}"),

@@ -160,6 +160,26 @@
         <translation>点击查看 %1 分时图</translation>
     </message>
     <message>
+        <source>SSE Composite</source>
+        <translation>上证指数</translation>
+    </message>
+    <message>
+        <source>SZSE Component</source>
+        <translation>深证成指</translation>
+    </message>
+    <message>
+        <source>ChiNext</source>
+        <translation>创业板指</translation>
+    </message>
+    <message>
+        <source>STAR 50</source>
+        <translation>科创50</translation>
+    </message>
+    <message>
+        <source>BSE 50</source>
+        <translation>北证50</translation>
+    </message>
+    <message>
         <source>Holdings</source>
         <translation>持仓</translation>
     </message>
@@ -485,8 +505,12 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
 <context>
     <name>Errors</name>
     <message>
-        <source>{0}: {1}</source>
-        <translation>{0}：{1}</translation>
+        <source>a change % threshold must be between -100 and 100</source>
+        <translation>涨跌幅阈值须在 -100 到 100 之间</translation>
+    </message>
+    <message>
+        <source>an index, not a stock: it cannot be held</source>
+        <translation>这是指数，不是股票，不能持有</translation>
     </message>
     <message>
         <source>quantity must be a number of shares: {0}</source>
@@ -758,7 +782,7 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     </message>
     <message>
         <source>List</source>
-        <translation>自选</translation>
+        <translation>选择自选列表</translation>
     </message>
     <message>
         <source>Vertical</source>
@@ -857,6 +881,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>No holdings yet. Right-click a row of the quotes table › Set holding…, Add… here, or Import CSV… from your broker&apos;s export.</source>
+        <translation>还没有持仓。在行情表中右键某行 › 设置持仓…，或点这里的“添加…”，或从券商导出的文件“导入 CSV…”。</translation>
     </message>
     <message>
         <source>Holdings</source>
@@ -1060,6 +1088,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>Select a row to see its order book</source>
         <translation>选择一行查看其五档盘口</translation>
+    </message>
+    <message>
+        <source>An index has no order book</source>
+        <translation>指数没有盘口</translation>
     </message>
     <message>
         <source>Waiting for the order book…</source>

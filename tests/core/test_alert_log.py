@@ -81,3 +81,14 @@ def test_a_half_written_last_line_does_not_swallow_the_next_entry(tmp_path: Path
     log.append(_entry(3))
     again, problems = AlertLog.load(path)
     assert again.entries == [_entry(1), _entry(3)] and len(problems) == 1
+
+
+def test_the_log_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    path = tmp_path / "alert_log.jsonl"
+    log, _ = AlertLog.load(path)
+    log.append(_entry(1))
+    if os.name == "posix":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -113,3 +113,11 @@ def test_limit_rules_drop_a_threshold_left_in_the_form() -> None:
     assert rule.value is None
     assert AlertKind.PCT_BELOW.needs_value and AlertKind.PCT_BELOW.is_pct
     assert not AlertKind.OPENS_FROM_LIMIT.needs_value
+
+
+def test_a_change_threshold_beyond_100_percent_is_refused() -> None:
+    from monitor.core.alerts import AlertKind, AlertRule, AlertRuleError
+
+    with pytest.raises(AlertRuleError):
+        AlertRule("600519", AlertKind.PCT_ABOVE, 1458.03).validate()
+    assert AlertRule("600519", AlertKind.PCT_BELOW, -3.0).validate().value == -3.0

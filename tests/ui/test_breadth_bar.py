@@ -18,7 +18,10 @@ def test_indices_and_counts_agree_with_the_table(window: MainWindow, qloop) -> N
     # Every main index the simulator serves is on the bar with a price and change %.
     shown = [s for s, label in bar.indices.items() if label.isVisible()]
     assert shown == ["000001.SH", "399001.SZ", "399006.SZ", "000688.SH", "899050.BJ"]
-    assert "上证指数" in bar.indices["000001.SH"].text() and "%" in bar.indices["000001.SH"].text()
+    assert (
+        "SSE Composite" in bar.indices["000001.SH"].text()
+        and "%" in bar.indices["000001.SH"].text()
+    )
     # Counted independently from the table's own rows.
     up = flat = down = 0
     for sym in window.model.symbols():
@@ -35,13 +38,23 @@ def test_indices_and_counts_agree_with_the_table(window: MainWindow, qloop) -> N
     assert up > 0 and down > 0 and "Limit-up" in text and "Turnover" in text
 
 
-def test_clicking_an_index_charts_it(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_clicking_an_index_charts_it_and_the_row_charts_again(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
-    label = window.breadth.indices["399006.SZ"]
+    row = window.model.row_of("000001.SZ")
+    assert row is not None
+    window.table.selectRow(row)
+    label = window.breadth.indices["000001.SH"]  # 上证指数: the same digits as 平安银行
     qtbot.mouseClick(label, Qt.MouseButton.LeftButton)
-    assert window.chart.row == window.service.book.row_of("399006.SZ")
+    assert window.chart.row == window.service.book.row_of("000001.SH")
     assert window.bottom.currentWidget() is window.bottom.intraday
+    assert window.bottom.order_book.message.text() == "An index has no order book"
+    assert window.service.depth_symbol is None
+    window.table.selectRow(row)  # the row clicked again: charted again
+    assert window.chart.row == window.service.book.row_of("000001.SZ")
+    window.bottom.setCurrentWidget(window.bottom.kline)  # on the K-line tab, it stays there
+    qtbot.mouseClick(label, Qt.MouseButton.LeftButton)
+    assert window.bottom.currentWidget() is window.bottom.kline
 
 
 def test_discreet_mode_keeps_the_bar_short_and_grey(window: MainWindow) -> None:

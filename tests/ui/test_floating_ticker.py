@@ -28,7 +28,9 @@ def test_the_ticker_stays_on_top_of_a_minimised_window_and_remembers_its_place(
     window.showMinimized()
     assert ticker.isVisible()  # a window of its own: not minimised with the main one
     window.showNormal()
-    # Dragged somewhere: saved with its screen.
+    # Dragged somewhere: saved with its screen (as a column, to fit the small test screen).
+    ticker.set_vertical(True)
+    ticker.move(10, 100)
     start = ticker.pos()
     QTest.mousePress(ticker, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
     QTest.mouseMove(ticker, QPoint(45, 25))
@@ -77,4 +79,15 @@ def test_discreet_mode_greys_the_ticker(window: MainWindow, qloop) -> None:  # t
         assert not colours
     finally:
         window.set_discreet(False)
+        ticker.close()
+
+
+def test_a_long_strip_stays_on_its_screen(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    ticker = window.tickers.open()
+    try:
+        ticker.refresh()
+        area = ticker.screen().availableGeometry()
+        assert area.contains(ticker.frameGeometry().topLeft())
+        assert ticker.x() + ticker.width() <= area.right() + 1
+    finally:
         ticker.close()

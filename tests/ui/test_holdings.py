@@ -95,3 +95,21 @@ def test_holdings_are_hidden_in_discreet_mode_unless_asked(window: MainWindow, q
     finally:
         window.set_discreet(False)
     assert tabs.isTabVisible(index)
+
+
+def test_the_dialog_takes_a_name_and_refuses_an_index(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    panel = window.bottom.holdings
+    assert not panel.table.isVisible() and "Set holding" in panel.hint.text()  # empty state
+    dlg = panel.open_dialog("")  # Add…: a code or a name is typed
+    dlg.symbol.setText("贵州茅台")
+    dlg.quantity.setValue(100)
+    dlg.cost.setValue(1400.0)
+    dlg._accept()
+    assert window.service.portfolio.holdings.get("600519.SH") is not None
+    dlg = panel.open_dialog("")
+    dlg.symbol.setText("000001.SH")  # 上证指数
+    dlg.quantity.setValue(100)
+    dlg.cost.setValue(3000.0)
+    dlg._accept()
+    assert dlg.isVisible() and "index" in dlg.error.text()
+    dlg.reject()

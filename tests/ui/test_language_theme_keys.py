@@ -338,7 +338,7 @@ def _templates_in_code(names: set[str] | None = None) -> tuple[set[str], list[st
     """Every UserError template in monitor/ (or of calls to ``names``), and f-string ones."""
     import ast
 
-    second_arg = {"SymbolError", "AlertSymbolError"}  # (token, template, ...)
+    second_arg = {"SymbolError", "AlertSymbolError", "HoldingSymbolError"}  # (token, template, …)
     names = names or second_arg | {
         "UserError",
         "WatchlistError",
@@ -481,3 +481,15 @@ def test_the_new_button_opens_the_rule_dialog_for_the_selected_symbol(
     ]
     assert panel.table.rowCount() == 1
     assert "Alert set" in window.statusBar().currentMessage()
+
+
+def test_the_alert_dialog_suggests_a_threshold_for_each_condition(qapp) -> None:  # type: ignore[no-untyped-def]
+    from monitor.ui.dialogs import AlertDialog
+
+    dlg = AlertDialog("600519.SH", 1450.0)
+    try:
+        for kind, value in (("pct_above", 3.0), ("pct_below", -3.0), ("price_below", 1435.5)):
+            dlg.kind.setCurrentIndex(dlg.kind.findData(kind))
+            assert dlg.value.value() == value, kind
+    finally:
+        dlg.deleteLater()
