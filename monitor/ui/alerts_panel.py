@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QListWidget,
     QPushButton,
     QSplitter,
@@ -71,9 +72,15 @@ class AlertsPanel(QWidget):
         ll.addLayout(buttons)
         self.log = QListWidget(self)
         self.log.setAlternatingRowColors(True)
+        self.log_title = QLabel(self)
+        right = QWidget(self)
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.log_title)
+        rl.addWidget(self.log, 1)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
-        split.addWidget(self.log)
+        split.addWidget(right)
         split.setSizes([560, 440])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -89,6 +96,7 @@ class AlertsPanel(QWidget):
         self.delete_button.setText(self.tr("Delete"))
         self.rearm_button.setText(self.tr("Re-arm"))
         self.log.setToolTip(self.tr("Fired alerts, newest first"))
+        self.log_title.setText(self.tr("Fired alerts, newest first (kept across restarts)"))
         self.log.setAccessibleName(self.tr("Fired alerts"))
         self.log.setAccessibleDescription(self.log.toolTip())
         self.table.setAccessibleName(self.tr("Alert rules"))

@@ -1,6 +1,6 @@
 """The index and breadth bar at the top of the window (指数条 + 涨跌家数).
 
-The main indices the provider serves (last and change %, click one to chart it), then
+The main indices the provider serves (name over last and change %, click one to chart it), then
 across the subscribed stocks: up / flat / down, limit-up / limit-down, total turnover.
 Counts come from :meth:`MonitorService.breadth` over the same book the table shows, so
 they agree with it. An index that has not ticked shows "—", never an old number. In
@@ -56,6 +56,9 @@ class BreadthBar(QFrame):
         self.indices: dict[str, _IndexLabel] = {}
         for sym in MAIN_INDICES:
             label = _IndexLabel(sym, self)
+            # Name over price, as terminals' index bars: two lines, so the holdings line
+            # under the counts never makes the bar (and the window under it) jump.
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.clicked.connect(self.index_chosen)
             self.indices[sym] = label
             lay.addWidget(label)
@@ -103,10 +106,10 @@ class BreadthBar(QFrame):
     def _index_text(self, q: Quote, stale: bool) -> str:
         name = self._index_names().get(q.symbol) or q.name or q.symbol
         if q.last is None:
-            return f"{name} <span style='color:{self.muted}'>—</span>"
+            return f"{name}<br><span style='color:{self.muted}'>—</span>"
         pct = f"{q.change_pct:+.2f}%" if q.change_pct is not None else ""
         color = self.muted if stale else self._color(q.change_pct)
-        return f"{name} <span style='color:{color}'><b>{q.last:,.2f}</b> {pct}</span>"
+        return f"{name}<br><span style='color:{color}'><b>{q.last:,.2f}</b> {pct}</span>"
 
     def _holdings_text(self) -> str:
         """Holdings totals (hidden in discreet mode: they are nobody else's business)."""

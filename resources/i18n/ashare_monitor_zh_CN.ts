@@ -102,6 +102,10 @@
         <translation>已触发的预警，最新在前</translation>
     </message>
     <message>
+        <source>Fired alerts, newest first (kept across restarts)</source>
+        <translation>已触发的预警，最新在前（重启后保留）</translation>
+    </message>
+    <message>
         <source>Fired alerts</source>
         <translation>已触发的预警</translation>
     </message>

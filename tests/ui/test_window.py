@@ -28,7 +28,11 @@ def test_starts_on_the_simulator_with_live_rows_badged(window: MainWindow, qloop
     qloop.run_until_complete(window.first_row_painted)
     assert window.entry.sim_badge.isVisible()
     assert window.model.rowCount() == 10
-    assert (h := window.service.health()) is not None and h.receiving == 10 + INDICES
+    # The indices join once the simulator's symbol list has named them: wait for them too.
+    qloop.run_until_complete(
+        until(lambda: (h := window.service.health()) is not None and h.receiving == 10 + INDICES)
+    )
+    window.status.refresh()
     assert f"subscribed {10 + INDICES}" in window.status.subs.text()  # the list + indices
 
 
