@@ -34,7 +34,6 @@ from websockets.exceptions import ConnectionClosed
 from monitor.core.protocols import ProtocolError, generic
 from monitor.core.protocols.relay import Keys, decode_entry, decode_tick, shard_of
 from monitor.core.quotes import Tick
-from monitor.core.symbols import SymbolError, normalize
 
 __all__ = ["Gateway"]
 
@@ -46,8 +45,7 @@ SEND_TIMEOUT = 2.0  # seconds a client may take to accept a frame
 @dataclass(eq=False)
 class _Client:
     ws: ServerConnection
-    symbols: set[str] = field(default_factory=set)
-    everything: bool = False
+    sub: generic.ServerSubscription = field(default_factory=generic.ServerSubscription)
     threshold: float = 0.0  # in price units
     last_sent: dict[str, float] = field(default_factory=dict)
     reference: dict[str, float] = field(default_factory=dict)  # previous closes sent
@@ -56,9 +54,6 @@ class _Client:
     # holds them), so the day's volume is never counted short or twice.
     pending: set[str] = field(default_factory=set)
     held: list[Tick] = field(default_factory=list)  # live ticks of pending symbols
-
-    def wants(self, symbol: str) -> bool:
-        return self.everything or symbol in self.symbols
 
     def passes(self, t: Tick) -> bool:
         if not self.threshold:
@@ -207,8 +202,8 @@ class Gateway:
                 # snapshot of the client's symbols in that shard puts it right.
                 mine = (
                     ["*"]
-                    if c.everything
-                    else [sym for sym in c.symbols if shard_of(sym, shards) == shard]
+                    if c.sub.everything
+                    else [sym for sym in c.sub.symbols if shard_of(sym, shards) == shard]
                 )
                 if mine:
                     await self._snapshot(c, mine)
@@ -221,7 +216,7 @@ class Gateway:
                 if t.symbol in client.pending:
                     client.held.append(t)  # sent after its snapshot, if newer
                     continue
-                if client.wants(t.symbol) and client.passes(t):
+                if client.sub.wants(t.symbol) and client.passes(t):
                     out.append(_json(t, client))
                     client.last_sent[t.symbol] = t.price
             if out:
@@ -278,21 +273,11 @@ class Gateway:
             if not 0 <= ticks <= 10_000:  # also NaN
                 raise ProtocolError("threshold must be a number of ticks from 0 to 10000")
             client.threshold = ticks * TICK_SIZE
-        action, symbols = generic.parse_request(message)
-        if symbols == "*":
-            client.everything = action == "subscribe"
-            return {"event": f"{action}d", "symbols": ["*"]}, (["*"] if client.everything else None)
-        codes = []
-        for raw in symbols:
-            try:
-                codes.append(normalize(raw))
-            except SymbolError as e:
-                raise ProtocolError(f"not a code: {raw!r} ({e})") from None
+        action, codes, new = client.sub.apply(message)
+        if codes == ["*"]:
+            return {"event": f"{action}d", "symbols": codes}, (new or None)
         if action == "subscribe":
-            new = [c for c in codes if c not in client.symbols]
-            client.symbols.update(codes)
             return {"event": "subscribed", "symbols": codes}, new
-        client.symbols.difference_update(codes)
         for c in codes:
             client.last_sent.pop(c, None)
             client.reference.pop(c, None)

@@ -32,7 +32,6 @@ from websockets.exceptions import ConnectionClosed
 
 from monitor.core.protocols import ProtocolError, generic
 from monitor.core.quotes import SHANGHAI, Tick
-from monitor.core.symbols import SymbolError, normalize
 from monitor.feed.recording import (
     count_ticks,
     first_received,
@@ -50,13 +49,9 @@ _FRAME_MS = 20  # ticks recorded within this many ms go out as one frame
 @dataclass(eq=False)  # one per connection, kept in a set
 class _Client:
     ws: ServerConnection
-    symbols: set[str] = field(default_factory=set)
-    everything: bool = False
+    sub: generic.ServerSubscription = field(default_factory=generic.ServerSubscription)
     sent: int = 0
     referenced: set[str] = field(default_factory=set)  # symbols sent their previous close
-
-    def wants(self, symbol: str) -> bool:
-        return self.everything or symbol in self.symbols
 
 
 class ReplayServer:
@@ -223,7 +218,7 @@ class ReplayServer:
 
     async def _send(self, ticks: list[Tick]) -> None:
         for client in list(self.clients):
-            mine = [self._for(client, t) for t in ticks if client.wants(t.symbol)]
+            mine = [self._for(client, t) for t in ticks if client.sub.wants(t.symbol)]
             if not mine:
                 continue
             body = json.dumps({"ticks": mine, "replay_ms": self.clock_ms}, separators=(",", ":"))
@@ -276,21 +271,7 @@ class ReplayServer:
             assert isinstance(msg, dict)
             self.seek(str(msg.get("time")))
             return {"event": "seeking", "message": self.status()}
-        action, symbols = generic.parse_request(message)
-        if symbols == "*":
-            client.everything = action == "subscribe"
-            codes: list[str] = ["*"]
-        else:
-            codes = []
-            for raw in symbols:
-                try:
-                    codes.append(normalize(raw))
-                except SymbolError as e:
-                    raise ProtocolError(f"not a code: {raw!r} ({e})") from None
-            if action == "subscribe":
-                client.symbols.update(codes)
-            else:
-                client.symbols.difference_update(codes)
+        action, codes, _new = client.sub.apply(message)
         if action == "subscribe":
             self._started.set()
         return {"event": f"{action}d", "symbols": codes}

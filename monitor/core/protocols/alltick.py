@@ -299,12 +299,17 @@ class AllTickCodec:
     def __init__(self, **_style: object) -> None:
         self._seq_ids = itertools.count(1)
         self._heartbeats = itertools.count(1)
+        self._depths: list[Depth] = []
 
     def decode(self, frame: str | bytes, now_ms: int) -> tuple[list[Tick], Event | None]:
-        depths: list[Depth] = []
+        depths = self._depths  # reused: no list per frame on the tick path
+        if depths:  # left by a frame that failed half-way
+            depths.clear()
         ticks, reply = decode(frame, depths)
         if depths:
-            return ticks, Event(depths=tuple(depths))
+            event = Event(depths=tuple(depths))
+            depths.clear()
+            return ticks, event
         if reply is None:
             return ticks, None
         acked = reply.cmd_id in (SUBSCRIBE_TRADE_ACK, SUBSCRIBE_DEPTH_ACK, CANCEL_ACK)

@@ -16,7 +16,7 @@ import contextlib
 import datetime as dt
 import math
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import msgspec
@@ -31,6 +31,7 @@ __all__ = [
     "WILDCARD",
     "BatchCodec",
     "Notice",
+    "ServerSubscription",
     "decode",
     "encode_ticks",
     "subscribe",
@@ -352,6 +353,38 @@ def parse_request(frame: str | bytes) -> tuple[str, list[str] | Literal["*"]]:
     return str(action), items
 
 
+@dataclass(eq=False)
+class ServerSubscription:
+    """One client's subscription as a batch-protocol server keeps it (the replay server
+    and the relay's gateway): incremental, codes normalised, ``*`` for everything."""
+
+    symbols: set[str] = field(default_factory=set)
+    everything: bool = False
+
+    def wants(self, symbol: str) -> bool:
+        return self.everything or symbol in self.symbols
+
+    def apply(self, message: str | bytes) -> tuple[str, list[str], list[str]]:
+        """Apply a client's request: ``(action, codes, newly subscribed codes)``, codes
+        ``["*"]`` for the whole market. Raises :class:`ProtocolError` naming what was wrong."""
+        action, symbols = parse_request(message)
+        if symbols == WILDCARD:
+            self.everything = action == "subscribe"
+            return action, [WILDCARD], [WILDCARD] if self.everything else []
+        codes = []
+        for raw in symbols:
+            try:
+                codes.append(normalize(raw))
+            except SymbolError as e:
+                raise ProtocolError(f"not a code: {raw!r} ({e})") from None
+        if action == "subscribe":
+            new = [c for c in codes if c not in self.symbols]
+            self.symbols.update(codes)
+            return action, codes, new
+        self.symbols.difference_update(codes)
+        return action, codes, []
+
+
 class BatchCodec:
     """One batch-protocol connection: subscriptions are incremental, so only the
     difference is sent (unsubscribe first, so that a following ``*`` is not undone)."""
@@ -360,12 +393,17 @@ class BatchCodec:
         self.form: ListForm = list_form
         self.style: CodeStyle = code_style
         self.depth: set[str] = set()  # whose order books to read, when the server sends them
+        self._depths: list[Depth] = []
 
     def decode(self, frame: str | bytes, now_ms: int) -> tuple[list[Tick], Event | None]:
-        depths: list[Depth] = []
-        ticks, notice = decode(frame, now_ms, depths if self.depth else None, self.depth)
+        depths = self._depths if self.depth else None  # books only for the selection
+        if depths:  # left by a frame that failed half-way
+            depths.clear()
+        ticks, notice = decode(frame, now_ms, depths, self.depth)
         if depths:
-            return ticks, Event(depths=tuple(depths))
+            event = Event(depths=tuple(depths))
+            depths.clear()
+            return ticks, event
         if notice is None:
             return ticks, None
         return ticks, Event(error=notice.error, text=notice.message)
