@@ -19,3 +19,8 @@ def pytest_sessionfinish(session: object, exitstatus: int) -> None:
     REPORT.write(BUILD_DOC)
     if os.environ.get("ASHARE_MONITOR_WRITE_DOCS") == "1":
         REPORT.write(DOC)
+
+
+# The app asks the exchanges for their listing once a day; tests never call out. The
+# refresh's own tests ask explicitly, against doc-written local exchange servers.
+os.environ.setdefault("ASHARE_MONITOR_LISTING_REFRESH", "0")

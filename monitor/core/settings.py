@@ -76,6 +76,8 @@ class Settings:
     sim_symbols: int = 5500
     sim_rate: float = 1800.0
     export_dir: str = ""
+    listing_refresh: bool = True  # ask the exchanges for their listing, at most daily
+    listing_urls: dict[str, str] = field(default_factory=dict)  # sse/szse/bse: other endpoints
     ui: dict[str, Any] = field(default_factory=dict)  # geometry, header state, current list
 
     def validate(self) -> Settings:
@@ -217,6 +219,15 @@ def _check_ui(v: object) -> None:
         raise SettingsError("{0} must be an object of plain values", "window state")
 
 
+def _check_listing_urls(v: object) -> None:
+    if not (
+        isinstance(v, dict)
+        and set(v) <= {"sse", "szse", "bse"}
+        and all(isinstance(u, str) and len(u) <= MAX_TEXT for u in v.values())
+    ):
+        raise SettingsError("{0} must be an object of plain values", "exchange listing URLs")
+
+
 _CHECKS: dict[str, Check] = {
     "provider": _one_of(
         PROVIDERS, lambda: SettingsError("provider must be one of {0}", ", ".join(PROVIDERS))
@@ -256,6 +267,8 @@ _CHECKS: dict[str, Check] = {
     "sim_symbols": _whole("simulated symbols", 1, 10_000),
     "sim_rate": _number("simulated ticks per second", 1, 100_000),
     "export_dir": _text("export folder"),
+    "listing_refresh": _flag("refresh the listing from the exchanges"),
+    "listing_urls": _check_listing_urls,
     "ui": _check_ui,
 }
 

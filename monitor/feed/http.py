@@ -31,13 +31,14 @@ from monitor.core.kline import Bar, Period, parse_bars
 from monitor.core.master import MasterError, SymbolMaster
 from monitor.core.quotes import SHANGHAI
 from monitor.core.redact import redact
-from monitor.feed.config import FeedConfig
+from monitor.feed.config import FeedConfig, _is_loopback
 
 __all__ = [
     "DayBar",
     "HttpError",
     "HttpPacer",
     "fetch_bars",
+    "fetch_bytes",
     "fetch_daily",
     "fetch_master",
     "prev_close_from_klines",
@@ -148,36 +149,45 @@ class _HTTPS(urllib.request.HTTPSHandler):
         return self.do_open(_watched(http.client.HTTPSConnection, self.dog), req, context=self.ctx)
 
 
-def _opener(cfg: FeedConfig, dog: _Watchdog) -> urllib.request.OpenerDirector:
+def _opener(dog: _Watchdog, ca_file: str | None, direct: bool) -> urllib.request.OpenerDirector:
     handlers: list[urllib.request.BaseHandler] = [_HTTP(dog)]
-    if cfg.is_loopback:
+    if direct:  # a server on this machine is never reached through a proxy
         handlers.append(urllib.request.ProxyHandler({}))
-    handlers.append(_HTTPS(dog, ssl.create_default_context(cafile=cfg.ca_file)))
+    handlers.append(_HTTPS(dog, ssl.create_default_context(cafile=ca_file)))
     return urllib.request.build_opener(*handlers)
 
 
-def _get(
-    cfg: FeedConfig,
+def fetch_bytes(
     url: str,
+    *,
     data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    deadline: float = 30.0,
     timeout: float = 10.0,
-) -> Any:
-    """One request, its whole reply — status line and headers too — within the config's
-    deadline and size cap, as JSON.
+    max_body: int = 32 << 20,
+    ca_file: str | None = None,
+    shown: str | None = None,
+) -> bytes:
+    """One request and its whole reply — status line and headers too — within
+    ``deadline`` seconds (``timeout`` per socket operation) and ``max_body`` bytes
+    (blocking: run it in a worker thread).
 
-    Every failure — unreachable, HTTP error, a reply that trickles or never ends,
-    truncated or deeply nested JSON — is one :class:`HttpError` with a short reason.
+    Every failure — unreachable, HTTP error, a reply that trickles or never ends, one
+    too large — is one :class:`HttpError` with a short reason naming ``shown`` (the
+    URL with any secret redacted by the caller).
     """
-    shown = redact(url, cfg.token)[:120]
+    shown = shown or url[:120]
     req = urllib.request.Request(url, data=data, method="POST" if data else "GET")
-    if data:
-        req.add_header("Content-Type", "application/json")
-    deadline, max_body = cfg.http_deadline, cfg.http_max_body
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
+    host = urllib.parse.urlsplit(url).hostname or ""
     end = time.monotonic() + deadline
     too_slow = HttpError(f"reply from {shown} took longer than {deadline:g} s")
     with _Watchdog(deadline) as dog:
         try:
-            with _opener(cfg, dog).open(req, timeout=min(timeout, deadline)) as resp:
+            with _opener(dog, ca_file, _is_loopback(host)).open(
+                req, timeout=min(timeout, deadline)
+            ) as resp:
                 chunks: list[bytes] = []
                 size = 0
                 while chunk := resp.read1(65536):
@@ -204,6 +214,28 @@ def _get(
             raise HttpError(f"bad reply from {shown}: {type(e).__name__}") from None
         if dog.fired:
             raise too_slow
+    return body
+
+
+def _get(
+    cfg: FeedConfig,
+    url: str,
+    data: bytes | None = None,
+    timeout: float = 10.0,
+) -> Any:
+    """One request to the provider within the config's deadline and size cap, as JSON;
+    truncated or deeply nested JSON is an :class:`HttpError` too."""
+    shown = redact(url, cfg.token)[:120]
+    body = fetch_bytes(
+        url,
+        data=data,
+        headers={"Content-Type": "application/json"} if data else None,
+        deadline=cfg.http_deadline,
+        timeout=timeout,
+        max_body=cfg.http_max_body,
+        ca_file=cfg.ca_file,
+        shown=shown,
+    )
     try:
         return json.loads(body)
     except (ValueError, RecursionError):

@@ -18,17 +18,20 @@ class Paths:
     config: Path
     logs: Path
     data: Path | None = None  # recorded ticks; None: beside the config folder
+    cache: Path | None = None  # what can be fetched again (the exchanges' listing)
 
     @classmethod
     def default(cls) -> Paths:
         """The user's directories; ``ASHARE_MONITOR_HOME`` overrides both (tests, portable use)."""
         home = os.environ.get("ASHARE_MONITOR_HOME")
         if home:
-            return cls(Path(home) / "config", Path(home) / "logs", Path(home) / "data")
+            root = Path(home)
+            return cls(root / "config", root / "logs", root / "data", root / "cache")
         return cls(
             Path(platformdirs.user_config_dir(APP, appauthor=False)),
             Path(platformdirs.user_log_dir(APP, appauthor=False)),
             Path(platformdirs.user_data_dir(APP, appauthor=False)),
+            Path(platformdirs.user_cache_dir(APP, appauthor=False)),
         )
 
     @property
@@ -61,6 +64,11 @@ class Paths:
     def listing(self) -> Path:
         """A symbol list the user imported (merged over the shipped one at start)."""
         return self.config / "listing.csv"
+
+    @property
+    def exchange_listing(self) -> Path:
+        """The listing last fetched from the exchanges (refreshed at most daily)."""
+        return (self.cache or self.config.parent / "cache") / "exchange_listing.json"
 
     @property
     def secrets(self) -> Path:

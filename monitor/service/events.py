@@ -12,10 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from monitor.core.alert_log import LoggedAlert
 from monitor.core.alerts import AlertEvent
 from monitor.core.settings import Settings
+
+if TYPE_CHECKING:
+    from monitor.service.listing_keeper import RefreshOutcome
 
 __all__ = [
     "AlertFired",
@@ -25,6 +29,7 @@ __all__ = [
     "EventBus",
     "HoldingsChanged",
     "IndexReady",
+    "ListingRefreshed",
     "ListsChanged",
     "MasterChanged",
     "NotSaved",
@@ -49,6 +54,14 @@ class ListsChanged:
     select: tuple[str, ...] = ()
     row: int | None = None
     structure: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRefreshed:
+    """The exchanges were asked for their listing: what was refreshed, what changed and
+    what failed."""
+
+    outcome: RefreshOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +129,7 @@ Event = (
     | IndexReady
     | CalendarReady
     | NotSaved
+    | ListingRefreshed
 )
 
 

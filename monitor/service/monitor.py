@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import logging
 import math
+import os
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from monitor.core.symbols import Board, ParseReport, SymbolError, board_of, norm
 from monitor.core.watchlist import Watchlists
 from monitor.feed.client import FeedPool, Phase, PoolState
 from monitor.feed.config import FeedConfig
+from monitor.feed.exchange_fetch import ExchangeEndpoints
 from monitor.feed.http import HttpPacer
 from monitor.feed.recording import count_ticks
 from monitor.platform.paths import Paths
@@ -55,6 +57,7 @@ from monitor.service.events import (
     EventBus,
     HoldingsChanged,
     IndexReady,
+    ListingRefreshed,
     ListsChanged,
     MasterChanged,
     NotSaved,
@@ -62,6 +65,7 @@ from monitor.service.events import (
     SettingsChanged,
 )
 from monitor.service.kline_cache import Cached, KlineCache
+from monitor.service.listing_keeper import ListingKeeper, RefreshOutcome
 from monitor.service.portfolio import Portfolio
 from monitor.service.recorder import TickRecorder
 from monitor.service.session import FeedSession, Health
@@ -99,6 +103,9 @@ class _Background:
     in_thread: set[asyncio.Task[Any]] = field(default_factory=set)
 
 
+REFRESH_ENV = "ASHARE_MONITOR_LISTING_REFRESH"  # "0": never ask the exchanges
+
+
 class SessionChanged(Exception):
     """A result asked of one provider session arrived after another one started."""
 
@@ -129,9 +136,15 @@ class MonitorService:
             alert_problems + log_problems + self.portfolio.problems + self.tokens.check()
         )
         listing = shipped_listing()
-        self.listing_as_of = listing.as_of
-        self.listed_stocks = listing.stocks()
+        self.listing = ListingKeeper(listing, paths.exchange_listing)
+        if self.listing.problem:
+            self.notes.messages.append(self.listing.problem)
+        self.listing_as_of = self.listing.as_of
+        self.listed_stocks = self.listing.symbols()
         self.master = SymbolMaster(listing.master)  # names for every provider
+        self.master.merge(self.listing.master())  # …as the exchanges last listed them
+        self._imported: list[str] = []  # stocks only a user's imported list names
+        self._listing_busy = False
         self.master_generation = 0  # bumped when a provider's symbol list arrives
         if paths.listing.exists():  # a listing the user imported earlier (newer names, codes)
             try:
@@ -335,6 +348,8 @@ class MonitorService:
         once ``after`` (the first painted row) is done or 3 s have passed."""
         self._spawn(self._build_index(after), "search-index")
         self._spawn(self._load_calendar(after), "calendar")
+        if self.listing_refresh_on() and self.listing.due(self.clock().date()):
+            self._spawn(self._refresh_listing_later(after), "listing-refresh")
 
     def _spawn(self, coro: Any, name: str) -> None:
         task = asyncio.get_event_loop().create_task(coro, name=name)
@@ -370,6 +385,51 @@ class MonitorService:
         if not self._closed:
             self.calendar = calendar
             self.publish(CalendarReady())
+
+    def listing_refresh_on(self) -> bool:
+        """The listing is refreshed from the exchanges unless the settings say not to,
+        or ``ASHARE_MONITOR_LISTING_REFRESH=0`` (machines that must not call out)."""
+        return self.settings.listing_refresh and os.environ.get(REFRESH_ENV, "1") != "0"
+
+    async def _refresh_listing_later(self, after: Awaitable[object] | None) -> None:
+        await self._wait_for(after)
+        await asyncio.sleep(2)  # after the first rows and the search index
+        await self.refresh_listing()
+
+    async def refresh_listing(self, record_to: Path | None = None) -> RefreshOutcome:
+        """Ask the exchanges for their listing now; apply what they list.
+
+        New listings join the whole market, delisted stocks leave it (and are no longer
+        subscribed from watchlists: the exchange no longer lists them), new names and
+        ST flags are taken; :class:`ListingRefreshed` says what changed.
+        """
+        if self._listing_busy:
+            return RefreshOutcome(errors=["a listing refresh is already running"])
+        self._listing_busy = True
+        try:
+            outcome = await self.listing.refresh(
+                ExchangeEndpoints(**self.settings.listing_urls),
+                self.clock().date(),
+                in_thread=self._in_thread,
+                record_to=record_to,
+            )
+        finally:
+            self._listing_busy = False
+        if self._closed:
+            return outcome
+        if outcome.refreshed:
+            self.master.merge(self.listing.master())
+            listed = self.listing.symbols()
+            have, gone = set(listed), self.listing.delisted
+            self.listed_stocks = listed + [
+                s for s in self._imported if s not in have and s not in gone
+            ]
+            self.listing_as_of = self.listing.as_of
+            self._on_master()
+        for e in outcome.errors:
+            log.warning("listing refresh: %s", e)
+        self.publish(ListingRefreshed(outcome))
+        return outcome
 
     # --- the tick path's consumers -----------------------------------------------------
     def _on_state(self, state: PoolState) -> None:
@@ -421,9 +481,13 @@ class MonitorService:
         return self.provider_symbols() or self.listed_stocks
 
     def wanted(self) -> list[str]:
-        syms = self.watchlists.union()
+        """What to subscribe: the lists, the holdings, the whole market when shown —
+        never a stock its exchange no longer lists (a provider may refuse the whole
+        request for it, and its last price would stand still)."""
+        gone = self.listing.delisted
+        syms = [s for s in self.watchlists.union() if s not in gone]
         have = set(syms)
-        syms += [s for s in self.portfolio.holdings.symbols() if s not in have]
+        syms += [s for s in self.portfolio.holdings.symbols() if s not in have and s not in gone]
         if self.all_market:
             have = set(syms)
             syms += [s for s in self.market() if s not in have]
@@ -635,13 +699,17 @@ class MonitorService:
         master = self.master
         if not len(master):
             return rep
-        unknown = [s for s in rep.symbols if s not in master]
+        gone = self.listing.delisted
+        unknown = [s for s in rep.symbols if s not in master or s in gone]
         if not unknown:
             return rep
         errors = tuple(
-            SymbolError(s, "not in the symbol list (not listed, or delisted)") for s in unknown
+            SymbolError(s, "delisted: its exchange no longer lists it (since {0})", gone[s])
+            if s in gone
+            else SymbolError(s, "not in the symbol list (not listed, or delisted)")
+            for s in unknown
         )
-        keep = tuple(s for s in rep.symbols if s in master)
+        keep = tuple(s for s in rep.symbols if s in master and s not in gone)
         return ParseReport(keep, rep.duplicates, rep.errors + errors)
 
     def search(self, query: str, limit: int) -> list[str] | None:
@@ -747,9 +815,9 @@ class MonitorService:
         imported.forget_reference_prices()  # a file's closes are not the provider's
         self.master.merge(imported)
         known = set(self.listed_stocks)
-        self.listed_stocks += [
-            i.symbol for i in imported if i.symbol not in known and i.board is not Board.INDEX
-        ]
+        extra = [i.symbol for i in imported if i.symbol not in known and i.board is not Board.INDEX]
+        self.listed_stocks += extra
+        self._imported += extra
         stamp = dt.date.fromtimestamp(source.stat().st_mtime).isoformat()
         self.listing_as_of = max(self.listing_as_of, stamp)
 

@@ -1,0 +1,241 @@
+"""The A-share listing kept current: the shipped snapshot, overlaid per exchange with
+what the exchanges themselves last listed, refreshed at most once a day.
+
+The refreshed listing is cached (``exchange_listing.json`` in the user's cache folder)
+with the date each exchange was asked and what the last refresh changed — new
+listings, delistings, new names — so the window can flag them after a restart too.
+An exchange whose answer is unreachable, broken or implausible (far fewer stocks than
+before) keeps its previous list; the others are still refreshed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from monitor.core.atomic import atomic_write_text
+from monitor.core.exchange_listing import (
+    EXCHANGES,
+    SUFFIX,
+    Listed,
+    ListingChanges,
+    clean_name,
+    compare,
+    implausible,
+)
+from monitor.core.listing import Listing
+from monitor.core.master import SymbolInfo, SymbolMaster, is_st
+from monitor.core.symbols import Board, SymbolError, board_of, normalize
+from monitor.feed.exchange_fetch import ExchangeEndpoints, ExchangeResult, fetch_exchange
+
+__all__ = ["ListingKeeper", "RefreshOutcome"]
+
+log = logging.getLogger(__name__)
+_VERSION = 1
+_MAX_CACHE = 8 << 20
+
+
+def _exchange_of(symbol: str) -> str:
+    suffix = symbol.rpartition(".")[2]
+    return next(ex for ex, s in SUFFIX.items() if s == suffix)
+
+
+@dataclass
+class RefreshOutcome:
+    """What one refresh did: which exchanges answered, the changes, what failed."""
+
+    refreshed: list[str] = field(default_factory=list)
+    changes: ListingChanges = field(default_factory=ListingChanges)
+    errors: list[str] = field(default_factory=list)
+
+
+class ListingKeeper:
+    """Per exchange: the stocks the app takes as listed, their source and date."""
+
+    def __init__(self, shipped: Listing, cache: Path) -> None:
+        self.cache = cache
+        self.shipped_as_of = shipped.as_of
+        self.stocks: dict[str, dict[str, Listed]] = {ex: {} for ex in EXCHANGES}
+        for info in shipped.master:
+            if info.board is not Board.INDEX:
+                self.stocks[_exchange_of(info.symbol)][info.symbol] = Listed(info.symbol, info.name)
+        self.fetched: dict[str, str] = {}  # exchange -> the day it was last listed from it
+        self.changes = ListingChanges()  # of the last refresh that changed anything
+        self.changed_on = ""
+        self.delisted: dict[str, str] = {}  # symbol -> the day its exchange stopped listing it
+        self.problem = ""  # why the cache could not be read
+        self._load()
+
+    # --- what is known -------------------------------------------------------------
+    @property
+    def as_of(self) -> str:
+        """The listing's date: the oldest day an exchange was asked, else the snapshot's."""
+        if len(self.fetched) == len(EXCHANGES):
+            return min(self.fetched.values())
+        return self.shipped_as_of
+
+    @property
+    def from_exchanges(self) -> bool:
+        return len(self.fetched) == len(EXCHANGES)
+
+    def symbols(self) -> list[str]:
+        """Every listed stock, in code order per exchange (SSE, SZSE, BSE)."""
+        return [s for ex in EXCHANGES for s in sorted(self.stocks[ex])]
+
+    def master(self) -> SymbolMaster:
+        """Names (and ST from them) of the stocks the exchanges listed."""
+        return SymbolMaster(
+            SymbolInfo(r.symbol, r.name, board_of(r.symbol), is_st(r.name))
+            for ex in EXCHANGES
+            if ex in self.fetched
+            for r in self.stocks[ex].values()
+        )
+
+    def due(self, today: dt.date) -> list[str]:
+        """Exchanges not yet asked today."""
+        return [ex for ex in EXCHANGES if self.fetched.get(ex, "") < today.isoformat()]
+
+    # --- refreshing ----------------------------------------------------------------
+    async def refresh(
+        self,
+        endpoints: ExchangeEndpoints,
+        today: dt.date,
+        *,
+        exchanges: list[str] | None = None,
+        in_thread: Callable[[Callable[[], Any]], Awaitable[Any]] = asyncio.to_thread,
+        record_to: Path | None = None,
+    ) -> RefreshOutcome:
+        """Ask the exchanges (all of them, or those given) for their listing; apply the
+        plausible answers, keep the others' previous lists; save the cache."""
+        outcome = RefreshOutcome()
+        before = {s: r.name for ex in EXCHANGES for s, r in self.stocks[ex].items()}
+        for ex in exchanges or list(EXCHANGES):
+            result: ExchangeResult = await in_thread(
+                functools.partial(fetch_exchange, ex, endpoints, record_to=record_to)
+            )
+            if result.rows is None:
+                outcome.errors.append(result.error)
+                continue
+            why = implausible(ex, len(result.rows), len(self.stocks[ex]))
+            if why is not None:
+                outcome.errors.append(f"{why}: the previous list is kept")
+                continue
+            self.stocks[ex] = {r.symbol: r for r in result.rows}
+            self.fetched[ex] = today.isoformat()
+            outcome.refreshed.append(ex)
+            if result.skipped:
+                log.info("listing refresh: %s: %d rows skipped", ex, result.skipped)
+        if outcome.refreshed:
+            after = [r for ex in outcome.refreshed for r in self.stocks[ex].values()]
+            mine = {s: n for s, n in before.items() if _exchange_of(s) in outcome.refreshed}
+            outcome.changes = compare(mine, after)
+            for sym, _name in outcome.changes.delisted:
+                self.delisted[sym] = today.isoformat()
+            for r in outcome.changes.new:
+                self.delisted.pop(r.symbol, None)
+            if outcome.changes:
+                self.changes, self.changed_on = outcome.changes, today.isoformat()
+            self._save()
+        return outcome
+
+    # --- the cache -----------------------------------------------------------------
+    def _save(self) -> None:
+        data = {
+            "version": _VERSION,
+            "exchanges": {
+                ex: {
+                    "fetched": self.fetched[ex],
+                    "rows": [[r.symbol, r.name, r.list_date] for r in self.stocks[ex].values()],
+                }
+                for ex in EXCHANGES
+                if ex in self.fetched
+            },
+            "delisted": self.delisted,
+            "changes": self.changes.to_json(),
+            "changed_on": self.changed_on,
+        }
+        try:
+            atomic_write_text(self.cache, json.dumps(data, ensure_ascii=False))
+        except OSError as e:
+            log.warning("listing refresh: not cached (%s): %s", self.cache, e.strerror or e)
+
+    def _load(self) -> None:
+        """Overlay the cached exchange lists; a damaged cache is ignored (and said)."""
+        try:
+            if not self.cache.exists():
+                return
+            if self.cache.stat().st_size > _MAX_CACHE:
+                raise ValueError("larger than 8 MB")
+            data = json.loads(self.cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError) as e:
+            self.problem = f"{self.cache.name}: not read ({e}); the shipped listing is used"
+            return
+        if not isinstance(data, dict) or data.get("version") != _VERSION:
+            self.problem = f"{self.cache.name}: not a listing cache; the shipped listing is used"
+            return
+        exchanges = data.get("exchanges")
+        for ex in EXCHANGES:
+            entry = exchanges.get(ex) if isinstance(exchanges, dict) else None
+            rows = _cached_rows(ex, entry)
+            if rows is None or not isinstance(entry, dict):
+                continue
+            fetched = entry.get("fetched")
+            if not (isinstance(fetched, str) and _is_day(fetched)):
+                continue
+            self.stocks[ex] = {r.symbol: r for r in rows}
+            self.fetched[ex] = fetched
+        delisted = data.get("delisted")
+        if isinstance(delisted, dict):
+            self.delisted = {
+                s: d
+                for s, d in list(delisted.items())[:20_000]
+                if isinstance(d, str) and _is_day(d) and _canonical(s) and s not in self._listed()
+            }
+        self.changes = ListingChanges.from_json(data.get("changes"))
+        changed_on = data.get("changed_on")
+        self.changed_on = changed_on if isinstance(changed_on, str) and _is_day(changed_on) else ""
+
+    def _listed(self) -> set[str]:
+        return {s for ex in EXCHANGES for s in self.stocks[ex]}
+
+
+def _is_day(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def _canonical(symbol: object) -> bool:
+    if not isinstance(symbol, str):
+        return False
+    try:
+        return normalize(symbol) == symbol
+    except SymbolError:
+        return False
+
+
+def _cached_rows(exchange: str, entry: object) -> list[Listed] | None:
+    if not isinstance(entry, dict) or not isinstance(entry.get("rows"), list):
+        return None
+    rows = []
+    for item in entry["rows"][:20_000]:
+        if not (
+            isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item)
+        ):
+            continue
+        symbol, name, day = item
+        if not _canonical(symbol) or _exchange_of(symbol) != exchange:
+            continue
+        if board_of(symbol) is Board.INDEX or not clean_name(name):
+            continue
+        rows.append(Listed(symbol, clean_name(name), day if _is_day(day) else ""))
+    return rows or None

@@ -1,0 +1,179 @@
+"""Reading the exchanges' listing answers: shapes as the exchanges send them, hostile ones."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import openpyxl
+import pytest
+
+from monitor.core.exchange_listing import (
+    ExchangeAnswerError,
+    Listed,
+    ListingChanges,
+    clean_name,
+    compare,
+    implausible,
+    parse_bse,
+    parse_sse,
+    parse_szse_xlsx,
+)
+
+
+def _sse_row(code: str, name: str, listed: str = "19991110", delisted: str = "-") -> dict[str, str]:
+    return {
+        "A_STOCK_CODE": code,
+        "B_STOCK_CODE": "-",
+        "COMPANY_ABBR": name,
+        "COMPANY_CODE": code,
+        "DELIST_DATE": delisted,
+        "LIST_BOARD": "1",
+        "LIST_DATE": listed,
+        "SEC_NAME_CN": name,
+        "SEC_NAME_FULL": name,
+        "STOCK_TYPE": "1",
+    }
+
+
+def test_sse_json_and_jsonp_read_alike() -> None:
+    reply = {
+        "actionErrors": [],
+        "pageHelp": {"pageCount": 3, "pageNo": 1, "total": 5},
+        "result": [_sse_row("600000", "浦发银行"), _sse_row("600519", "贵州茅台", "20010827")],
+    }
+    text = json.dumps(reply, ensure_ascii=False)
+    for body in (text, f"jsonpCallback12345({text})", f"cb({text});"):
+        page = parse_sse(body)
+        assert page.rows == [
+            Listed("600000.SH", "浦发银行", "1999-11-10"),
+            Listed("600519.SH", "贵州茅台", "2001-08-27"),
+        ]
+        assert page.pages == 3
+
+
+def test_sse_rows_may_be_in_page_help_and_old_field_names_are_read() -> None:
+    old = {"SECURITY_CODE_A": "688981", "SECURITY_ABBR_A": "中芯国际", "LISTING_DATE": "2020-07-16"}
+    page = parse_sse(json.dumps({"pageHelp": {"data": [old], "pageCount": 1}}, ensure_ascii=False))
+    assert page.rows == [Listed("688981.SH", "中芯国际", "2020-07-16")]
+
+
+def test_sse_skips_delisted_b_shares_dashes_and_duplicates() -> None:
+    rows = [
+        _sse_row("600001", "邯郸钢铁", delisted="20091229"),  # terminated: not listed
+        _sse_row("900901", "云赛B股"),  # a B-share
+        _sse_row("-", "-"),
+        _sse_row("600000", "浦发银行"),
+        _sse_row("600000", "浦发银行"),
+        "not a row",
+    ]
+    page = parse_sse(json.dumps({"result": rows}, ensure_ascii=False))
+    assert [r.symbol for r in page.rows] == ["600000.SH"]
+    assert page.skipped == 4  # the delisted row is not even counted as a row
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<html><body>security check</body></html>",
+        "",
+        "[" * 100_000,
+        '{"result": "rows"}',
+        "[1, 2, 3]",
+    ],
+)
+def test_sse_answers_that_are_not_listings_are_one_error(body: str) -> None:
+    with pytest.raises(ExchangeAnswerError, match=r"^SSE: "):
+        parse_sse(body)
+
+
+def test_bse_jsonp_pages() -> None:
+    page_json = {
+        "content": [
+            {"fxssrq": "20211115", "xxzqdm": "920001", "xxzqjc": "纬达光电", "xxhyzl": "制造业"},
+            {"fxssrq": "20200727", "xxzqdm": "830799", "xxzqjc": "旧代码"},  # retired code
+        ],
+        "totalPages": 14,
+        "totalElements": 271,
+        "number": 0,
+    }
+    page = parse_bse(f"null([{json.dumps(page_json, ensure_ascii=False)}])")
+    assert page.rows == [Listed("920001.BJ", "纬达光电", "2021-11-15")]
+    assert (page.pages, page.skipped) == (14, 1)
+    with pytest.raises(ExchangeAnswerError, match=r"^BSE: "):
+        parse_bse("null([])")
+
+
+def _workbook(header: list[str], rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(header)
+    for r in rows:
+        sheet.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_szse_workbook_codes_as_text_or_numbers_names_in_links() -> None:
+    data = _workbook(
+        ["板块", "公司全称", "A股代码", "A股简称", "A股上市日期", "所属行业"],
+        [
+            ["主板", "平安银行股份有限公司", "000001", "平安银行", "1991-04-03", "J 金融业"],
+            ["主板", "万科", 2, "万 科Ａ", "1991-01-29", "K 房地产"],
+            ["创业板", "宁德时代", "300750", "<a href='x'><u>宁德时代</u></a>", "2018-06-11", ""],
+            ["主板", "B股公司", "200011", "深物业B", "1992-03-30", ""],
+            [None, None, None, None, None, None],
+        ],
+    )
+    page = parse_szse_xlsx(data)
+    assert page.rows == [
+        Listed("000001.SZ", "平安银行", "1991-04-03"),
+        Listed("000002.SZ", "万科A", "1991-01-29"),
+        Listed("300750.SZ", "宁德时代", "2018-06-11"),
+    ]
+    assert page.skipped == 2
+
+
+def test_szse_answers_that_are_not_the_workbook_are_one_error() -> None:
+    with pytest.raises(ExchangeAnswerError, match="not a workbook"):
+        parse_szse_xlsx(b"<html>busy</html>")
+    with pytest.raises(ExchangeAnswerError, match="no A股代码"):
+        parse_szse_xlsx(_workbook(["foo", "bar"], [["1", "2"]]))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (65 << 20))
+    with pytest.raises(ExchangeAnswerError, match="64 MB"):
+        parse_szse_xlsx(bomb.getvalue())
+
+
+def test_names_are_cleaned_and_bounded() -> None:
+    assert clean_name("*ST\u3000Ｆ　股份") == "*STF股份"
+    assert clean_name("平安&amp;银行\x00\x1b[31m") == "平安&银行[31m"
+    assert len(clean_name("长" * 400)) == 16
+    assert clean_name(12345) == ""
+
+
+def test_compare_says_what_changed() -> None:
+    before = {"600000.SH": "浦发银行", "600001.SH": "邯郸钢铁", "600002.SH": "齐鲁石化"}
+    after = [
+        Listed("600000.SH", "浦发银行"),
+        Listed("600002.SH", "ST齐鲁"),
+        Listed("603999.SH", "新股份", "2026-11-30"),
+    ]
+    changes = compare(before, after)
+    assert changes.new == [Listed("603999.SH", "新股份", "2026-11-30")]
+    assert changes.delisted == [("600001.SH", "邯郸钢铁")]
+    assert changes.renamed == [("600002.SH", "齐鲁石化", "ST齐鲁")]
+    assert ListingChanges.from_json(json.loads(json.dumps(changes.to_json()))) == changes
+    assert not compare(before, [Listed(s, n) for s, n in before.items()])
+    assert ListingChanges.from_json({"new": [[1, 2, 3]], "delisted": "x"}) == ListingChanges()
+
+
+def test_a_far_shorter_answer_is_not_a_mass_delisting() -> None:
+    assert implausible("SZSE", 1_203, 2_914) == "SZSE listed 1,203 A-shares where 2,914 were listed"
+    assert implausible("BSE", 0, 28) == "BSE listed no A-shares"
+    assert implausible("BSE", 280, 28) is None  # BSE grew under its new codes
+    assert implausible("SSE", 2_300, 2_313) is None

@@ -1,0 +1,200 @@
+"""The listing refreshed from the exchanges, against doc-written local exchange servers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from monitor.core.exchange_listing import Listed
+from monitor.core.quotes import SHANGHAI
+from monitor.core.settings import Settings
+from monitor.core.symbols import parse_many
+from monitor.feed.exchange_fetch import ExchangeEndpoints, fetch_exchange
+from monitor.platform.paths import Paths
+from monitor.platform.resources import shipped_listing
+from monitor.service.events import ListingRefreshed
+from monitor.service.monitor import MonitorService
+from tests.servers.exchanges_doc import DocExchanges, Row
+
+NEW_BSE = Row("920001", "新北交股", "20261127")  # codes the snapshot does not list
+NEW_SSE = Row("603397", "新上市股", "20261128")
+
+
+def _exchange_rows() -> tuple[list[Row], list[Row], list[Row]]:
+    """The shipped listing's stocks per exchange, as the exchanges would list them."""
+    sse, szse, bse = [], [], []
+    for info in shipped_listing().master:
+        if info.board.value == "index":
+            continue
+        code, _, ex = info.symbol.partition(".")
+        if ex == "SH":
+            sse.append(Row(code, info.name))
+        elif ex == "SZ":
+            szse.append(Row(code, info.name))
+        else:
+            bse.append(Row(code, info.name))
+    return sse, szse, bse
+
+
+@pytest.fixture
+def exchanges() -> DocExchanges:
+    sse, szse, bse = _exchange_rows()
+    # Since the snapshot: one SSE stock delisted, one SZSE stock out of risk warning
+    # under a new name, a new listing on SSE and on BSE.
+    sse = [r for r in sse if r.code != "600000"] + [NEW_SSE]
+    szse = [Row(r.code, "国华网安") if r.code == "000004" else r for r in szse]
+    bse = [NEW_BSE, *bse]
+    with DocExchanges(sse=sse, szse=szse, bse=bse, sse_page_cap=2000, bse_page_size=20) as ex:
+        yield ex
+
+
+def _paths(tmp_path: Path) -> Paths:
+    return Paths(tmp_path / "config", tmp_path / "logs", tmp_path / "data", tmp_path / "cache")
+
+
+def _service(tmp_path: Path, exchanges: DocExchanges, day: dt.date) -> MonitorService:
+    settings = Settings(listing_urls=exchanges.urls())
+    core = MonitorService(_paths(tmp_path), settings)
+    core.clock = lambda: dt.datetime.combine(day, dt.time(9, 0), SHANGHAI)
+    return core
+
+
+def test_each_exchange_is_asked_as_its_page_asks(exchanges: DocExchanges, tmp_path: Path) -> None:
+    exchanges.sse_page_cap, exchanges.bse_page_size = 500, 10  # pages to follow
+    exchanges.min_interval = 0.4  # a client that does not space its requests is refused
+    endpoints = ExchangeEndpoints(**exchanges.urls())
+    sse = fetch_exchange("SSE", endpoints, spacing=0.5, record_to=tmp_path / "raw")
+    assert sse.error == "" and exchanges.refused == []
+    asked = exchanges.asked("SSE")
+    # main board and STAR, each paged at the server's cap of 500 rows
+    assert [(s.query["STOCK_TYPE"], s.query["pageHelp.pageNo"]) for s in asked][:2] == [
+        ("1", "1"),
+        ("1", "2"),
+    ]
+    assert all("sse.com.cn" in s.headers["Referer"] for s in asked)
+    assert len(sse.rows or []) == len(exchanges.sse)
+    assert Listed("603397.SH", "新上市股", "2026-11-28") in (sse.rows or [])
+    bse = fetch_exchange("BSE", endpoints, spacing=0.5)
+    assert len(bse.rows or []) == len(exchanges.bse) == 29
+    assert Listed("920001.BJ", "新北交股", "2026-11-27") in (bse.rows or [])
+    assert Listed("920002.BJ", "万达轴承", "2020-01-02") in (bse.rows or [])
+    forms = [s.form for s in exchanges.asked("BSE")]
+    assert [f["page"] for f in forms] == ["0", "1", "2"]  # ten rows a page here
+    assert all(f["typejb"] == "T" and f["xxfcbj[]"] == "2" for f in forms)
+    szse = fetch_exchange("SZSE", endpoints, spacing=0.5)
+    assert len(szse.rows or []) == len(exchanges.szse) and szse.requests == 1
+    # The raw answers can be kept, to become recorded fixtures where the exchanges answer.
+    assert sorted(p.name for p in (tmp_path / "raw").iterdir())[:2] == [
+        "sse-1-p1.json",
+        "sse-1-p2.json",
+    ]
+    assert exchanges.refused == []
+
+
+def test_an_unspaced_client_would_be_refused(exchanges: DocExchanges) -> None:
+    """The spacing test above can fail: the server refuses requests closer than its limit."""
+    exchanges.min_interval = 0.4
+    result = fetch_exchange("BSE", ExchangeEndpoints(**exchanges.urls()), spacing=0.0)
+    assert result.rows is None and "HTTP 403" in result.error and exchanges.refused
+
+
+async def test_a_refresh_brings_new_listings_names_and_delistings(
+    exchanges: DocExchanges, tmp_path: Path
+) -> None:
+    today = dt.date(2026, 12, 1)
+    core = _service(tmp_path, exchanges, today)
+    assert "920001.BJ" not in core.master and "600000.SH" in core.market()
+    core.create_list("mine", ["600000.SH", "600519.SH"])
+    seen: list[ListingRefreshed] = []
+    core.events.subscribe(lambda e: seen.append(e) if isinstance(e, ListingRefreshed) else None)
+    outcome = await core.refresh_listing()
+    assert outcome.errors == [] and outcome.refreshed == ["SSE", "SZSE", "BSE"]
+    changes = outcome.changes
+    assert [r.symbol for r in changes.new] == ["603397.SH", "920001.BJ"]
+    assert changes.delisted == [("600000.SH", "浦发银行")]
+    assert changes.renamed == [("000004.SZ", "*ST国华", "国华网安")]
+    assert seen and seen[0].outcome is outcome
+    # New listings are in the whole market with their names; ST is taken from the name.
+    assert core.master.name("920001.BJ") == "新北交股" and "920001.BJ" in core.market()
+    assert core.master.get("000004.SZ").st is False  # type: ignore[union-attr]
+    # The delisted stock leaves the market and is not subscribed from a watchlist, but
+    # keeps its name there, flagged.
+    assert "600000.SH" not in core.market()
+    assert "600000.SH" not in core.wanted() and "600519.SH" in core.wanted()
+    assert core.listing.delisted == {"600000.SH": "2026-12-01"}
+    assert core.master.name("600000.SH") == "浦发银行"
+    assert core.listing_as_of == "2026-12-01" and core.listing.from_exchanges
+    # Adding a delisted code is refused like any unlisted one.
+    report = core.known(parse_many("600000"))
+    assert report.symbols == () and "delisted" in report.errors[0].reason
+
+
+async def test_the_refreshed_listing_survives_a_restart_and_is_asked_at_most_daily(
+    exchanges: DocExchanges, tmp_path: Path
+) -> None:
+    today = dt.date(2026, 12, 1)
+    core = _service(tmp_path, exchanges, today)
+    await core.refresh_listing()
+    market = core.market()
+    cache = json.loads(_paths(tmp_path).exchange_listing.read_text(encoding="utf-8"))
+    assert cache["exchanges"]["BSE"]["fetched"] == "2026-12-01"
+    again = _service(tmp_path, exchanges, today)  # the next start, same day
+    assert again.market() == market and again.master.name("920001.BJ") == "新北交股"
+    assert again.listing.due(today) == []
+    assert again.listing.changes.new[0].symbol == "603397.SH"  # still flagged after a restart
+    assert again.listing.delisted == {"600000.SH": "2026-12-01"}
+    assert again.listing.due(today + dt.timedelta(days=1)) == ["SSE", "SZSE", "BSE"]
+
+
+async def test_a_broken_exchange_keeps_its_list_and_the_others_are_refreshed(
+    exchanges: DocExchanges, tmp_path: Path
+) -> None:
+    core = _service(tmp_path, exchanges, dt.date(2026, 12, 1))
+    szse_before = [s for s in core.market() if s.endswith(".SZ")]
+    exchanges.szse = exchanges.szse[: len(exchanges.szse) // 2]  # a half-served workbook
+    exchanges.broken["SSE"] = "html"  # a security-check page instead of JSON
+    outcome = await core.refresh_listing()
+    assert outcome.refreshed == ["BSE"]
+    assert outcome.errors[0] == "SSE: the answer is not JSON"
+    assert (
+        outcome.errors[1].startswith("SZSE listed 1,4")
+        and "previous list is kept" in outcome.errors[1]
+    )
+    assert [s for s in core.market() if s.endswith(".SZ")] == szse_before
+    assert "600000.SH" in core.market() and "920001.BJ" in core.market()
+    assert not core.listing.from_exchanges and core.listing.due(dt.date(2026, 12, 1)) == [
+        "SSE",
+        "SZSE",
+    ]
+
+
+async def test_unreachable_exchanges_change_nothing(tmp_path: Path) -> None:
+    with DocExchanges() as gone:
+        urls = gone.urls()
+    core = MonitorService(_paths(tmp_path), Settings(listing_urls=urls))
+    market = core.market()
+    outcome = await core.refresh_listing()
+    assert outcome.refreshed == [] and len(outcome.errors) == 3
+    assert all("cannot reach" in e for e in outcome.errors)
+    assert core.market() == market and not _paths(tmp_path).exchange_listing.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\xff garbage",
+        b'{"version": 1, "exchanges": {"SSE": {"fetched": "2026-12-01", "rows": [["600000.SZ", "x", ""]]}}}',
+        b'{"version": 1, "exchanges": {"BSE": {"fetched": "tomorrow", "rows": [["920001.BJ", "a", ""]]}}}',
+        b"[" * 50_000,
+    ],
+)
+def test_a_damaged_cache_is_ignored(tmp_path: Path, content: bytes) -> None:
+    paths = _paths(tmp_path)
+    paths.exchange_listing.parent.mkdir(parents=True)
+    paths.exchange_listing.write_bytes(content)
+    core = MonitorService(paths, Settings())
+    assert core.market() == MonitorService(_paths(tmp_path / "fresh"), Settings()).market()
+    assert core.listing_as_of == shipped_listing().as_of
