@@ -25,6 +25,7 @@ from monitor.core.watchlist_io import WatchlistFileError, read_watchlist_file
 
 if TYPE_CHECKING:
     from monitor.feed.config import FeedConfig
+    from monitor.service.listing_keeper import ListingKeeper
 
 __all__ = ["main"]
 
@@ -204,6 +205,18 @@ def _build_parser() -> argparse.ArgumentParser:
     e.add_argument("--seconds", type=float, default=10.0, help="how long to collect (default 10)")
     e.add_argument("--out", type=Path, required=True, help="CSV file to write")
     e.add_argument("--lang", choices=("en", "zh"), default="en", help="header language")
+
+    ls = sub.add_parser(
+        "listing", help="the A-share listing in use (date, source, last changes); --refresh"
+    )
+    ls.add_argument("--refresh", action="store_true", help="ask the exchanges now")
+    ls.add_argument(
+        "--save-responses",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help="with --refresh: keep the exchanges' raw answers in DIR (test fixtures)",
+    )
 
     r = sub.add_parser(
         "record", help="record every tick to SQLite (WAL, micro-batches), or convert to Parquet"
@@ -422,6 +435,81 @@ def _known_codes(
     return kept, [(s, why) for s in symbols if s not in known], fetched
 
 
+def _current_listing() -> ListingKeeper:
+    """The listing the window uses: the snapshot with the exchanges' last answers."""
+    from monitor.platform.paths import Paths
+    from monitor.platform.resources import shipped_listing
+    from monitor.service.listing_keeper import ListingKeeper
+
+    keeper = ListingKeeper(shipped_listing(), Paths.default().exchange_listing)
+    if keeper.problem:
+        _err(keeper.problem)
+    return keeper
+
+
+def _listing(args: argparse.Namespace) -> int:
+    """``listing``: what the app takes as the A-share listing; ``--refresh`` asks now."""
+    import datetime as dt
+
+    from monitor.core.exchange_listing import EXCHANGES
+    from monitor.core.quotes import SHANGHAI
+    from monitor.core.settings import Settings
+    from monitor.feed.exchange_fetch import ExchangeEndpoints
+    from monitor.platform.paths import Paths
+
+    keeper = _current_listing()
+    status = 0
+    if args.refresh:
+        settings, problems = Settings.load(Paths.default().settings)
+        for line in problems:
+            _err(line)
+        today = dt.datetime.now(SHANGHAI).date()
+        endpoints = ExchangeEndpoints(**settings.listing_urls)
+        outcome = asyncio.run(keeper.refresh(endpoints, today, record_to=args.save_responses))
+        for e in outcome.errors:
+            _err(e)
+        if not outcome.refreshed:
+            status = 1
+        else:
+            c = outcome.changes
+            print(
+                f"refreshed from {', '.join(outcome.refreshed)}: {len(c.new)} new, "
+                f"{len(c.delisted)} delisted, {len(c.renamed)} renamed"
+            )
+        if args.save_responses is not None:
+            print(f"raw answers kept in {args.save_responses}")
+    counts = {ex: 0 for ex in EXCHANGES}
+    for sym in keeper.symbols():
+        counts[{"SH": "SSE", "SZ": "SZSE", "BJ": "BSE"}[sym[-2:]]] += 1
+    print(
+        f"A-share listing as of {keeper.as_of}: {sum(counts.values()):,} stocks ("
+        + ", ".join(f"{ex} {n:,}" for ex, n in counts.items())
+        + ")"
+    )
+    asked = [f"{ex} {keeper.fetched[ex]}" for ex in EXCHANGES if ex in keeper.fetched]
+    shipped = [ex for ex in EXCHANGES if ex not in keeper.fetched]
+    if asked:
+        print(f"from the exchanges: {', '.join(asked)}")
+    if shipped:
+        print(f"from the shipped snapshot of {keeper.shipped_as_of}: {', '.join(shipped)}")
+    c = keeper.changes
+    if c:
+        print(
+            f"changes found on {keeper.changed_on}: {len(c.new)} new, "
+            f"{len(c.delisted)} delisted, {len(c.renamed)} renamed"
+        )
+        for r in c.new:
+            print(
+                f"  new       {r.symbol} {r.name}"
+                + (f" listed {r.list_date}" if r.list_date else "")
+            )
+        for sym, name in c.delisted:
+            print(f"  delisted  {sym} {name}")
+        for sym, old, new in c.renamed:
+            print(f"  renamed   {sym} {old} -> {new}")
+    return status
+
+
 def _export(args: argparse.Namespace) -> int:
     from monitor.core.plans import plan_named
     from monitor.feed.config import ConfigError, FeedConfig, check_http_url
@@ -485,9 +573,7 @@ def _export(args: argparse.Namespace) -> int:
             f"provider limits connections per token ({cfg.max_connections} here) and cuts "
             "the extras — this export may take some of the window's"
         )
-    from monitor.platform.resources import shipped_listing
-
-    master = SymbolMaster(shipped_listing().master)  # names for every provider
+    master = _current_listing().current_master()  # names for every provider
     market: list[str] | None = None  # --all without a provider list: the listing's stocks
     listed = False  # the provider's symbol list is merged into master already
     if args.master is not None:
@@ -898,6 +984,8 @@ def main(argv: list[str] | None = None) -> int:
         return _gateway(args)
     if args.command == "bench":
         return _bench(args)
+    if args.command == "listing":
+        return _listing(args)
     if args.install_desktop or args.uninstall_desktop:
         return _desktop(args.install_desktop)
     from monitor.app import run_app

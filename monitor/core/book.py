@@ -354,6 +354,38 @@ class QuoteBook:
             self.vwap_amount[r], self.vwap_volume[r] = amount, volume
             self.vwap_from_ms[r] = 0
 
+    def relisted(self, symbol: str) -> None:
+        """The master's name or ST flag of ``symbol`` changed (the exchange renamed it):
+        take the name again, and the price limits, which depend on ST."""
+        r = self._row.get(symbol)
+        if r is None:
+            return
+        info = self.master.get(symbol)
+        self.names[r] = info.name if info else ""
+        self.limit_pct[r] = self._limit_pct(symbol, info)
+        if not math.isnan(self.prev_close[r]):
+            self._set_prev_close(r, self.prev_close[r])
+        self._dirty.add(r)
+
+    def forget(self, symbol: str) -> None:
+        """Empty ``symbol``'s row (its exchange delisted it): no price of it may stay on
+        screen once nothing updates it. The row and its name stay."""
+        r = self._row.get(symbol)
+        if r is None:
+            return
+        for name in self._FLOAT_NAN:
+            getattr(self, name)[r] = math.nan
+        for name in self._FLOAT_ZERO:
+            getattr(self, name)[r] = 0.0
+        for name in self._INT:
+            getattr(self, name)[r] = 0
+        self.day[r], self.hist_bucket[r], self._hist_i[r] = -1, -1, 0
+        self.hist_price[r].fill(math.nan)
+        self.hist_volume[r].fill(0.0)
+        self.hist_avg[r].fill(math.nan)
+        self.hist_slot[r].fill(0)
+        self._dirty.add(r)
+
     def set_name(self, symbol: str, name: str) -> None:
         r = self.ensure(symbol)
         self.names[r] = name

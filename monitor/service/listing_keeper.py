@@ -61,6 +61,7 @@ class ListingKeeper:
 
     def __init__(self, shipped: Listing, cache: Path) -> None:
         self.cache = cache
+        self._shipped = shipped
         self.shipped_as_of = shipped.as_of
         self.stocks: dict[str, dict[str, Listed]] = {ex: {} for ex in EXCHANGES}
         for info in shipped.master:
@@ -97,6 +98,18 @@ class ListingKeeper:
             if ex in self.fetched
             for r in self.stocks[ex].values()
         )
+
+    def current_master(self) -> SymbolMaster:
+        """The whole listing for a command line run: the snapshot's indices, the stocks
+        as the exchanges last listed them (delisted ones out)."""
+        listed = self._listed()
+        master = SymbolMaster(
+            i
+            for i in self._shipped.master
+            if i.board is Board.INDEX or (i.symbol in listed and i.symbol not in self.delisted)
+        )
+        master.merge(self.master())
+        return master
 
     def due(self, today: dt.date) -> list[str]:
         """Exchanges not yet asked today."""

@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 import math
 import os
+import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -351,10 +352,38 @@ class MonitorService:
         if self.listing_refresh_on() and self.listing.due(self.clock().date()):
             self._spawn(self._refresh_listing_later(after), "listing-refresh")
 
-    def _spawn(self, coro: Any, name: str) -> None:
+    def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
         task = asyncio.get_event_loop().create_task(coro, name=name)
         self._background.tasks.add(task)
         task.add_done_callback(self._background.tasks.discard)
+        return task
+
+    @staticmethod
+    async def _in_daemon_thread(fn: Callable[[], Any]) -> Any:
+        """``fn`` in a thread nobody waits for at exit: a slow exchange must not hold
+        the app's quit. Cancelling the awaiting task leaves the thread to finish alone."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[Any] = loop.create_future()
+
+        def run() -> None:
+            try:
+                result, error = fn(), None
+            except Exception as e:
+                result, error = None, e
+
+            def settle() -> None:
+                if done.done():
+                    return
+                if error is not None:
+                    done.set_exception(error)
+                else:
+                    done.set_result(result)
+
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(settle)
+
+        threading.Thread(target=run, name="listing-refresh", daemon=True).start()
+        return await done
 
     async def _in_thread(self, fn: Callable[[], Any]) -> Any:
         task = asyncio.current_task()
@@ -396,6 +425,10 @@ class MonitorService:
         await asyncio.sleep(2)  # after the first rows and the search index
         await self.refresh_listing()
 
+    def start_listing_refresh(self) -> asyncio.Task[RefreshOutcome]:
+        """Refresh the listing now, in the background (cancelled when the app closes)."""
+        return self._spawn(self.refresh_listing(), "listing-refresh")
+
     async def refresh_listing(self, record_to: Path | None = None) -> RefreshOutcome:
         """Ask the exchanges for their listing now; apply what they list.
 
@@ -410,7 +443,7 @@ class MonitorService:
             outcome = await self.listing.refresh(
                 ExchangeEndpoints(**self.settings.listing_urls),
                 self.clock().date(),
-                in_thread=self._in_thread,
+                in_thread=self._in_daemon_thread,
                 record_to=record_to,
             )
         finally:
@@ -419,6 +452,10 @@ class MonitorService:
             return outcome
         if outcome.refreshed:
             self.master.merge(self.listing.master())
+            for sym, _old, _new in outcome.changes.renamed:
+                self.book.relisted(sym)  # the new name; ST on or off changes the limits
+            for sym, _name in outcome.changes.delisted:
+                self.book.forget(sym)  # no longer subscribed: nothing may stand still
             listed = self.listing.symbols()
             have, gone = set(listed), self.listing.delisted
             self.listed_stocks = listed + [

@@ -16,6 +16,7 @@ from monitor.service.events import (
     Event,
     HoldingsChanged,
     IndexReady,
+    ListingRefreshed,
     ListsChanged,
     MasterChanged,
     NotSaved,
@@ -38,6 +39,7 @@ class ServiceBridge(QObject):
     index_ready = Signal()
     calendar_ready = Signal()
     not_saved = Signal(str, str)  # what, detail
+    listing_refreshed = Signal(object)  # RefreshOutcome
 
     def __init__(self, service: MonitorService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -68,3 +70,5 @@ class ServiceBridge(QObject):
                 self.calendar_ready.emit()
             case NotSaved():
                 self.not_saved.emit(event.what, event.detail)
+            case ListingRefreshed():
+                self.listing_refreshed.emit(event.outcome)

@@ -69,6 +69,7 @@ class Commands(QObject):
                     ("import_list", self.import_list, "Ctrl+I"),
                     ("export_list", self.export_list, "Ctrl+Shift+S"),
                     None,
+                    ("listing", w.open_listing, None),
                     ("import_listing", w.files.import_listing, "Ctrl+Shift+I"),
                     None,
                     ("record", self.toggle_recording, "Ctrl+R"),

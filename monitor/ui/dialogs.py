@@ -296,6 +296,11 @@ class SettingsDialog(QDialog):
         )
         self.record_ticks.setChecked(settings.record_ticks)
         form.addRow(self.tr("Recording"), self.record_ticks)
+        self.listing_refresh = QCheckBox(
+            self.tr("Refresh the A-share listing from the exchanges (once a day)"), self
+        )
+        self.listing_refresh.setChecked(settings.listing_refresh)
+        form.addRow(self.tr("Listing"), self.listing_refresh)
         self.sound = QComboBox(self)
         self.sound.addItem(self.tr("System beep"), "beep")
         self.sound.addItem(self.tr("None"), "none")
@@ -330,6 +335,7 @@ class SettingsDialog(QDialog):
             theme=self.theme.currentData(),
             discreet_compact=self.discreet_compact.isChecked(),
             record_ticks=self.record_ticks.isChecked(),
+            listing_refresh=self.listing_refresh.isChecked(),
             alert_sound=self.sound.currentData(),
         )
 

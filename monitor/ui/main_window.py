@@ -37,6 +37,7 @@ from monitor.core.settings import Settings
 from monitor.core.symbols import Board, ParseReport, board_of
 from monitor.feed.client import Phase
 from monitor.service.events import ListsChanged, SettingsChanged
+from monitor.service.listing_keeper import RefreshOutcome
 from monitor.service.monitor import MonitorService
 from monitor.ui.appearance import Appearance
 from monitor.ui.breadth_bar import BreadthBar
@@ -49,6 +50,7 @@ from monitor.ui.entry_bar import EntryBar
 from monitor.ui.file_actions import FileActions
 from monitor.ui.floating_ticker import TickerControl
 from monitor.ui.i18n import TRANSLATIONS, resolve_language
+from monitor.ui.listing_dialog import ListingDialog, outcome_text
 from monitor.ui.lists_panel import ALL_MARKET, ListsPanel
 from monitor.ui.quick_search import QuickSearch
 from monitor.ui.quote_model import QuoteTableModel
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
         self.look = Look(dark=resolve_theme(s.theme) == "dark", discreet=self.discreet)
         self.bridge = ServiceBridge(service, self)
         self.model = QuoteTableModel(service.book, lang=self.lang, red_up=s.red_up)
+        self.model.delisted = service.listing.delisted  # flagged in the name column
+        self.listing_dialog: ListingDialog | None = None
         self.model.stale_after_ms = s.stale_seconds * 1000.0
         self.model.staleness_applies = self._staleness_applies
         self.appearance = Appearance(self)
@@ -175,6 +179,7 @@ class MainWindow(QMainWindow):
         b.index_ready.connect(self._index_ready)
         b.calendar_ready.connect(self.status.refresh)
         b.not_saved.connect(lambda what, detail: self.notify(not_saved_title(what), detail))
+        b.listing_refreshed.connect(self._listing_refreshed)
         b.settings_changed.connect(self._settings_changed)
         b.session_started.connect(self.bottom.session_started)
         self.lists.view_changed.connect(self._view_changed)
@@ -356,6 +361,24 @@ class MainWindow(QMainWindow):
         self.entry.refresh_completer()
         if self.lists.count() and self.lists.currentRow() == ALL_MARKET:
             self.lists.reload("*all*")  # the whole market grew (an empty panel: not shown yet)
+
+    def _listing_refreshed(self, outcome: RefreshOutcome) -> None:
+        """Say what the exchanges' listing changed (File › A-share listing shows it all)."""
+        self.statusBar().showMessage(outcome_text(outcome), 20_000)
+        self.table.viewport().update()  # delisted names are flagged
+        if self.listing_dialog is not None:
+            self.listing_dialog.show_listing()
+
+    def open_listing(self) -> ListingDialog:
+        """File › A-share listing: source, date, last changes, refresh now."""
+        if self.listing_dialog is None:
+            dlg = ListingDialog(self.service, self)
+            dlg.symbol_chosen.connect(self.commands.quick_pick)
+            dlg.import_requested.connect(self.files.import_listing)
+            self.listing_dialog = dlg
+        self.listing_dialog.show_listing()
+        self.listing_dialog.open()
+        return self.listing_dialog
 
     def _index_ready(self) -> None:
         """The search index is built: quick search, add box and filter use it."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -81,6 +81,7 @@ class QuoteTableModel(QAbstractTableModel):
         # grows through the session); 0 fits the points to the cell (the demo simulator).
         self.sparkline_span = book.history_points
         self.staleness_applies: Callable[[], bool] = lambda: False
+        self.delisted: Mapping[str, str] = {}  # symbol -> since when its exchange dropped it
         self._bold = QFont()
         self._bold.setBold(True)
         self.flushes = 0
@@ -240,7 +241,10 @@ class QuoteTableModel(QAbstractTableModel):
         if k == "code":
             return b.symbols[r]
         if k == "name":
-            return b.names[r] or b.master.name(b.symbols[r])
+            name = b.names[r] or b.master.name(b.symbols[r])
+            if self.delisted and b.symbols[r] in self.delisted:
+                return self.tr("%1 (delisted)").replace("%1", name)
+            return name
         if col.kind == "spark":
             return ""
         if k == "time":
@@ -351,6 +355,12 @@ class QuoteTableModel(QAbstractTableModel):
                 "index": self.tr("Index"),
             }.get(info.board.value, info.board.value)
             parts.append(board + (" (ST)" if info.st else ""))
+        if sym in self.delisted:
+            parts.append(
+                self.tr(
+                    "Delisted: its exchange no longer lists it (since %1); not subscribed"
+                ).replace("%1", self.delisted[sym])
+            )
         if lim:
             parts.append(self.tr("At limit-up") if lim > 0 else self.tr("At limit-down"))
         t = int(b.time_ms[r])

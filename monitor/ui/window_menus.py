@@ -68,6 +68,7 @@ class WindowMenus(QObject):
             "export_view": self.tr("Export snapshot (this view)…"),
             "export_market": self.tr("Export snapshot (whole market)…"),
             "import_list": self.tr("Import list (CSV/TXT)…"),
+            "listing": self.tr("A-share listing…"),
             "import_listing": self.tr("Import symbol list (CSV)…"),
             "export_list": self.tr("Export list…"),
             "record": self.tr("Record ticks"),

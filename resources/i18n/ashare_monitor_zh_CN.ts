@@ -732,6 +732,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <source>not in the symbol list (not listed, or delisted)</source>
         <translation>不在代码表中（未上市或已退市）</translation>
     </message>
+    <message>
+        <source>delisted: its exchange no longer lists it (since {0})</source>
+        <translation>已退市：交易所已不再列出（自 {0} 起）</translation>
+    </message>
 </context>
 <context>
     <name>FileActions</name>
@@ -987,6 +991,113 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     </message>
 </context>
 <context>
+    <name>ListingDialog</name>
+    <message>
+        <source>Listing refreshed from the exchanges: %1 new, %2 delisted, %3 renamed</source>
+        <translation>已从交易所更新股票列表：新上市 %1，退市 %2，更名 %3</translation>
+    </message>
+    <message>
+        <source>Listing not refreshed: %1</source>
+        <translation>股票列表未更新：%1</translation>
+    </message>
+    <message>
+        <source>A-share listing</source>
+        <translation>A 股列表</translation>
+    </message>
+    <message>
+        <source>Listing changes</source>
+        <translation>列表变动</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变动</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Refresh from the exchanges now</source>
+        <translation>立即从交易所更新</translation>
+    </message>
+    <message>
+        <source>Import symbol list (CSV)…</source>
+        <translation>导入代码表（CSV）…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>A-share listing as of %1 · %2 stocks</source>
+        <translation>A 股列表（截至 %1）· %2 只股票</translation>
+    </message>
+    <message>
+        <source>From the exchanges (asked: %1).</source>
+        <translation>来自交易所（获取于：%1）。</translation>
+    </message>
+    <message>
+        <source>%1: the shipped snapshot of %2.</source>
+        <translation>%1：随软件附带的 %2 快照。</translation>
+    </message>
+    <message>
+        <source>The snapshot shipped with the app, as of %1.</source>
+        <translation>随软件附带的快照，截至 %1。</translation>
+    </message>
+    <message>
+        <source>Refreshed from the exchanges at most once a day.</source>
+        <translation>每天最多从交易所更新一次。</translation>
+    </message>
+    <message>
+        <source>Refreshing from the exchanges is off.</source>
+        <translation>已关闭从交易所更新。</translation>
+    </message>
+    <message>
+        <source>New listing</source>
+        <translation>新上市</translation>
+    </message>
+    <message>
+        <source>Delisted</source>
+        <translation>退市</translation>
+    </message>
+    <message>
+        <source>Renamed (was %1)</source>
+        <translation>更名（原 %1）</translation>
+    </message>
+    <message>
+        <source>Changes found on %1:</source>
+        <translation>%1 发现的变动：</translation>
+    </message>
+    <message>
+        <source>No changes found yet.</source>
+        <translation>尚未发现变动。</translation>
+    </message>
+    <message>
+        <source>SSE</source>
+        <translation>上交所</translation>
+    </message>
+    <message>
+        <source>SZSE</source>
+        <translation>深交所</translation>
+    </message>
+    <message>
+        <source>BSE</source>
+        <translation>北交所</translation>
+    </message>
+    <message>
+        <source>Asking the exchanges…</source>
+        <translation>正在向交易所获取…</translation>
+    </message>
+</context>
+<context>
     <name>ListsPanel</name>
     <message>
         <source>All market</source>
@@ -1175,6 +1286,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>成交量(股)</translation>
     </message>
     <message>
+        <source>%1 (delisted)</source>
+        <translation>%1（已退市）</translation>
+    </message>
+    <message>
         <source>Main board</source>
         <translation>主板</translation>
     </message>
@@ -1197,6 +1312,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>Index</source>
         <translation>指数</translation>
+    </message>
+    <message>
+        <source>Delisted: its exchange no longer lists it (since %1); not subscribed</source>
+        <translation>已退市：交易所已不再列出（自 %1 起）；不再订阅</translation>
     </message>
     <message>
         <source>At limit-up</source>
@@ -1623,6 +1742,14 @@ Type a code or name above, or paste a block of codes.</source>
         <translation>录制</translation>
     </message>
     <message>
+        <source>Refresh the A-share listing from the exchanges (once a day)</source>
+        <translation>从交易所更新 A 股列表（每天一次）</translation>
+    </message>
+    <message>
+        <source>Listing</source>
+        <translation>股票列表</translation>
+    </message>
+    <message>
         <source>System beep</source>
         <translation>系统提示音</translation>
     </message>
@@ -1839,6 +1966,10 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>Import list (CSV/TXT)…</source>
         <translation>导入自选（CSV/TXT）…</translation>
+    </message>
+    <message>
+        <source>A-share listing…</source>
+        <translation>A 股列表…</translation>
     </message>
     <message>
         <source>Import symbol list (CSV)…</source>

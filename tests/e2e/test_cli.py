@@ -552,3 +552,60 @@ async def test_the_cli_asks_for_the_symbol_list_once(tmp_path: Path) -> None:
     assert proc.returncode == 0, err.decode()
     lists = [r for r in srv.http_requests if r.path.rstrip("/").endswith("symbols")]
     assert len(lists) == 1, lists
+
+
+@pytest.mark.slow
+async def test_listing_refresh_from_the_command_line_and_export_uses_it(tmp_path: Path) -> None:
+    """``listing --refresh`` asks the (doc-written) exchanges, keeps their raw answers on
+    request, and ``export --all --wildcard`` names a new listing from the refreshed list."""
+    import asyncio
+
+    from monitor.core.settings import Settings
+    from tests.servers.batch_doc import DocBatchServer
+    from tests.servers.exchanges_doc import DocExchanges
+    from tests.service.test_listing_refresh import NEW_SSE, _exchange_rows
+
+    sse, szse, bse = _exchange_rows()
+    sse = [r for r in sse if r.code != "600000"] + [NEW_SSE]
+    home = tmp_path / "home"
+    env = {**os.environ, "ASHARE_MONITOR_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+
+    async def run(*args: str) -> tuple[int, str, str]:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "monitor", *args, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(proc.communicate(), 90)
+        assert proc.returncode is not None
+        return proc.returncode, out.decode(), err.decode()
+
+    with DocExchanges(sse=sse, szse=szse, bse=bse) as exchanges:
+        Settings(listing_urls=exchanges.urls()).save(home / "config" / "settings.json")
+        rc, out, err = await run("listing", "--refresh", "--save-responses", str(tmp_path / "raw"))
+    assert rc == 0, err
+    assert "refreshed from SSE, SZSE, BSE: 1 new, 1 delisted, 0 renamed" in out
+    assert "  new       603397.SH 新上市股 listed 2026-11-28" in out
+    assert "  delisted  600000.SH 浦发银行" in out
+    assert (tmp_path / "raw" / "szse-1110-tab1.xlsx").stat().st_size > 10_000
+    rc, out, err = await run("listing")  # no network: the cached answer
+    assert rc == 0 and "from the exchanges: SSE " in out and "603397.SH" in out, err
+    universe = {"603397.SH": 12.0, "600519.SH": 1450.0}
+    async with DocBatchServer(universe=universe, push_interval=0.1, code_style="suffixed") as srv:
+        out_csv = tmp_path / "all.csv"
+        rc, _out, err = await run(
+            "export",
+            "--url",
+            srv.url,
+            "--all",
+            "--wildcard",
+            "--seconds",
+            "2",
+            "--out",
+            str(out_csv),
+        )
+    assert rc == 0, err
+    names = {row["code"]: row["name"] for row in _rows(out_csv)}
+    assert names.get("603397.SH") == "新上市股" and names.get("600519.SH") == "贵州茅台"
+    # The exchanges unreachable: one line each, exit 1, the cached listing kept.
+    rc, out, err = await run("listing", "--refresh")
+    assert rc == 1 and err.count("cannot reach") == 3 and "603397.SH" in out

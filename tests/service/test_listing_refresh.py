@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from monitor.core.exchange_listing import Listed
-from monitor.core.quotes import SHANGHAI
+from monitor.core.quotes import SHANGHAI, Tick
 from monitor.core.settings import Settings
 from monitor.core.symbols import parse_many
 from monitor.feed.exchange_fetch import ExchangeEndpoints, fetch_exchange
@@ -107,7 +109,12 @@ async def test_a_refresh_brings_new_listings_names_and_delistings(
     today = dt.date(2026, 12, 1)
     core = _service(tmp_path, exchanges, today)
     assert "920001.BJ" not in core.master and "600000.SH" in core.market()
-    core.create_list("mine", ["600000.SH", "600519.SH"])
+    core.create_list("mine", ["600000.SH", "600519.SH", "000004.SZ"])
+    now = int(time.time() * 1000)
+    core.book.apply(Tick("600000.SH", 10.57, now, volume=100))  # priced before the refresh
+    core.book.set_day("000004.SZ", 10.0)
+    core.book.apply(Tick("000004.SZ", 10.2, now, volume=100))
+    assert core.book.quote("000004.SZ").limit_up == 10.5  # type: ignore[union-attr]  # ST: 5 %
     seen: list[ListingRefreshed] = []
     core.events.subscribe(lambda e: seen.append(e) if isinstance(e, ListingRefreshed) else None)
     outcome = await core.refresh_listing()
@@ -120,12 +127,17 @@ async def test_a_refresh_brings_new_listings_names_and_delistings(
     # New listings are in the whole market with their names; ST is taken from the name.
     assert core.master.name("920001.BJ") == "新北交股" and "920001.BJ" in core.market()
     assert core.master.get("000004.SZ").st is False  # type: ignore[union-attr]
+    renamed = core.book.quote("000004.SZ")
+    assert renamed is not None and renamed.name == "国华网安" and renamed.limit_up == 11.0
+    assert renamed.last == 10.2  # still listed, still priced
     # The delisted stock leaves the market and is not subscribed from a watchlist, but
     # keeps its name there, flagged.
     assert "600000.SH" not in core.market()
     assert "600000.SH" not in core.wanted() and "600519.SH" in core.wanted()
     assert core.listing.delisted == {"600000.SH": "2026-12-01"}
     assert core.master.name("600000.SH") == "浦发银行"
+    gone = core.book.quote("600000.SH")
+    assert gone is not None and gone.last is None and gone.name == "浦发银行"
     assert core.listing_as_of == "2026-12-01" and core.listing.from_exchanges
     # Adding a delisted code is refused like any unlisted one.
     report = core.known(parse_many("600000"))
@@ -198,3 +210,16 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path, content: bytes) -> None:
     core = MonitorService(paths, Settings())
     assert core.market() == MonitorService(_paths(tmp_path / "fresh"), Settings()).market()
     assert core.listing_as_of == shipped_listing().as_of
+
+
+async def test_quitting_does_not_wait_for_a_hanging_exchange(
+    exchanges: DocExchanges, tmp_path: Path
+) -> None:
+    exchanges.broken["SSE"] = "hang"  # accepts, never answers
+    core = _service(tmp_path, exchanges, dt.date(2026, 12, 1))
+    task = core.start_listing_refresh()
+    await asyncio.sleep(0.5)
+    started = time.monotonic()
+    await core.close()
+    assert time.monotonic() - started < 3
+    assert task.cancelled()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.ui.dialogs import AlertDialog, PasteDialog, SettingsDialog, ShortcutsDialog
+from monitor.ui.listing_dialog import ListingDialog
 from monitor.ui.main_window import MainWindow
 
 INTERACTIVE = (
@@ -78,7 +79,7 @@ def test_every_interactive_widget_of_the_window_is_named(window: MainWindow, qlo
     assert window.entry.add_box.accessibleName() == "添加代码或名称"
 
 
-@pytest.mark.parametrize("dialog", ["settings", "alert", "paste", "shortcuts"])
+@pytest.mark.parametrize("dialog", ["settings", "alert", "paste", "shortcuts", "listing"])
 def test_every_interactive_widget_of_the_dialogs_is_named(window: MainWindow, dialog: str) -> None:
     dlg: QWidget = {
         "settings": lambda: SettingsDialog(
@@ -87,6 +88,7 @@ def test_every_interactive_widget_of_the_dialogs_is_named(window: MainWindow, di
         "alert": lambda: AlertDialog("600519.SH", 1700.0, window),
         "paste": lambda: PasteDialog("Watchlist", window),
         "shortcuts": lambda: ShortcutsDialog(window.shortcut_rows(), window),
+        "listing": lambda: ListingDialog(window.service, window),
     }[dialog]()
     dlg.show()
     try:

@@ -1,0 +1,183 @@
+"""File › A-share listing: which listing the app uses, as of when, and what changed.
+
+Says where the listing comes from (the exchanges, and the day each was asked, or the
+shipped snapshot), lists the last refresh's new listings, delistings and renames,
+refreshes now on request and imports a broker's symbol list. Double-click a listed
+stock (a new listing) to add it to the current list, as quick search does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from monitor.core.exchange_listing import EXCHANGES
+from monitor.service.listing_keeper import RefreshOutcome
+from monitor.service.monitor import MonitorService
+
+__all__ = ["ListingDialog", "outcome_text"]
+
+
+def outcome_text(outcome: RefreshOutcome) -> str:
+    """One status line for a refresh, in the UI's language."""
+    c = outcome.changes
+    if outcome.refreshed:
+        text = (
+            QCoreApplication.translate(
+                "ListingDialog",
+                "Listing refreshed from the exchanges: %1 new, %2 delisted, %3 renamed",
+            )
+            .replace("%1", str(len(c.new)))
+            .replace("%2", str(len(c.delisted)))
+            .replace("%3", str(len(c.renamed)))
+        )
+        if outcome.errors:
+            text += " · " + "; ".join(outcome.errors)
+        return text
+    text = QCoreApplication.translate("ListingDialog", "Listing not refreshed: %1")
+    return text.replace("%1", "; ".join(outcome.errors))
+
+
+class ListingDialog(QDialog):
+    """The listing's source and date, the last changes, Refresh now and Import."""
+
+    symbol_chosen = Signal(str)
+    import_requested = Signal()
+
+    def __init__(self, service: MonitorService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setWindowTitle(self.tr("A-share listing"))
+        self.resize(620, 460)
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        f = self.heading.font()
+        f.setBold(True)
+        self.heading.setFont(f)
+        self.source = QLabel()
+        self.source.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.changes_label = QLabel()
+        self.table = QTableWidget(0, 4)
+        self.table.setAccessibleName(self.tr("Listing changes"))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Code"), self.tr("Name"), self.tr("Change"), self.tr("Date")]
+        )
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._choose)
+        self.refresh_button = QPushButton(self.tr("Refresh from the exchanges now"))
+        self.refresh_button.clicked.connect(self.refresh_now)
+        import_button = QPushButton(self.tr("Import symbol list (CSV)…"))
+        import_button.clicked.connect(self.import_requested)
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(import_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.heading)
+        lay.addWidget(self.source)
+        lay.addWidget(self.status)
+        lay.addWidget(self.changes_label)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(buttons)
+        self.task: asyncio.Task[RefreshOutcome] | None = None
+        self.show_listing()
+
+    # --- what is shown -------------------------------------------------------------
+    def show_listing(self) -> None:
+        s, keeper = self.service, self.service.listing
+        self.heading.setText(
+            self.tr("A-share listing as of %1 · %2 stocks")
+            .replace("%1", s.listing_as_of)
+            .replace("%2", f"{len(s.listed_stocks):,}")
+        )
+        if keeper.fetched:
+            asked = ", ".join(
+                f"{self._exchange(ex)} {keeper.fetched[ex]}"
+                for ex in EXCHANGES
+                if ex in keeper.fetched
+            )
+            text = self.tr("From the exchanges (asked: %1).").replace("%1", asked)
+            rest = [self._exchange(ex) for ex in EXCHANGES if ex not in keeper.fetched]
+            if rest:
+                text += " " + self.tr("%1: the shipped snapshot of %2.").replace(
+                    "%1", ", ".join(rest)
+                ).replace("%2", keeper.shipped_as_of)
+        else:
+            text = self.tr("The snapshot shipped with the app, as of %1.").replace(
+                "%1", keeper.shipped_as_of
+            )
+        if s.listing_refresh_on():
+            text += " " + self.tr("Refreshed from the exchanges at most once a day.")
+        else:
+            text += " " + self.tr("Refreshing from the exchanges is off.")
+        self.source.setText(text)
+        changes = keeper.changes
+        rows: list[tuple[str, str, str, str]] = []
+        rows += [(r.symbol, r.name, self.tr("New listing"), r.list_date) for r in changes.new]
+        rows += [
+            (sym, name, self.tr("Delisted"), keeper.delisted.get(sym, keeper.changed_on))
+            for sym, name in changes.delisted
+        ]
+        rows += [
+            (sym, new, self.tr("Renamed (was %1)").replace("%1", old), keeper.changed_on)
+            for sym, old, new in changes.renamed
+        ]
+        self.changes_label.setText(
+            self.tr("Changes found on %1:").replace("%1", keeper.changed_on)
+            if rows
+            else self.tr("No changes found yet.")
+        )
+        self.table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, row[0])
+                self.table.setItem(i, j, item)
+        self.table.resizeColumnsToContents()
+
+    def _exchange(self, ex: str) -> str:
+        return {"SSE": self.tr("SSE"), "SZSE": self.tr("SZSE"), "BSE": self.tr("BSE")}[ex]
+
+    # --- actions -------------------------------------------------------------------
+    def refresh_now(self) -> None:
+        if self.task is not None and not self.task.done():
+            return
+        self.refresh_button.setEnabled(False)
+        self.status.setText(self.tr("Asking the exchanges…"))
+        self.task = self.service.start_listing_refresh()
+        self.task.add_done_callback(self._refreshed)
+
+    def _refreshed(self, task: asyncio.Task[RefreshOutcome]) -> None:
+        self.refresh_button.setEnabled(True)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        self.status.setText(str(exc) if exc else outcome_text(task.result()))
+        self.show_listing()
+
+    def _choose(self) -> None:
+        item = self.table.item(self.table.currentRow(), 0)
+        symbol = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if symbol and symbol not in self.service.listing.delisted:
+            self.symbol_chosen.emit(symbol)
