@@ -457,6 +457,9 @@ def _listing(args: argparse.Namespace) -> int:
     from monitor.feed.exchange_fetch import ExchangeEndpoints
     from monitor.platform.paths import Paths
 
+    if args.save_responses is not None and not args.refresh:
+        _err("--save-responses keeps the answers of a refresh: add --refresh")
+        return 2
     keeper = _current_listing()
     status = 0
     if args.refresh:
@@ -465,7 +468,14 @@ def _listing(args: argparse.Namespace) -> int:
             _err(line)
         today = dt.datetime.now(SHANGHAI).date()
         endpoints = ExchangeEndpoints(**settings.listing_urls)
-        outcome = asyncio.run(keeper.refresh(endpoints, today, record_to=args.save_responses))
+        outcome = asyncio.run(
+            keeper.refresh(
+                endpoints,
+                today,
+                record_to=args.save_responses,
+                ca_file=settings.ca_file or None,
+            )
+        )
         for e in outcome.errors:
             _err(e)
         if not outcome.refreshed:
@@ -474,7 +484,8 @@ def _listing(args: argparse.Namespace) -> int:
             c = outcome.changes
             print(
                 f"refreshed from {', '.join(outcome.refreshed)}: {len(c.new)} new, "
-                f"{len(c.delisted)} delisted, {len(c.renamed)} renamed"
+                f"{len(c.delisted)} delisted, {len(c.renamed)} renamed, "
+                f"{len(c.added)} added (listed earlier)"
             )
         if args.save_responses is not None:
             print(f"raw answers kept in {args.save_responses}")
@@ -495,8 +506,9 @@ def _listing(args: argparse.Namespace) -> int:
     c = keeper.changes
     if c:
         print(
-            f"changes found on {keeper.changed_on}: {len(c.new)} new, "
-            f"{len(c.delisted)} delisted, {len(c.renamed)} renamed"
+            f"changes found on {keeper.changed_on} (against the listing of {c.since}): "
+            f"{len(c.new)} new, {len(c.delisted)} delisted, {len(c.renamed)} renamed, "
+            f"{len(c.added)} added (listed earlier)"
         )
         for r in c.new:
             print(
@@ -507,6 +519,8 @@ def _listing(args: argparse.Namespace) -> int:
             print(f"  delisted  {sym} {name}")
         for sym, old, new in c.renamed:
             print(f"  renamed   {sym} {old} -> {new}")
+        for r in c.added:
+            print(f"  added     {r.symbol} {r.name} listed {r.list_date}")
     return status
 
 

@@ -7,7 +7,9 @@ Run on an X display (Xvfb is enough) with Qt's xcb platform, as a user's desktop
 
 Each shot starts the window in a fresh home (simulator, the whole market), selects
 贵州茅台 and shows one tab: the K-line tab, the holdings tab (with two example
-holdings), the floating ticker. The 分时 shots (zh, en, dark) need a trading day's
+holdings), the floating ticker, File › A-share listing after a refresh (against the
+tests' doc-written exchange servers listing the shipped stocks with three example
+changes: a new listing, a delisting, a rename). The 分时 shots (zh, en, dark) need a trading day's
 ticks whatever the hour the script runs at: the simulator's market is stepped through
 the last weekday's session (300 names, a trade every few seconds each) into a
 recording, which the window then replays (File › Open recorded day) — the status bar
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -71,7 +74,9 @@ async def _shoot(out: Path, lang: str, theme: str, tab: str, settle: float) -> N
     from monitor.ui.main_window import MainWindow
 
     paths = Paths.default()
-    Settings(language=lang, theme=theme).save(paths.settings)
+    exchanges = _example_exchanges() if tab == "listing" else None
+    urls = exchanges.__enter__().urls() if exchanges is not None else {}
+    Settings(language=lang, theme=theme, listing_urls=urls).save(paths.settings)
     service = MonitorService(paths)
     if tab == "holdings":
         service.portfolio.set("600519.SH", 200, 1398.5)
@@ -102,14 +107,36 @@ async def _shoot(out: Path, lang: str, theme: str, tab: str, settle: float) -> N
     window.bottom.setCurrentWidget(pages.get(tab, window.bottom.intraday))
     if tab == "ticker":
         window.tickers.open()
+    listing = None
+    if exchanges is not None:
+        await service.refresh_listing()
+        exchanges.__exit__(None, None, None)
+        listing = window.open_listing()
     await asyncio.sleep(settle)
     if tab == "ticker" and window.tickers.ticker is not None:
         window.tickers.ticker.grab().save(str(out))
+    elif listing is not None:
+        listing.grab().save(str(out))
     else:
         window.grab().save(str(out))
     print(f"saved {out}")
     window.close()
     await service.close()
+
+
+def _example_exchanges() -> Any:
+    """The shipped listing as the exchanges would list it, with three example changes."""
+    from monitor.platform.resources import shipped_listing
+    from tests.servers.exchanges_doc import DocExchanges, Row
+
+    rows: dict[str, list[Row]] = {"SH": [], "SZ": [], "BJ": []}
+    for info in shipped_listing().master:
+        code, _, ex = info.symbol.partition(".")
+        if info.board.value != "index" and code != "600000":  # example: delisted
+            name = "国华网安" if code == "000004" else info.name  # example: *ST lifted
+            rows[ex].append(Row(code, name))
+    rows["SH"].append(Row("603397", "新上市股", "20261128"))  # example: a new listing
+    return DocExchanges(sse=rows["SH"], szse=rows["SZ"], bse=rows["BJ"])
 
 
 SHOTS = {
@@ -119,6 +146,7 @@ SHOTS = {
     "screenshot-kline.png": ("zh", "light", "kline"),
     "screenshot-holdings.png": ("zh", "light", "holdings"),
     "screenshot-ticker.png": ("zh", "light", "ticker"),
+    "screenshot-listing.png": ("zh", "light", "listing"),
 }
 
 

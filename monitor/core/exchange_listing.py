@@ -19,9 +19,10 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree import ElementTree
 
 from monitor.core.symbols import Board, SymbolError, board_of, normalize
 
@@ -42,7 +43,8 @@ __all__ = [
 EXCHANGES = ("SSE", "SZSE", "BSE")
 SUFFIX = {"SSE": "SH", "SZSE": "SZ", "BSE": "BJ"}
 MAX_ROWS = 20_000  # far above any exchange's A-share count; more is not a listing
-_MAX_XLSX_UNPACKED = 64 * 1024 * 1024  # a zip bomb is refused before it is read
+_MAX_XLSX_PART = 16 * 1024 * 1024  # a zip bomb is refused before it is read
+_MAX_STRINGS = 200_000  # the real workbook has ~30,000 distinct texts
 _NAME_LEN = 16  # exchange short names are 4-8 characters; 扩位 names up to 16
 
 
@@ -66,6 +68,8 @@ class Page:
     rows: list[Listed]
     pages: int = 1
     skipped: int = 0
+    raw: int = 0  # rows in the answer, whatever they were
+    total: int | None = None  # rows the exchange says the whole answer has (all pages)
 
 
 @dataclass(frozen=True)
@@ -75,15 +79,19 @@ class ListingChanges:
     new: list[Listed] = field(default_factory=list)
     delisted: list[tuple[str, str]] = field(default_factory=list)  # (symbol, last name)
     renamed: list[tuple[str, str, str]] = field(default_factory=list)  # (symbol, old, new)
+    added: list[Listed] = field(default_factory=list)  # listed earlier, new to the app
+    since: str = ""  # the date of the listing compared with
 
     def __bool__(self) -> bool:
-        return bool(self.new or self.delisted or self.renamed)
+        return bool(self.new or self.delisted or self.renamed or self.added)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "new": [[r.symbol, r.name, r.list_date] for r in self.new],
             "delisted": [list(d) for d in self.delisted],
             "renamed": [list(r) for r in self.renamed],
+            "added": [[r.symbol, r.name, r.list_date] for r in self.added],
+            "since": self.since,
         }
 
     @classmethod
@@ -104,10 +112,13 @@ class ListingChanges:
                 and all(isinstance(x, str) for x in item)
             ]
 
+        since = data.get("since")
         return cls(
             [Listed(*r) for r in rows("new", 3)],
             [(r[0], r[1]) for r in rows("delisted", 2)],
             [(r[0], r[1], r[2]) for r in rows("renamed", 3)],
+            [Listed(*r) for r in rows("added", 3)],
+            since if isinstance(since, str) and _date(since) == since else "",
         )
 
 
@@ -206,12 +217,12 @@ def _json(text: str, exchange: str) -> Any:
         raise ExchangeAnswerError(f"{exchange}: the answer is not JSON") from None
 
 
-def _count(value: object, default: int = 1) -> int:
+def _count(value: object, default: int | None = 1, top: int = 10_000) -> int | None:
     if isinstance(value, bool):
         return default
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 9:
         value = int(value)
-    return value if isinstance(value, int) and 0 <= value <= 10_000 else default
+    return value if isinstance(value, int) and 0 <= value <= top else default
 
 
 def parse_sse(text: str) -> Page:
@@ -235,7 +246,8 @@ def parse_sse(text: str) -> Page:
             "LIST_DATE|LISTING_DATE",
         ),
     )
-    page.pages = _count(help_.get("pageCount"))
+    page.pages = _count(help_.get("pageCount")) or 1
+    page.raw, page.total = len(result), _count(help_.get("total"), None, MAX_ROWS)
     return page
 
 
@@ -247,7 +259,8 @@ def parse_bse(text: str) -> Page:
     if not isinstance(data, dict) or not isinstance(data.get("content"), list):
         raise ExchangeAnswerError("BSE: the answer has no content rows")
     page = _rows("BSE", data["content"], ("xxzqdm", "xxzqjc", "fxssrq|xxgprq"))
-    page.pages = _count(data.get("totalPages"))
+    page.pages = _count(data.get("totalPages")) or 1
+    page.raw, page.total = len(data["content"]), _count(data.get("totalElements"), None, MAX_ROWS)
     return page
 
 
@@ -256,69 +269,156 @@ _SZSE_HEADERS = {
     "name": ("A股简称", "证券简称"),
     "date": ("A股上市日期", "上市日期"),
 }
+_X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of a workbook's date serials
+
+
+def _column(ref: str) -> int:
+    """0-based column of a cell reference (``B7`` -> 1)."""
+    n = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        n = n * 26 + (ord(ch.upper()) - 64)
+    return n - 1
+
+
+def _workbook_rows(data: bytes, exchange: str) -> Iterator[list[object]]:
+    """The first sheet's rows (strings, numbers, None) of an xlsx workbook, streamed.
+
+    Reads the two parts a listing needs (shared strings, the first worksheet) with the
+    standard library: openpyxl would cost the window 13 MB for one read a day.
+    """
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ExchangeAnswerError(f"{exchange}: the answer is not a workbook (xlsx)") from None
+    with z:
+        if any(i.file_size > _MAX_XLSX_PART for i in z.infolist()) or len(z.infolist()) > 100:
+            raise ExchangeAnswerError(f"{exchange}: the workbook unpacks to more than 16 MB")
+        names = set(z.namelist())
+        sheets = sorted(
+            (n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
+            key=lambda n: int(re.sub(r"\D", "", n)),
+        )
+        if not sheets:
+            raise ExchangeAnswerError(f"{exchange}: the workbook has no sheet")
+        strings: list[str] = []
+        try:
+            if "xl/sharedStrings.xml" in names:
+                for _, el in ElementTree.iterparse(z.open("xl/sharedStrings.xml")):
+                    if el.tag == _X + "si":
+                        strings.append("".join(t.text or "" for t in el.iter(_X + "t"))[:200])
+                        el.clear()
+                        if len(strings) > _MAX_STRINGS:
+                            raise ExchangeAnswerError(f"{exchange}: too many texts in the workbook")
+            for _, el in ElementTree.iterparse(z.open(sheets[0])):
+                if el.tag != _X + "row":
+                    continue
+                row: list[object] = []
+                for c in el.iter(_X + "c"):
+                    col = _column(c.get("r", "")) if c.get("r") else len(row)
+                    if not 0 <= col < 200:
+                        continue
+                    row += [None] * (col + 1 - len(row))
+                    row[col] = _cell(c, strings)
+                el.clear()
+                yield row
+        except (ElementTree.ParseError, KeyError, zipfile.BadZipFile, EOFError) as e:
+            raise ExchangeAnswerError(
+                f"{exchange}: unreadable workbook ({type(e).__name__})"
+            ) from None
+
+
+def _cell(c: ElementTree.Element, strings: list[str]) -> object:
+    kind = c.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in c.iter(_X + "t"))
+    v = c.find(_X + "v")
+    text = v.text if v is not None else None
+    if text is None:
+        return None
+    if kind == "s":
+        i = int(text) if text.isdigit() else -1
+        return strings[i] if 0 <= i < len(strings) else None
+    if kind in ("str", "b", "e", "d"):
+        return text
+    try:
+        number = float(text[:40])
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and abs(number) < 1e15 else number
 
 
 def parse_szse_xlsx(data: bytes) -> Page:
     """The SZSE A-share list workbook (``ShowReport?SHOWTYPE=xlsx&CATALOGID=1110&TABKEY=tab1``)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            if sum(i.file_size for i in z.infolist()) > _MAX_XLSX_UNPACKED:
-                raise ExchangeAnswerError("SZSE: the workbook unpacks to more than 64 MB")
-    except zipfile.BadZipFile:
-        raise ExchangeAnswerError("SZSE: the answer is not a workbook (xlsx)") from None
-    import openpyxl  # only when refreshing: the app never needs it otherwise
+    lines = _workbook_rows(data, "SZSE")
+    first = next(lines, None)
+    header = [str(h).strip() if h is not None else "" for h in first or ()]
+    where: dict[str, int] = {}
+    for key, names in _SZSE_HEADERS.items():
+        for n in names:
+            if n in header:
+                where[key] = header.index(n)
+                break
+    if "code" not in where or "name" not in where:
+        raise ExchangeAnswerError("SZSE: the workbook has no A股代码/A股简称 columns")
 
+    def cell(line: Sequence[object], key: str) -> object:
+        i = where.get(key)
+        value = line[i] if i is not None and i < len(line) else None
+        if key == "date" and isinstance(value, int | float) and 20_000 < value < 80_000:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))  # a date-formatted cell
+        return value
+
+    items = (
+        {"code": cell(line, "code"), "name": cell(line, "name"), "date": cell(line, "date")}
+        for line in lines
+    )
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds for a damaged workbook
+        page = _rows("SZSE", items, ("code", "name", "date"))
+    except (ValueError, IndexError, OverflowError) as e:
+        if isinstance(e, ExchangeAnswerError):
+            raise
         raise ExchangeAnswerError(f"SZSE: unreadable workbook ({type(e).__name__})") from None
-    try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            raise ExchangeAnswerError("SZSE: the workbook has no sheet")
-        lines = sheet.iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(lines, ())]
-        where: dict[str, int] = {}
-        for key, names in _SZSE_HEADERS.items():
-            for n in names:
-                if n in header:
-                    where[key] = header.index(n)
-                    break
-        if "code" not in where or "name" not in where:
-            raise ExchangeAnswerError("SZSE: the workbook has no A股代码/A股简称 columns")
-
-        def cell(line: Sequence[object], key: str) -> object:
-            i = where.get(key)
-            return line[i] if i is not None and i < len(line) else None
-
-        items = (
-            {"code": cell(line, "code"), "name": cell(line, "name"), "date": cell(line, "date")}
-            for line in lines
-        )
-        return _rows("SZSE", items, ("code", "name", "date"))
-    finally:
-        book.close()
+    page.raw = len(page.rows) + page.skipped
+    return page
 
 
-def implausible(exchange: str, fetched: int, before: int) -> str | None:
-    """Why a refreshed count cannot be right (a partial or broken answer), or None.
+def implausible(
+    exchange: str, page: Page, before: int, *, recent: bool = False, missing: int = 0
+) -> str | None:
+    """Why an exchange's whole answer cannot be its listing (a partial or broken one),
+    or None. ``before``: how many stocks it listed before; ``recent``: that list is a
+    refresh of the last weeks, so only a few stocks can have gone since; ``missing``:
+    how many of them the answer lacks.
 
-    An exchange's listing grows or shrinks by a few stocks a week; an answer with far
-    fewer stocks than before is a broken page, not a mass delisting.
+    An exchange's listing changes by a few stocks a week; an answer with fewer rows
+    than it announced, far fewer stocks than before, or dozens gone at once is a broken
+    page, not a mass delisting.
     """
+    fetched = len(page.rows)
     if fetched == 0:
         return f"{exchange} listed no A-shares"
+    if page.total is not None and page.raw != page.total:
+        return f"{exchange} announced {page.total:,} rows but {page.raw:,} arrived"
     if before >= 100 and fetched < before * 0.9:
         return f"{exchange} listed {fetched:,} A-shares where {before:,} were listed"
+    if recent and missing > max(30, before // 50):
+        return f"{exchange} no longer lists {missing:,} A-shares at once"
     return None
 
 
-def compare(before: Mapping[str, str], after: Sequence[Listed]) -> ListingChanges:
-    """New listings, delistings and renames from ``before`` (symbol -> name) to ``after``."""
+def compare(before: Mapping[str, str], after: Sequence[Listed], since: str = "") -> ListingChanges:
+    """New listings, delistings and renames from ``before`` (symbol -> name), a listing
+    as of ``since``, to ``after``. A stock new to the app but listed before ``since`` (a
+    code the old listing lacked) is ``added``, not a new listing."""
     now = {r.symbol: r for r in after}
-    new = [r for r in after if r.symbol not in before]
+    fresh = sorted((r for r in after if r.symbol not in before), key=lambda r: r.symbol)
+    new = [r for r in fresh if not (since and r.list_date and r.list_date < since)]
+    added = [r for r in fresh if since and r.list_date and r.list_date < since]
     gone = [(s, n) for s, n in before.items() if s not in now]
     renamed = [
         (s, before[s], r.name) for s, r in now.items() if s in before and before[s] != r.name
     ]
-    return ListingChanges(sorted(new, key=lambda r: r.symbol), sorted(gone), sorted(renamed))
+    return ListingChanges(new, sorted(gone), sorted(renamed), added, since)

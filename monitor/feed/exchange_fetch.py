@@ -53,22 +53,33 @@ class ExchangeEndpoints:
 
 @dataclass(frozen=True)
 class ExchangeResult:
-    """One exchange's listing, or why there is none."""
+    """One exchange's listing, or why there is none: ``kind`` "unreachable" (no
+    answer) or "not_a_listing" (an answer that is not its list), ``error`` in detail."""
 
     exchange: str
-    rows: list[Listed] | None
+    page: Page | None
     error: str = ""
-    skipped: int = 0
+    kind: str = ""
     requests: int = 0
+
+    @property
+    def rows(self) -> list[Listed] | None:
+        return self.page.rows if self.page is not None else None
 
 
 class _Client:
     """Spaced requests to one exchange; raw answers optionally kept for fixtures."""
 
     def __init__(
-        self, exchange: str, spacing: float, deadline: float, record_to: Path | None
+        self,
+        exchange: str,
+        spacing: float,
+        deadline: float,
+        record_to: Path | None,
+        ca_file: str | None,
     ) -> None:
         self.exchange = exchange
+        self.ca_file = ca_file
         self.spacing = spacing
         self.deadline = deadline
         self.record_to = record_to
@@ -87,7 +98,12 @@ class _Client:
         self.requests += 1
         try:
             body = fetch_bytes(
-                url, data=data, headers=headers, deadline=self.deadline, max_body=_MAX_BODY
+                url,
+                data=data,
+                headers=headers,
+                deadline=self.deadline,
+                max_body=_MAX_BODY,
+                ca_file=self.ca_file,
             )
         finally:
             self._last = time.monotonic()
@@ -102,21 +118,24 @@ def _text(body: bytes) -> str:
 
 
 def _paged(client: _Client, fetch_page: Callable[[int], Page], first: int) -> Page:
-    """Every page, from ``first`` up to the count the first page announces."""
+    """Every page, from ``first`` up to the count the first page announces; ``raw``
+    counts every row that arrived, ``total`` is what the first page announced."""
     page = fetch_page(first)
-    rows, skipped = list(page.rows), page.skipped
+    rows, skipped, raw = list(page.rows), page.skipped, page.raw
     pages = min(page.pages, _MAX_PAGES)
     for n in range(first + 1, first + pages):
         more = fetch_page(n)
         rows += more.rows
         skipped += more.skipped
-    return Page(rows, pages, skipped)
+        raw += more.raw
+    return Page(rows, pages, skipped, raw, page.total)
 
 
 def _sse(client: _Client, url: str) -> Page:
     referer = "https://www.sse.com.cn/assortment/stock/list/share/"
     rows: list[Listed] = []
-    skipped = 0
+    skipped = raw = total = 0
+    announced = True
     for stock_type in ("1", "8"):  # main board A-shares, then the STAR market
 
         def page(n: int, stock_type: str = stock_type) -> Page:
@@ -142,7 +161,10 @@ def _sse(client: _Client, url: str) -> Page:
         got = _paged(client, page, 1)
         rows += got.rows
         skipped += got.skipped
-    return Page(rows, skipped=skipped)
+        raw += got.raw
+        total += got.total or 0
+        announced = announced and got.total is not None
+    return Page(rows, skipped=skipped, raw=raw, total=total if announced else None)
 
 
 def _szse(client: _Client, url: str) -> Page:
@@ -183,15 +205,21 @@ def fetch_exchange(
     spacing: float = 0.5,
     deadline: float = 20.0,
     record_to: Path | None = None,
+    ca_file: str | None = None,
 ) -> ExchangeResult:
     """One exchange's A-share listing; an unreachable exchange or a broken answer is an
-    :class:`ExchangeResult` with ``rows`` None and a one-line ``error``."""
-    client = _Client(exchange, spacing, deadline, record_to)
+    :class:`ExchangeResult` with no page and a one-line ``error``. Never raises."""
+    client = _Client(exchange, spacing, deadline, record_to, ca_file)
     try:
         page = _FETCHERS[exchange](client, endpoints.of(exchange))
-    except (HttpError, ExchangeAnswerError) as e:
+    except HttpError as e:
         log.info("listing refresh: %s", e)
-        return ExchangeResult(exchange, None, str(e), requests=client.requests)
-    except OSError as e:  # the raw answers could not be kept
-        return ExchangeResult(exchange, None, f"{exchange}: {e}", requests=client.requests)
-    return ExchangeResult(exchange, page.rows, skipped=page.skipped, requests=client.requests)
+        return ExchangeResult(exchange, None, str(e), "unreachable", client.requests)
+    except ExchangeAnswerError as e:
+        log.info("listing refresh: %s", e)
+        return ExchangeResult(exchange, None, str(e), "not_a_listing", client.requests)
+    except Exception as e:  # a bug must cost this exchange's refresh, not the app
+        log.exception("listing refresh: %s failed", exchange)
+        detail = f"{exchange}: {type(e).__name__}: {e}"[:300]
+        return ExchangeResult(exchange, None, detail, "not_a_listing", client.requests)
+    return ExchangeResult(exchange, page, requests=client.requests)

@@ -35,7 +35,7 @@ from monitor.core.master import SymbolInfo, SymbolMaster, is_st
 from monitor.core.symbols import Board, SymbolError, board_of, normalize
 from monitor.feed.exchange_fetch import ExchangeEndpoints, ExchangeResult, fetch_exchange
 
-__all__ = ["ListingKeeper", "RefreshOutcome"]
+__all__ = ["Failure", "ListingKeeper", "RefreshOutcome"]
 
 log = logging.getLogger(__name__)
 _VERSION = 1
@@ -47,13 +47,28 @@ def _exchange_of(symbol: str) -> str:
     return next(ex for ex, s in SUFFIX.items() if s == suffix)
 
 
+@dataclass(frozen=True)
+class Failure:
+    """Why one exchange's list was not refreshed: ``kind`` is "unreachable",
+    "not_a_listing", "incomplete" (an answer that cannot be the whole list) or "busy";
+    ``detail`` says it in one line (English, for the log and the command line)."""
+
+    exchange: str
+    kind: str
+    detail: str
+
+
 @dataclass
 class RefreshOutcome:
     """What one refresh did: which exchanges answered, the changes, what failed."""
 
     refreshed: list[str] = field(default_factory=list)
     changes: ListingChanges = field(default_factory=ListingChanges)
-    errors: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        return [f.detail for f in self.failures]
 
 
 class ListingKeeper:
@@ -112,8 +127,9 @@ class ListingKeeper:
         return master
 
     def due(self, today: dt.date) -> list[str]:
-        """Exchanges not yet asked today."""
-        return [ex for ex in EXCHANGES if self.fetched.get(ex, "") < today.isoformat()]
+        """Exchanges not yet asked today (a date ahead of today — a clock that was
+        wrong — counts as not asked)."""
+        return [ex for ex in EXCHANGES if self.fetched.get(ex, "") != today.isoformat()]
 
     # --- refreshing ----------------------------------------------------------------
     async def refresh(
@@ -124,37 +140,69 @@ class ListingKeeper:
         exchanges: list[str] | None = None,
         in_thread: Callable[[Callable[[], Any]], Awaitable[Any]] = asyncio.to_thread,
         record_to: Path | None = None,
+        ca_file: str | None = None,
     ) -> RefreshOutcome:
-        """Ask the exchanges (all of them, or those given) for their listing; apply the
-        plausible answers, keep the others' previous lists; save the cache."""
+        """Ask the exchanges (all of them, or those given) for their listing, then apply
+        the answers that can be whole lists, all at once, and save the cache. The
+        others keep their previous lists.
+
+        A stock is delisted only when its exchange's answer arrived whole (every row it
+        announced, none unreadable) and no longer lists it.
+        """
         outcome = RefreshOutcome()
-        before = {s: r.name for ex in EXCHANGES for s, r in self.stocks[ex].items()}
-        for ex in exchanges or list(EXCHANGES):
-            result: ExchangeResult = await in_thread(
-                functools.partial(fetch_exchange, ex, endpoints, record_to=record_to)
+        results: list[ExchangeResult] = []
+        for ex in exchanges or list(EXCHANGES):  # one at a time: they are small, spaced
+            results.append(
+                await in_thread(
+                    functools.partial(
+                        fetch_exchange, ex, endpoints, record_to=record_to, ca_file=ca_file
+                    )
+                )
             )
-            if result.rows is None:
-                outcome.errors.append(result.error)
+        day = today.isoformat()
+        changes: list[ListingChanges] = []
+        for result in results:
+            ex, page = result.exchange, result.page
+            if page is None:
+                outcome.failures.append(Failure(ex, result.kind or "unreachable", result.error))
                 continue
-            why = implausible(ex, len(result.rows), len(self.stocks[ex]))
+            old = self.stocks[ex]
+            listed = {r.symbol: r for r in page.rows}
+            missing = sum(1 for s in old if s not in listed)
+            recent = ex in self.fetched and (
+                today - dt.date.fromisoformat(self.fetched[ex])
+            ) <= dt.timedelta(days=31)
+            why = implausible(ex, page, len(old), recent=recent, missing=missing)
             if why is not None:
-                outcome.errors.append(f"{why}: the previous list is kept")
+                outcome.failures.append(
+                    Failure(ex, "incomplete", f"{why}: the previous list is kept")
+                )
                 continue
-            self.stocks[ex] = {r.symbol: r for r in result.rows}
-            self.fetched[ex] = today.isoformat()
+            if page.skipped:
+                # An unreadable row may be a listed stock: nothing is delisted this time.
+                log.info("listing refresh: %s: %d rows skipped", ex, page.skipped)
+                listed = {**{s: r for s, r in old.items() if s not in listed}, **listed}
+            since = self.fetched.get(ex, self.shipped_as_of)
+            changes.append(
+                compare({s: r.name for s, r in old.items()}, list(listed.values()), since)
+            )
+            self.stocks[ex] = dict(sorted(listed.items()))
+            self.fetched[ex] = day
             outcome.refreshed.append(ex)
-            if result.skipped:
-                log.info("listing refresh: %s: %d rows skipped", ex, result.skipped)
         if outcome.refreshed:
-            after = [r for ex in outcome.refreshed for r in self.stocks[ex].values()]
-            mine = {s: n for s, n in before.items() if _exchange_of(s) in outcome.refreshed}
-            outcome.changes = compare(mine, after)
+            outcome.changes = ListingChanges(
+                [r for c in changes for r in c.new],
+                [d for c in changes for d in c.delisted],
+                [r for c in changes for r in c.renamed],
+                [r for c in changes for r in c.added],
+                min(c.since for c in changes),
+            )
             for sym, _name in outcome.changes.delisted:
-                self.delisted[sym] = today.isoformat()
-            for r in outcome.changes.new:
+                self.delisted[sym] = day
+            for r in outcome.changes.new + outcome.changes.added:
                 self.delisted.pop(r.symbol, None)
             if outcome.changes:
-                self.changes, self.changed_on = outcome.changes, today.isoformat()
+                self.changes, self.changed_on = outcome.changes, day
             self._save()
         return outcome
 
@@ -202,14 +250,18 @@ class ListingKeeper:
             fetched = entry.get("fetched")
             if not (isinstance(fetched, str) and _is_day(fetched)):
                 continue
+            shipped = len(self.stocks[ex])
+            if shipped >= 100 and len(rows) < shipped * 0.5:  # not a list that ever passed
+                continue
             self.stocks[ex] = {r.symbol: r for r in rows}
             self.fetched[ex] = fetched
         delisted = data.get("delisted")
         if isinstance(delisted, dict):
+            listed = self._listed()
             self.delisted = {
                 s: d
                 for s, d in list(delisted.items())[:20_000]
-                if isinstance(d, str) and _is_day(d) and _canonical(s) and s not in self._listed()
+                if isinstance(d, str) and _is_day(d) and _canonical(s) and s not in listed
             }
         self.changes = ListingChanges.from_json(data.get("changes"))
         changed_on = data.get("changed_on")

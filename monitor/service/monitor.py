@@ -47,6 +47,7 @@ from monitor.feed.config import FeedConfig
 from monitor.feed.exchange_fetch import ExchangeEndpoints
 from monitor.feed.http import HttpPacer
 from monitor.feed.recording import count_ticks
+from monitor.platform.memory import release_freed_memory
 from monitor.platform.paths import Paths
 from monitor.platform.resources import char_initials, shipped_listing
 from monitor.platform.secrets import TokenStore, move_url_tokens
@@ -66,7 +67,7 @@ from monitor.service.events import (
     SettingsChanged,
 )
 from monitor.service.kline_cache import Cached, KlineCache
-from monitor.service.listing_keeper import ListingKeeper, RefreshOutcome
+from monitor.service.listing_keeper import Failure, ListingKeeper, RefreshOutcome
 from monitor.service.portfolio import Portfolio
 from monitor.service.recorder import TickRecorder
 from monitor.service.session import FeedSession, Health
@@ -145,7 +146,9 @@ class MonitorService:
         self.master = SymbolMaster(listing.master)  # names for every provider
         self.master.merge(self.listing.master())  # …as the exchanges last listed them
         self._imported: list[str] = []  # stocks only a user's imported list names
+        self._imported_as_of = ""
         self._listing_busy = False
+        self.listing_check_s = 3600.0  # how often a running app looks for a new day's list
         self.master_generation = 0  # bumped when a provider's symbol list arrives
         if paths.listing.exists():  # a listing the user imported earlier (newer names, codes)
             try:
@@ -349,8 +352,7 @@ class MonitorService:
         once ``after`` (the first painted row) is done or 3 s have passed."""
         self._spawn(self._build_index(after), "search-index")
         self._spawn(self._load_calendar(after), "calendar")
-        if self.listing_refresh_on() and self.listing.due(self.clock().date()):
-            self._spawn(self._refresh_listing_later(after), "listing-refresh")
+        self._spawn(self._keep_listing_fresh(after), "listing-refresh")
 
     def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
         task = asyncio.get_event_loop().create_task(coro, name=name)
@@ -420,16 +422,24 @@ class MonitorService:
         or ``ASHARE_MONITOR_LISTING_REFRESH=0`` (machines that must not call out)."""
         return self.settings.listing_refresh and os.environ.get(REFRESH_ENV, "1") != "0"
 
-    async def _refresh_listing_later(self, after: Awaitable[object] | None) -> None:
+    async def _keep_listing_fresh(self, after: Awaitable[object] | None) -> None:
+        """After the first rows, then every hour while the app runs (a window left open
+        overnight): ask the exchanges whose list is not today's yet."""
         await self._wait_for(after)
         await asyncio.sleep(2)  # after the first rows and the search index
-        await self.refresh_listing()
+        while not self._closed:
+            due = self.listing.due(self.clock().date())
+            if due and self.listing_refresh_on():
+                await self.refresh_listing(exchanges=due)
+            await asyncio.sleep(self.listing_check_s)
 
     def start_listing_refresh(self) -> asyncio.Task[RefreshOutcome]:
         """Refresh the listing now, in the background (cancelled when the app closes)."""
         return self._spawn(self.refresh_listing(), "listing-refresh")
 
-    async def refresh_listing(self, record_to: Path | None = None) -> RefreshOutcome:
+    async def refresh_listing(
+        self, record_to: Path | None = None, exchanges: list[str] | None = None
+    ) -> RefreshOutcome:
         """Ask the exchanges for their listing now; apply what they list.
 
         New listings join the whole market, delisted stocks leave it (and are no longer
@@ -437,17 +447,21 @@ class MonitorService:
         ST flags are taken; :class:`ListingRefreshed` says what changed.
         """
         if self._listing_busy:
-            return RefreshOutcome(errors=["a listing refresh is already running"])
+            busy = Failure("", "busy", "a listing refresh is already running")
+            return RefreshOutcome(failures=[busy])
         self._listing_busy = True
         try:
             outcome = await self.listing.refresh(
                 ExchangeEndpoints(**self.settings.listing_urls),
                 self.clock().date(),
+                exchanges=exchanges,
                 in_thread=self._in_daemon_thread,
                 record_to=record_to,
+                ca_file=self.settings.ca_file or None,
             )
         finally:
             self._listing_busy = False
+            release_freed_memory()  # the answers were megabytes of short-lived objects
         if self._closed:
             return outcome
         if outcome.refreshed:
@@ -461,7 +475,7 @@ class MonitorService:
             self.listed_stocks = listed + [
                 s for s in self._imported if s not in have and s not in gone
             ]
-            self.listing_as_of = self.listing.as_of
+            self.listing_as_of = max(self.listing.as_of, self._imported_as_of)
             self._on_master()
         for e in outcome.errors:
             log.warning("listing refresh: %s", e)
@@ -515,7 +529,11 @@ class MonitorService:
     def market(self) -> list[str]:
         """The whole market: the provider's own list where it serves one, else the
         shipped listing's stocks."""
-        return self.provider_symbols() or self.listed_stocks
+        served = self.provider_symbols()
+        if served and self.listing.delisted:
+            gone = self.listing.delisted
+            return [s for s in served if s not in gone]  # a provider may list it still
+        return served or self.listed_stocks
 
     def wanted(self) -> list[str]:
         """What to subscribe: the lists, the holdings, the whole market when shown —
@@ -741,7 +759,7 @@ class MonitorService:
         if not unknown:
             return rep
         errors = tuple(
-            SymbolError(s, "delisted: its exchange no longer lists it (since {0})", gone[s])
+            SymbolError(s, "delisted: no longer in its exchange's listing (found on {0})", gone[s])
             if s in gone
             else SymbolError(s, "not in the symbol list (not listed, or delisted)")
             for s in unknown
@@ -851,11 +869,17 @@ class MonitorService:
     def _merge_listing(self, imported: SymbolMaster, source: Path) -> None:
         imported.forget_reference_prices()  # a file's closes are not the provider's
         self.master.merge(imported)
-        known = set(self.listed_stocks)
-        extra = [i.symbol for i in imported if i.symbol not in known and i.board is not Board.INDEX]
+        self.master.merge(self.listing.master())  # the exchanges' own names and ST win
+        known, gone = set(self.listed_stocks), self.listing.delisted
+        extra = [
+            i.symbol
+            for i in imported
+            if i.symbol not in known and i.symbol not in gone and i.board is not Board.INDEX
+        ]
         self.listed_stocks += extra
         self._imported += extra
         stamp = dt.date.fromtimestamp(source.stat().st_mtime).isoformat()
+        self._imported_as_of = max(self._imported_as_of, stamp)
         self.listing_as_of = max(self.listing_as_of, stamp)
 
     # --- settings and the token ----------------------------------------------------------

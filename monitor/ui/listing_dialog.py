@@ -25,15 +25,40 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.core.exchange_listing import EXCHANGES
-from monitor.service.listing_keeper import RefreshOutcome
+from monitor.service.listing_keeper import Failure, RefreshOutcome
 from monitor.service.monitor import MonitorService
 
 __all__ = ["ListingDialog", "outcome_text"]
 
 
+def _exchange_name(ex: str) -> str:
+    return {
+        "SSE": QCoreApplication.translate("ListingDialog", "SSE"),
+        "SZSE": QCoreApplication.translate("ListingDialog", "SZSE"),
+        "BSE": QCoreApplication.translate("ListingDialog", "BSE"),
+    }.get(ex, ex)
+
+
+def failure_text(f: Failure) -> str:
+    """One exchange's failure in the UI's language (the English detail goes to the log
+    and the tooltip)."""
+    text = {
+        "unreachable": QCoreApplication.translate("ListingDialog", "%1 cannot be reached"),
+        "not_a_listing": QCoreApplication.translate(
+            "ListingDialog", "%1 answered with something that is not its listing"
+        ),
+        "incomplete": QCoreApplication.translate(
+            "ListingDialog", "%1's answer is incomplete; its previous list is kept"
+        ),
+        "busy": QCoreApplication.translate("ListingDialog", "a refresh is already running"),
+    }.get(f.kind, "%1")
+    return text.replace("%1", _exchange_name(f.exchange))
+
+
 def outcome_text(outcome: RefreshOutcome) -> str:
     """One status line for a refresh, in the UI's language."""
     c = outcome.changes
+    failed = "; ".join(failure_text(f) for f in outcome.failures)
     if outcome.refreshed:
         text = (
             QCoreApplication.translate(
@@ -44,11 +69,9 @@ def outcome_text(outcome: RefreshOutcome) -> str:
             .replace("%2", str(len(c.delisted)))
             .replace("%3", str(len(c.renamed)))
         )
-        if outcome.errors:
-            text += " · " + "; ".join(outcome.errors)
-        return text
+        return text + (" · " + failed if failed else "")
     text = QCoreApplication.translate("ListingDialog", "Listing not refreshed: %1")
-    return text.replace("%1", "; ".join(outcome.errors))
+    return text.replace("%1", failed)
 
 
 class ListingDialog(QDialog):
@@ -81,7 +104,7 @@ class ListingDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(self._choose)
+        self.table.activated.connect(self._choose)  # double-click or Enter
         self.refresh_button = QPushButton(self.tr("Refresh from the exchanges now"))
         self.refresh_button.clicked.connect(self.refresh_now)
         import_button = QPushButton(self.tr("Import symbol list (CSV)…"))
@@ -136,6 +159,10 @@ class ListingDialog(QDialog):
         rows: list[tuple[str, str, str, str]] = []
         rows += [(r.symbol, r.name, self.tr("New listing"), r.list_date) for r in changes.new]
         rows += [
+            (r.symbol, r.name, self.tr("Added (listed earlier)"), r.list_date)
+            for r in changes.added
+        ]
+        rows += [
             (sym, name, self.tr("Delisted"), keeper.delisted.get(sym, keeper.changed_on))
             for sym, name in changes.delisted
         ]
@@ -144,7 +171,9 @@ class ListingDialog(QDialog):
             for sym, old, new in changes.renamed
         ]
         self.changes_label.setText(
-            self.tr("Changes found on %1:").replace("%1", keeper.changed_on)
+            self.tr("Changes found on %1 (against the listing of %2):")
+            .replace("%1", keeper.changed_on)
+            .replace("%2", changes.since or keeper.shipped_as_of)
             if rows
             else self.tr("No changes found yet.")
         )
@@ -157,7 +186,7 @@ class ListingDialog(QDialog):
         self.table.resizeColumnsToContents()
 
     def _exchange(self, ex: str) -> str:
-        return {"SSE": self.tr("SSE"), "SZSE": self.tr("SZSE"), "BSE": self.tr("BSE")}[ex]
+        return _exchange_name(ex)
 
     # --- actions -------------------------------------------------------------------
     def refresh_now(self) -> None:
@@ -173,7 +202,13 @@ class ListingDialog(QDialog):
         if task.cancelled():
             return
         exc = task.exception()
-        self.status.setText(str(exc) if exc else outcome_text(task.result()))
+        outcome = task.result() if exc is None else None
+        if outcome is None:
+            text = self.tr("Listing not refreshed: %1").replace("%1", str(exc))
+        else:
+            text = outcome_text(outcome)
+            self.status.setToolTip("\n".join(outcome.errors))
+        self.status.setText(text)
         self.show_listing()
 
     def _choose(self) -> None:

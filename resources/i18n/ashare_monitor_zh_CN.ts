@@ -733,8 +733,8 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>不在代码表中（未上市或已退市）</translation>
     </message>
     <message>
-        <source>delisted: its exchange no longer lists it (since {0})</source>
-        <translation>已退市：交易所已不再列出（自 {0} 起）</translation>
+        <source>delisted: no longer in its exchange&apos;s listing (found on {0})</source>
+        <translation>已退市：交易所列表中已无此股票（{0} 发现）</translation>
     </message>
 </context>
 <context>
@@ -1065,16 +1065,16 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>新上市</translation>
     </message>
     <message>
+        <source>Added (listed earlier)</source>
+        <translation>补入（此前已上市）</translation>
+    </message>
+    <message>
         <source>Delisted</source>
         <translation>退市</translation>
     </message>
     <message>
         <source>Renamed (was %1)</source>
         <translation>更名（原 %1）</translation>
-    </message>
-    <message>
-        <source>Changes found on %1:</source>
-        <translation>%1 发现的变动：</translation>
     </message>
     <message>
         <source>No changes found yet.</source>
@@ -1091,6 +1091,26 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>BSE</source>
         <translation>北交所</translation>
+    </message>
+    <message>
+        <source>%1 cannot be reached</source>
+        <translation>无法连接%1</translation>
+    </message>
+    <message>
+        <source>%1 answered with something that is not its listing</source>
+        <translation>%1返回的不是股票列表</translation>
+    </message>
+    <message>
+        <source>%1&apos;s answer is incomplete; its previous list is kept</source>
+        <translation>%1返回的列表不完整，保留原列表</translation>
+    </message>
+    <message>
+        <source>a refresh is already running</source>
+        <translation>已有一次更新正在进行</translation>
+    </message>
+    <message>
+        <source>Changes found on %1 (against the listing of %2):</source>
+        <translation>%1 发现的变动（与 %2 的列表相比）：</translation>
     </message>
     <message>
         <source>Asking the exchanges…</source>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -13,6 +14,7 @@ from monitor.core.exchange_listing import (
     ExchangeAnswerError,
     Listed,
     ListingChanges,
+    Page,
     clean_name,
     compare,
     implausible,
@@ -50,7 +52,19 @@ def test_sse_json_and_jsonp_read_alike() -> None:
             Listed("600000.SH", "浦发银行", "1999-11-10"),
             Listed("600519.SH", "贵州茅台", "2001-08-27"),
         ]
-        assert page.pages == 3
+        assert (page.pages, page.total, page.raw) == (3, 5, 2)
+
+
+def test_odd_page_counts_read_as_one_page() -> None:
+    for count in ("²", "-3", "9" * 40, True, None, 1e9):
+        body = json.dumps(
+            {
+                "result": [_sse_row("600000", "浦发银行")],
+                "pageHelp": {"pageCount": count, "total": count},
+            }
+        )
+        page = parse_sse(body)
+        assert (page.pages, len(page.rows)) == (1, 1)
 
 
 def test_sse_rows_may_be_in_page_help_and_old_field_names_are_read() -> None:
@@ -100,7 +114,7 @@ def test_bse_jsonp_pages() -> None:
     }
     page = parse_bse(f"null([{json.dumps(page_json, ensure_ascii=False)}])")
     assert page.rows == [Listed("920001.BJ", "纬达光电", "2021-11-15")]
-    assert (page.pages, page.skipped) == (14, 1)
+    assert (page.pages, page.skipped, page.raw, page.total) == (14, 1, 2, 271)
     with pytest.raises(ExchangeAnswerError, match=r"^BSE: "):
         parse_bse("null([])")
 
@@ -137,15 +151,52 @@ def test_szse_workbook_codes_as_text_or_numbers_names_in_links() -> None:
     assert page.skipped == 2
 
 
+def test_szse_dates_written_as_date_cells_are_read() -> None:
+    data = _workbook(
+        ["板块", "A股代码", "A股简称", "A股上市日期"],
+        [
+            ["主板", "000001", "平安银行", dt.datetime(1991, 4, 3)],
+            ["主板", "000002", "万科A", 33267],
+        ],
+    )
+    assert [r.list_date for r in parse_szse_xlsx(data).rows] == ["1991-04-03", "1991-01-29"]
+
+
+def _zipped(sheet: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return out.getvalue()
+
+
 def test_szse_answers_that_are_not_the_workbook_are_one_error() -> None:
     with pytest.raises(ExchangeAnswerError, match="not a workbook"):
         parse_szse_xlsx(b"<html>busy</html>")
     with pytest.raises(ExchangeAnswerError, match="no A股代码"):
         parse_szse_xlsx(_workbook(["foo", "bar"], [["1", "2"]]))
+    with pytest.raises(ExchangeAnswerError, match="unreadable workbook"):
+        parse_szse_xlsx(_zipped("<worksheet><sheetData><row><c"))
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        + "".join(
+            f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        )
+        + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&i;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    with pytest.raises(ExchangeAnswerError, match="unreadable workbook"):
+        parse_szse_xlsx(_zipped(laughs))  # a billion laughs is refused by the XML parser
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("hello.txt", "hi")
+    with pytest.raises(ExchangeAnswerError, match="no sheet"):
+        parse_szse_xlsx(out.getvalue())
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * (65 << 20))
-    with pytest.raises(ExchangeAnswerError, match="64 MB"):
+    with pytest.raises(ExchangeAnswerError, match="16 MB"):
         parse_szse_xlsx(bomb.getvalue())
 
 
@@ -172,8 +223,40 @@ def test_compare_says_what_changed() -> None:
     assert ListingChanges.from_json({"new": [[1, 2, 3]], "delisted": "x"}) == ListingChanges()
 
 
-def test_a_far_shorter_answer_is_not_a_mass_delisting() -> None:
-    assert implausible("SZSE", 1_203, 2_914) == "SZSE listed 1,203 A-shares where 2,914 were listed"
-    assert implausible("BSE", 0, 28) == "BSE listed no A-shares"
-    assert implausible("BSE", 280, 28) is None  # BSE grew under its new codes
-    assert implausible("SSE", 2_300, 2_313) is None
+def _page(n: int, total: int | None = None, raw: int | None = None) -> Page:
+    rows = [Listed(f"{600000 + i}.SH", "股票") for i in range(n)]
+    return Page(rows, raw=n if raw is None else raw, total=total)
+
+
+def test_an_answer_that_cannot_be_the_whole_list_is_refused() -> None:
+    assert implausible("SZSE", _page(1_203), 2_914) == (
+        "SZSE listed 1,203 A-shares where 2,914 were listed"
+    )
+    assert implausible("BSE", _page(0), 28) == "BSE listed no A-shares"
+    assert implausible("BSE", _page(280), 28) is None  # BSE grew under its new codes
+    assert implausible("SSE", _page(2_300), 2_313) is None
+    # Fewer rows than the exchange announced: a page went missing.
+    assert implausible("SSE", _page(2_150, total=2_300), 2_313) == (
+        "SSE announced 2,300 rows but 2,150 arrived"
+    )
+    assert implausible("SSE", _page(2_300, total=2_300), 2_313) is None
+    # Against a list of the last weeks only a few stocks can have gone at once.
+    assert implausible("SSE", _page(2_250), 2_313, recent=True, missing=63) == (
+        "SSE no longer lists 63 A-shares at once"
+    )
+    assert implausible("SSE", _page(2_250), 2_313, recent=False, missing=63) is None
+    assert implausible("SSE", _page(2_305), 2_313, recent=True, missing=8) is None
+
+
+def test_codes_new_to_the_app_but_listed_before_are_not_new_listings() -> None:
+    before = {"920002.BJ": "万达轴承"}
+    after = [
+        Listed("920002.BJ", "万达轴承", "2024-05-30"),
+        Listed("920118.BJ", "太湖远大", "2024-01-05"),  # missing from the old snapshot
+        Listed("920001.BJ", "新北交股", "2026-11-27"),
+        Listed("920003.BJ", "无日期", ""),
+    ]
+    changes = compare(before, after, since="2025-08-08")
+    assert [r.symbol for r in changes.new] == ["920001.BJ", "920003.BJ"]
+    assert [r.symbol for r in changes.added] == ["920118.BJ"]
+    assert changes.since == "2025-08-08"

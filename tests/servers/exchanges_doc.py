@@ -23,7 +23,9 @@ contents from the rows a test gives.
   ``fxssrq`` (YYYYMMDD), ``xxhyzl``, ``xxssdq`` …
 - Requests from one client closer than ``min_interval`` s get 403 (the exchanges block
   scrapers that hammer them); ``broken[exchange]`` makes one exchange misbehave:
-  ``"html"`` (a WAF page), ``"empty"`` (no rows), ``"garbage"``, ``"http500"``, ``"hang"``.
+  ``"html"`` (a WAF page), ``"empty"`` (no rows), ``"garbage"``, ``"http500"``, ``"hang"``;
+  ``drop_pages`` answers some SSE main-board pages with no rows (the total still counts
+  them), ``damaged_codes`` sends some codes unreadable.
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ class DocExchanges:
     min_interval: float = 0.0
     szse_numeric_codes: bool = False
     broken: dict[str, str] = field(default_factory=dict)
+    drop_pages: dict[str, set[int]] = field(default_factory=dict)  # pages answered empty
+    damaged_codes: dict[str, set[str]] = field(default_factory=dict)  # codes sent as "??"
     seen: list[Seen] = field(default_factory=list)
     refused: list[Seen] = field(default_factory=list)
 
@@ -178,9 +182,12 @@ class DocExchanges:
         size = max(1, min(int(q.get("pageHelp.pageSize") or 25), self.sse_page_cap))
         number = max(1, int(q.get("pageHelp.pageNo") or 1))
         chunk = rows[(number - 1) * size : number * size]
+        if number in self.drop_pages.get("SSE", set()) and q.get("STOCK_TYPE") == "1":
+            chunk = []
+        damaged = self.damaged_codes.get("SSE", set())
         data = [
             {
-                "A_STOCK_CODE": r.code,
+                "A_STOCK_CODE": "??" if r.code in damaged else r.code,
                 "AREA_NAME": "310000",
                 "AREA_NAME_DESC": "上海市",
                 "B_STOCK_CODE": "-",

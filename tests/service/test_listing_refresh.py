@@ -19,6 +19,7 @@ from monitor.platform.paths import Paths
 from monitor.platform.resources import shipped_listing
 from monitor.service.events import ListingRefreshed
 from monitor.service.monitor import MonitorService
+from tests.feed.helpers import wait_until
 from tests.servers.exchanges_doc import DocExchanges, Row
 
 NEW_BSE = Row("920001", "新北交股", "20261127")  # codes the snapshot does not list
@@ -171,6 +172,7 @@ async def test_a_broken_exchange_keeps_its_list_and_the_others_are_refreshed(
     outcome = await core.refresh_listing()
     assert outcome.refreshed == ["BSE"]
     assert outcome.errors[0] == "SSE: the answer is not JSON"
+    assert [f.kind for f in outcome.failures] == ["not_a_listing", "incomplete"]
     assert (
         outcome.errors[1].startswith("SZSE listed 1,4")
         and "previous list is kept" in outcome.errors[1]
@@ -223,3 +225,83 @@ async def test_quitting_does_not_wait_for_a_hanging_exchange(
     await core.close()
     assert time.monotonic() - started < 3
     assert task.cancelled()
+
+
+async def test_a_short_answer_delists_nothing(exchanges: DocExchanges, tmp_path: Path) -> None:
+    """A page lost on the way (fewer rows than the exchange announced) or unreadable rows
+    never turn listed stocks into delisted ones."""
+    core = _service(tmp_path, exchanges, dt.date(2026, 12, 1))
+    market = core.market()
+    exchanges.sse_page_cap = 500
+    exchanges.drop_pages["SSE"] = {2}  # the second main-board page never arrives
+    outcome = await core.refresh_listing()
+    assert [f.kind for f in outcome.failures] == ["incomplete"]
+    assert "announced" in outcome.errors[0] and outcome.refreshed == ["SZSE", "BSE"]
+    assert all(s in core.market() for s in market if s.endswith(".SH"))
+    exchanges.drop_pages.clear()
+    exchanges.damaged_codes["SSE"] = {"600519"}  # a row whose code cannot be read
+    outcome = await core.refresh_listing()
+    assert outcome.refreshed == ["SSE", "SZSE", "BSE"] and outcome.changes.delisted == []
+    assert "600519.SH" in core.market() and "600000.SH" in core.market()
+    assert core.listing.delisted == {}
+    exchanges.damaged_codes.clear()
+    outcome = await core.refresh_listing()  # whole again: now the delisting is taken
+    assert outcome.changes.delisted == [("600000.SH", "浦发银行")]
+
+
+async def test_dozens_gone_at_once_from_a_recent_list_is_refused(
+    exchanges: DocExchanges, tmp_path: Path
+) -> None:
+    core = _service(tmp_path, exchanges, dt.date(2026, 12, 1))
+    await core.refresh_listing()
+    core.clock = lambda: dt.datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI)
+    exchanges.szse = exchanges.szse[60:]  # 60 stocks gone overnight: a broken answer
+    outcome = await core.refresh_listing()
+    assert outcome.errors == ["SZSE no longer lists 60 A-shares at once: the previous list is kept"]
+    assert core.listing.due(dt.date(2026, 12, 2)) == ["SZSE"]
+
+
+async def test_a_restart_with_an_imported_list_keeps_delistings_and_the_exchanges_names(
+    exchanges: DocExchanges, tmp_path: Path
+) -> None:
+    core = _service(tmp_path, exchanges, dt.date(2026, 12, 1))
+    await core.refresh_listing()
+    broker = tmp_path / "broker.csv"
+    broker.write_text("证券代码,证券名称\n600000,浦发银行\n000004,*ST国华\n920999,券商新股\n")
+    core.import_listing(broker)
+    for svc in (core, _service(tmp_path, exchanges, dt.date(2026, 12, 1))):  # now, restarted
+        assert "600000.SH" not in svc.market() and "600000.SH" in svc.listing.delisted
+        info = svc.master.get("000004.SZ")
+        assert info is not None and info.name == "国华网安" and not info.st
+        assert "920999.BJ" in svc.market()  # only the broker's list names it: kept
+        svc.all_market = True
+        assert "600000.SH" not in svc.wanted()
+
+
+async def test_a_running_app_asks_again_on_a_new_day(
+    exchanges: DocExchanges, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASHARE_MONITOR_LISTING_REFRESH", "1")
+    day = [dt.date(2026, 12, 1)]
+    core = _service(tmp_path, exchanges, day[0])
+    core.clock = lambda: dt.datetime.combine(day[0], dt.time(23, 59), SHANGHAI)
+    core.listing_check_s = 0.2
+    core.load_in_background(None)
+    await wait_until(lambda: len(exchanges.asked("SZSE")) == 1, 20)
+    await asyncio.sleep(1)
+    assert len(exchanges.asked("SZSE")) == 1  # once a day
+    day[0] = dt.date(2026, 12, 2)
+    await wait_until(lambda: core.listing.fetched.get("BSE") == "2026-12-02", 20)
+    assert len(exchanges.asked("SZSE")) == 2 and core.listing.due(day[0]) == []
+    await core.close()
+
+
+def test_a_cache_from_the_future_is_asked_again(tmp_path: Path) -> None:
+    paths = _paths(tmp_path)
+    paths.exchange_listing.parent.mkdir(parents=True)
+    rows = [[f"92000{i}.BJ", "北交股", ""] for i in range(1, 4)]
+    paths.exchange_listing.write_text(
+        json.dumps({"version": 1, "exchanges": {"BSE": {"fetched": "2099-01-01", "rows": rows}}})
+    )
+    core = MonitorService(paths, Settings())
+    assert core.listing.due(dt.date(2026, 12, 1)) == ["SSE", "SZSE", "BSE"]

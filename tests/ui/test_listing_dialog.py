@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from monitor.core.settings import Settings
 from monitor.platform.paths import Paths
@@ -48,13 +50,17 @@ def listing_window(
     qloop.run_until_complete(core.close())
 
 
-def _name_cell(w: MainWindow, symbol: str) -> str:
+def _cell(w: MainWindow, symbol: str, key: str) -> str:
     model = w.model
     for row in range(model.rowCount()):
         if model.index(row, 0).data() == symbol:
-            col = [c.key for c in model.columns].index("name")
-            return str(model.index(row, col).data())
+            col = [c.key for c in model.columns].index(key)
+            return str(model.index(row, col).data() or "")
     raise AssertionError(f"{symbol} not in the table")
+
+
+def _name_cell(w: MainWindow, symbol: str) -> str:
+    return _cell(w, symbol, "name")
 
 
 def test_the_window_refreshes_the_listing_and_flags_what_changed(
@@ -72,6 +78,7 @@ def test_the_window_refreshes_the_listing_and_flags_what_changed(
     )
     assert len(exchanges.asked("SZSE")) == 1  # asked by itself, once
     assert _name_cell(w, "600000.SH") == "浦发银行 (delisted)"
+    assert _cell(w, "600000.SH", "last") == ""  # not subscribed: no price at all
     assert _name_cell(w, "600519.SH") == "贵州茅台"
     assert "600000.SH" not in w.service.wanted()
     dlg = w.open_listing()
@@ -85,10 +92,12 @@ def test_the_window_refreshes_the_listing_and_flags_what_changed(
     qloop.run_until_complete(until(lambda: dlg.task is not None and dlg.task.done(), 30))
     assert dlg.status.text() == "Listing refreshed from the exchanges: 0 new, 0 delisted, 0 renamed"
     assert len(exchanges.asked("SZSE")) == 2
-    # A double-click adds a new listing to the current list; a delisted one is not added.
+    # Enter (or a double-click) adds a new listing to the current list; a delisted one
+    # is not added.
     for code in ("603397.SH", "600000.SH"):
         dlg.table.setCurrentCell(next(i for i, r in enumerate(rows) if r[0] == code), 0)
-        dlg.table.doubleClicked.emit(dlg.table.currentIndex())
+        dlg.table.setFocus()
+        QTest.keyClick(dlg.table, Qt.Key.Key_Return)
     assert w.service.watchlists.get("mine") == ["600000.SH", "600519.SH", "603397.SH"]
     dlg.close()
 
@@ -106,11 +115,12 @@ def test_a_failed_refresh_is_said_and_changes_nothing(
     dlg.refresh_button.click()
     qloop.run_until_complete(until(lambda: dlg.task is not None and dlg.task.done(), 30))
     text = dlg.status.text()
-    assert text.startswith("Listing not refreshed: HTTP 500 from"), text
-    assert (
-        "SZSE: the answer is not a workbook (xlsx)" in text
-        and "BSE: the answer is not JSON" in text
+    assert text == (
+        "Listing not refreshed: SSE cannot be reached; SZSE answered with something that "
+        "is not its listing; BSE answered with something that is not its listing"
     )
+    details = dlg.status.toolTip()  # the exact reasons, for whoever asks
+    assert "HTTP 500 from" in details and "SZSE: the answer is not a workbook (xlsx)" in details
     assert [dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())] == before
     assert w.statusBar().currentMessage() == text
     dlg.close()
