@@ -218,6 +218,15 @@ def _build_parser() -> argparse.ArgumentParser:
         help="with --refresh: keep the exchanges' raw answers in DIR (test fixtures)",
     )
 
+    lw = sub.add_parser("listing-worker")  # the window's refresh, in a process of its own
+    lw.add_argument("--cache", type=Path, required=True)
+    lw.add_argument("--urls", default="{}")
+    lw.add_argument("--ca-file", default=None)
+    lw.add_argument("--today", required=True)
+    lw.add_argument("--exchanges", default="")
+    lw.add_argument("--outcome", type=Path, required=True)
+    lw.add_argument("--save-responses", type=Path, default=None)
+
     r = sub.add_parser(
         "record", help="record every tick to SQLite (WAL, micro-batches), or convert to Parquet"
     )
@@ -445,6 +454,39 @@ def _current_listing() -> ListingKeeper:
     if keeper.problem:
         _err(keeper.problem)
     return keeper
+
+
+def _listing_worker(args: argparse.Namespace) -> int:
+    """``listing-worker``: the window's listing refresh, run in this child process; what
+    it did goes to ``--outcome`` (JSON), the lists to ``--cache``."""
+    import datetime as dt
+    import json
+
+    from monitor.core.atomic import atomic_write_text
+    from monitor.feed.exchange_fetch import ExchangeEndpoints
+    from monitor.platform.resources import shipped_listing
+    from monitor.service.listing_keeper import ListingKeeper
+
+    try:
+        urls = json.loads(args.urls)
+        endpoints = ExchangeEndpoints(**urls)
+        today = dt.date.fromisoformat(args.today)
+    except (ValueError, TypeError) as e:
+        _err(f"listing-worker: {e}")
+        return 2
+    keeper = ListingKeeper(shipped_listing(), args.cache)
+    exchanges = [ex for ex in args.exchanges.split(",") if ex] or None
+    outcome = asyncio.run(
+        keeper.refresh(
+            endpoints,
+            today,
+            exchanges=exchanges,
+            record_to=args.save_responses,
+            ca_file=args.ca_file,
+        )
+    )
+    atomic_write_text(args.outcome, json.dumps(outcome.to_json(), ensure_ascii=False))
+    return 0
 
 
 def _listing(args: argparse.Namespace) -> int:
@@ -1000,6 +1042,8 @@ def main(argv: list[str] | None = None) -> int:
         return _bench(args)
     if args.command == "listing":
         return _listing(args)
+    if args.command == "listing-worker":
+        return _listing_worker(args)
     if args.install_desktop or args.uninstall_desktop:
         return _desktop(args.install_desktop)
     from monitor.app import run_app

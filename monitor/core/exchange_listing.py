@@ -205,14 +205,42 @@ def _rows(exchange: str, items: Iterable[object], keys: tuple[str, ...]) -> Page
     return Page(rows, skipped=skipped)
 
 
+_ROW_FIELDS = frozenset(
+    [
+        "A_STOCK_CODE",
+        "SECURITY_CODE_A",
+        "SEC_NAME_CN",
+        "SECURITY_ABBR_A",
+        "COMPANY_ABBR",
+        "LIST_DATE",
+        "LISTING_DATE",
+        "DELIST_DATE",
+        "xxzqdm",
+        "xxzqjc",
+        "fxssrq",
+        "xxgprq",
+    ]
+)
+
+
+def _slim(d: dict[str, Any]) -> dict[str, Any]:
+    """A listing row keeps only the fields read: the exchanges send ~25 per row, and
+    a day's refresh should not leave the window holding their memory."""
+    if "A_STOCK_CODE" in d or "xxzqdm" in d or "SECURITY_CODE_A" in d:
+        return {k: v for k, v in d.items() if k in _ROW_FIELDS}
+    return d
+
+
 def _json(text: str, exchange: str) -> Any:
     """JSON, or JSONP (``callback({...})``, ``null([...])``) unwrapped."""
-    body = text.strip()
-    m = re.match(r"^[\w$.]{0,64}\s*\((.*)\)\s*;?\s*$", body, re.S)
-    if m is not None and not body.startswith(("{", "[")):
-        body = m.group(1)
+    start = len(text) - len(text.lstrip())
+    if text[start : start + 1] not in ("{", "["):  # callback( … ) — sliced once, not copied
+        m = re.match(r"\s*[\w$.]{0,64}\s*\(", text)
+        end = text.rfind(")")
+        if m is not None and end > m.end():
+            text = text[m.end() : end]
     try:
-        return json.loads(body)
+        return json.loads(text, object_hook=_slim)
     except (ValueError, RecursionError):
         raise ExchangeAnswerError(f"{exchange}: the answer is not JSON") from None
 

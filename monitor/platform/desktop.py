@@ -36,11 +36,16 @@ def _data_home() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
 
 
+def own_command() -> list[str]:
+    """The argv that runs this app: the frozen binary, or ``python -m monitor``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    return [sys.executable, "-m", "monitor"]
+
+
 def launch_command() -> str:
     """The command a double-click runs: the frozen binary, or ``python -m monitor``."""
-    if getattr(sys, "frozen", False):
-        return shlex.quote(sys.executable)
-    return f"{shlex.quote(sys.executable)} -m monitor"
+    return shlex.join(own_command())
 
 
 def desktop_entry_text(exec_cmd: str | None = None) -> str:

@@ -70,6 +70,30 @@ class RefreshOutcome:
     def errors(self) -> list[str]:
         return [f.detail for f in self.failures]
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "refreshed": self.refreshed,
+            "changes": self.changes.to_json(),
+            "failures": [[f.exchange, f.kind, f.detail] for f in self.failures],
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> RefreshOutcome:
+        """Read what :meth:`to_json` wrote (a child process's answer); odd parts dropped."""
+        if not isinstance(data, dict):
+            return cls()
+        refreshed = data.get("refreshed")
+        failures = data.get("failures")
+        return cls(
+            [ex for ex in refreshed if ex in EXCHANGES] if isinstance(refreshed, list) else [],
+            ListingChanges.from_json(data.get("changes")),
+            [
+                Failure(*(str(x)[:500] for x in f))
+                for f in (failures if isinstance(failures, list) else [])[:10]
+                if isinstance(f, list) and len(f) == 3
+            ],
+        )
+
 
 class ListingKeeper:
     """Per exchange: the stocks the app takes as listed, their source and date."""
@@ -205,6 +229,14 @@ class ListingKeeper:
                 self.changes, self.changed_on = outcome.changes, day
             self._save()
         return outcome
+
+    def reload(self) -> None:
+        """Read the cache again (another process refreshed it)."""
+        fresh = ListingKeeper(self._shipped, self.cache)
+        self.stocks, self.fetched = fresh.stocks, fresh.fetched
+        self.delisted.clear()  # in place: views hold this mapping
+        self.delisted.update(fresh.delisted)
+        self.changes, self.changed_on, self.problem = fresh.changes, fresh.changed_on, fresh.problem
 
     # --- the cache -----------------------------------------------------------------
     def _save(self) -> None:

@@ -44,10 +44,8 @@ from monitor.core.symbols import Board, ParseReport, SymbolError, board_of, norm
 from monitor.core.watchlist import Watchlists
 from monitor.feed.client import FeedPool, Phase, PoolState
 from monitor.feed.config import FeedConfig
-from monitor.feed.exchange_fetch import ExchangeEndpoints
 from monitor.feed.http import HttpPacer
 from monitor.feed.recording import count_ticks
-from monitor.platform.memory import release_freed_memory
 from monitor.platform.paths import Paths
 from monitor.platform.resources import char_initials, shipped_listing
 from monitor.platform.secrets import TokenStore, move_url_tokens
@@ -68,6 +66,7 @@ from monitor.service.events import (
 )
 from monitor.service.kline_cache import Cached, KlineCache
 from monitor.service.listing_keeper import Failure, ListingKeeper, RefreshOutcome
+from monitor.service.listing_worker import refresh_in_child
 from monitor.service.portfolio import Portfolio
 from monitor.service.recorder import TickRecorder
 from monitor.service.session import FeedSession, Health
@@ -451,17 +450,18 @@ class MonitorService:
             return RefreshOutcome(failures=[busy])
         self._listing_busy = True
         try:
-            outcome = await self.listing.refresh(
-                ExchangeEndpoints(**self.settings.listing_urls),
+            outcome = await refresh_in_child(
+                self.listing.cache,
+                self.settings.listing_urls,
+                self.settings.ca_file or None,
                 self.clock().date(),
                 exchanges=exchanges,
-                in_thread=self._in_daemon_thread,
                 record_to=record_to,
-                ca_file=self.settings.ca_file or None,
+                in_thread=self._in_daemon_thread,
             )
         finally:
             self._listing_busy = False
-            release_freed_memory()  # the answers were megabytes of short-lived objects
+        self.listing.reload()  # what the child wrote
         if self._closed:
             return outcome
         if outcome.refreshed:

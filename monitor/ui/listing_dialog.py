@@ -51,6 +51,7 @@ def failure_text(f: Failure) -> str:
             "ListingDialog", "%1's answer is incomplete; its previous list is kept"
         ),
         "busy": QCoreApplication.translate("ListingDialog", "a refresh is already running"),
+        "failed": QCoreApplication.translate("ListingDialog", "the refresh stopped"),
     }.get(f.kind, "%1")
     return text.replace("%1", _exchange_name(f.exchange))
 

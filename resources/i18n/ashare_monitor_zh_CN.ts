@@ -1109,6 +1109,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>已有一次更新正在进行</translation>
     </message>
     <message>
+        <source>the refresh stopped</source>
+        <translation>更新中途停止</translation>
+    </message>
+    <message>
         <source>Changes found on %1 (against the listing of %2):</source>
         <translation>%1 发现的变动（与 %2 的列表相比）：</translation>
     </message>

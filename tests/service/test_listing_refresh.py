@@ -225,6 +225,38 @@ async def test_quitting_does_not_wait_for_a_hanging_exchange(
     await core.close()
     assert time.monotonic() - started < 3
     assert task.cancelled()
+    await wait_until(lambda: not _workers(core.listing.cache), 5, "the child is killed")
+
+
+def _workers(cache: Path) -> list[int]:
+    """Running ``listing-worker`` children for ``cache``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"listing-worker" in cmd and str(cache).encode() in cmd:
+            found.append(int(proc.name))
+    return found
+
+
+async def test_a_child_that_dies_is_one_failure(
+    exchanges: DocExchanges, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from monitor.service import listing_worker
+
+    crash = [sys.executable, "-c", "import sys; sys.exit('listing-worker: out of memory')"]
+    monkeypatch.setattr(listing_worker, "own_command", lambda: crash)
+    core = _service(tmp_path, exchanges, dt.date(2026, 12, 1))
+    market = core.market()
+    outcome = await core.refresh_listing()
+    assert [(f.kind, f.detail) for f in outcome.failures] == [
+        ("failed", "the listing refresh stopped (exit 1): listing-worker: out of memory")
+    ]
+    assert core.market() == market
 
 
 async def test_a_short_answer_delists_nothing(exchanges: DocExchanges, tmp_path: Path) -> None:
