@@ -48,7 +48,8 @@ def check_http_url(url: str) -> str:
     return url
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` is this machine (it is then never reached through a proxy)."""
     if host == "localhost":
         return True
     try:
@@ -141,7 +142,7 @@ class FeedConfig:
 
     @property
     def is_loopback(self) -> bool:
-        return _is_loopback(urllib.parse.urlsplit(self.url).hostname or "")
+        return is_loopback_host(urllib.parse.urlsplit(self.url).hostname or "")
 
     def connect_url(self) -> str:
         """The handshake URL: the token goes in as ``?token=`` (AllTick's and the batch

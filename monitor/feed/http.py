@@ -31,7 +31,7 @@ from monitor.core.kline import Bar, Period, parse_bars
 from monitor.core.master import MasterError, SymbolMaster
 from monitor.core.quotes import SHANGHAI
 from monitor.core.redact import redact
-from monitor.feed.config import FeedConfig, _is_loopback
+from monitor.feed.config import FeedConfig, is_loopback_host
 
 __all__ = [
     "DayBar",
@@ -185,7 +185,7 @@ def fetch_bytes(
     too_slow = HttpError(f"reply from {shown} took longer than {deadline:g} s")
     with _Watchdog(deadline) as dog:
         try:
-            with _opener(dog, ca_file, _is_loopback(host)).open(
+            with _opener(dog, ca_file, is_loopback_host(host)).open(
                 req, timeout=min(timeout, deadline)
             ) as resp:
                 chunks: list[bytes] = []
