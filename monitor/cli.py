@@ -15,7 +15,7 @@ import re
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from monitor.core.export import export_csv
 from monitor.core.master import MasterError, SymbolMaster
@@ -489,6 +489,17 @@ def _listing_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _counts(c: Any) -> str:
+    """``2 new, 1 delisted`` — only what happened (``no changes`` when nothing did)."""
+    parts = [
+        f"{len(c.new)} new" if c.new else "",
+        f"{len(c.delisted)} delisted" if c.delisted else "",
+        f"{len(c.renamed)} renamed" if c.renamed else "",
+        f"{len(c.added)} listed earlier but new to the app" if c.added else "",
+    ]
+    return ", ".join(p for p in parts if p) or "no changes"
+
+
 def _listing(args: argparse.Namespace) -> int:
     """``listing``: what the app takes as the A-share listing; ``--refresh`` asks now."""
     import datetime as dt
@@ -502,6 +513,12 @@ def _listing(args: argparse.Namespace) -> int:
     if args.save_responses is not None and not args.refresh:
         _err("--save-responses keeps the answers of a refresh: add --refresh")
         return 2
+    if args.save_responses is not None:
+        try:
+            args.save_responses.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            _err(f"--save-responses: {args.save_responses}: {e.strerror or e}")
+            return 2
     keeper = _current_listing()
     status = 0
     if args.refresh:
@@ -518,18 +535,13 @@ def _listing(args: argparse.Namespace) -> int:
                 ca_file=settings.ca_file or None,
             )
         )
-        for e in outcome.errors:
-            _err(e)
+        for line in outcome.errors:
+            _err(line)
         if not outcome.refreshed:
             status = 1
         else:
-            c = outcome.changes
-            print(
-                f"refreshed from {', '.join(outcome.refreshed)}: {len(c.new)} new, "
-                f"{len(c.delisted)} delisted, {len(c.renamed)} renamed, "
-                f"{len(c.added)} added (listed earlier)"
-            )
-        if args.save_responses is not None:
+            print(f"refreshed from {', '.join(outcome.refreshed)}: {_counts(outcome.changes)}")
+        if args.save_responses is not None and any(args.save_responses.iterdir()):
             print(f"raw answers kept in {args.save_responses}")
     counts = {ex: 0 for ex in EXCHANGES}
     for sym in keeper.symbols():
@@ -548,9 +560,7 @@ def _listing(args: argparse.Namespace) -> int:
     c = keeper.changes
     if c:
         print(
-            f"changes found on {keeper.changed_on} (against the listing of {c.since}): "
-            f"{len(c.new)} new, {len(c.delisted)} delisted, {len(c.renamed)} renamed, "
-            f"{len(c.added)} added (listed earlier)"
+            f"changes found on {keeper.changed_on} (against the listing of {c.since}): {_counts(c)}"
         )
         for r in c.new:
             print(
@@ -629,7 +639,8 @@ def _export(args: argparse.Namespace) -> int:
             f"provider limits connections per token ({cfg.max_connections} here) and cuts "
             "the extras — this export may take some of the window's"
         )
-    master = _current_listing().current_master()  # names for every provider
+    keeper = _current_listing()
+    master = keeper.current_master()  # names for every provider
     market: list[str] | None = None  # --all without a provider list: the listing's stocks
     listed = False  # the provider's symbol list is merged into master already
     if args.master is not None:
@@ -687,6 +698,7 @@ def _export(args: argparse.Namespace) -> int:
                 stop=stop,
                 attach=[recorder.attach] if recorder is not None else (),
                 ask_symbol_list=not listed,
+                delisted=set(keeper.delisted),
             )
         finally:
             if writer is not None:
@@ -917,6 +929,7 @@ def _sim(args: argparse.Namespace) -> int:
         _err("--rate must be between 0 and 200000 ticks/s")
         return 2
     cfg = SimConfig(
+        listing=_current_listing().current_master(),  # the listing the app uses
         host=args.host,
         port=args.port,
         http_port=args.http_port

@@ -223,9 +223,17 @@ def _check_listing_urls(v: object) -> None:
     if not (
         isinstance(v, dict)
         and set(v) <= {"sse", "szse", "bse"}
-        and all(isinstance(u, str) and len(u) <= MAX_TEXT for u in v.values())
+        and all(
+            isinstance(u, str) and len(u) <= MAX_TEXT and _HTTP_URL.match(u) for u in v.values()
+        )
     ):
-        raise SettingsError("{0} must be an object of plain values", "exchange listing URLs")
+        raise SettingsError(
+            "{0} must give sse, szse or bse an http:// or https:// address",
+            "exchange listing URLs",
+        )
+
+
+_HTTP_URL = re.compile(r"^https?://[^/\s:?#]+(?::\d{1,5})?(?:[/?#]\S*)?$", re.I)
 
 
 _CHECKS: dict[str, Check] = {

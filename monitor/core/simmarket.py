@@ -128,7 +128,12 @@ def build_universe(
     for sym, name, prev in INDICES + FAMOUS:
         if len(out) >= n_symbols:
             return out
-        add(sym, name, prev)
+        now = name
+        if listing is not None and (sym, name, prev) in FAMOUS:
+            if sym not in listing:
+                continue  # delisted since: not in the market modelled
+            now = listing.name(sym) or name  # its name now (ST on or off)
+        add(sym, now, prev)
     if listing is not None:
         real = [i for i in listing if i.symbol not in used and i.board.value != "index"]
         want = min(n_symbols - len(out), len(real))

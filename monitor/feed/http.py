@@ -177,7 +177,10 @@ def fetch_bytes(
     URL with any secret redacted by the caller).
     """
     shown = shown or url[:120]
-    req = urllib.request.Request(url, data=data, method="POST" if data else "GET")
+    try:
+        req = urllib.request.Request(url, data=data, method="POST" if data else "GET")
+    except ValueError:
+        raise HttpError(f"not a web address: {shown}", status=404) from None
     for k, v in (headers or {}).items():
         req.add_header(k, v)
     host = urllib.parse.urlsplit(url).hostname or ""

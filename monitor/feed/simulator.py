@@ -34,6 +34,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from monitor.core.kline import Bar, Period, roll_up
+from monitor.core.master import SymbolMaster
 from monitor.core.protocols import ProtocolError, alltick, generic
 from monitor.core.quotes import SHANGHAI
 from monitor.core.redact import RedactFilter
@@ -69,6 +70,7 @@ class SimConfig:
     step_hz: float = 50.0
     max_backlog: int = 200_000  # frames queued for one client before it is dropped as slow
     http_port: int | None = 0  # the HTTP API's port (0: any free one; None: none)
+    listing: SymbolMaster | None = None  # the real listing modelled (default: as shipped)
 
 
 @dataclass(eq=False)
@@ -96,7 +98,9 @@ class Simulator:
     def __init__(self, config: SimConfig | None = None) -> None:
         self.cfg = config or SimConfig()
         self.market = SimMarket(
-            self.cfg.symbols, seed=self.cfg.seed, listing=shipped_listing().master
+            self.cfg.symbols,
+            seed=self.cfg.seed,
+            listing=self.cfg.listing or shipped_listing().master,
         )
         self.clients: set[_Client] = set()
         self.server: Server | None = None

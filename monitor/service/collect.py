@@ -11,6 +11,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from monitor.core.book import QuoteBook
@@ -49,6 +50,7 @@ async def collect(
     stop: asyncio.Event | None = None,
     attach: Sequence[Callable[[FeedSession], None]] = (),
     ask_symbol_list: bool = True,
+    delisted: AbstractSet[str] = frozenset(),
 ) -> Collection:
     """Subscribe ``symbols`` (``None`` = the whole market) and collect for ``seconds``.
 
@@ -57,6 +59,8 @@ async def collect(
     stock in ``master``. The feed starts at once; previous closes are fetched beside it.
     ``ask_symbol_list=False``: the caller already merged the provider's list into
     ``master`` (the CLI checks codes against it), so it is not asked for again.
+    ``delisted``: stocks their exchange no longer lists, left out of the whole market
+    even where a provider's list still has them.
     """
     listing = master if master is not None else SymbolMaster()
     asked = not ask_symbol_list  # the provider's list was asked for already: once is enough
@@ -69,7 +73,7 @@ async def collect(
             log.info("no symbol list from the server (%s): the shipped listing is used", e)
         else:
             listing.merge(remote)
-            symbols = remote.symbols()
+            symbols = [s for s in remote.symbols() if s not in delisted]
         if symbols is None:
             symbols = market or [i.symbol for i in listing if i.board is not Board.INDEX]
         if not symbols:

@@ -11,6 +11,7 @@ before) keeps its previous list; the others are still refreshed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -268,10 +269,10 @@ class ListingKeeper:
                 raise ValueError("larger than 8 MB")
             data = json.loads(self.cache.read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError) as e:
-            self.problem = f"{self.cache.name}: not read ({e}); the shipped listing is used"
+            self._drop_cache(f"not read ({str(e)[:80]})")
             return
         if not isinstance(data, dict) or data.get("version") != _VERSION:
-            self.problem = f"{self.cache.name}: not a listing cache; the shipped listing is used"
+            self._drop_cache("not a listing cache")
             return
         exchanges = data.get("exchanges")
         for ex in EXCHANGES:
@@ -298,6 +299,13 @@ class ListingKeeper:
         self.changes = ListingChanges.from_json(data.get("changes"))
         changed_on = data.get("changed_on")
         self.changed_on = changed_on if isinstance(changed_on, str) and _is_day(changed_on) else ""
+
+    def _drop_cache(self, why: str) -> None:
+        """A damaged cache is only a cache: removed (the next refresh writes it again)."""
+        self.problem = f"{self.cache.name}: {why}; removed, the shipped listing is used"
+        log.warning("listing: %s", self.problem)
+        with contextlib.suppress(OSError):
+            self.cache.unlink()
 
     def _listed(self) -> set[str]:
         return {s for ex in EXCHANGES for s in self.stocks[ex]}

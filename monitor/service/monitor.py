@@ -17,7 +17,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,9 +137,7 @@ class MonitorService:
             alert_problems + log_problems + self.portfolio.problems + self.tokens.check()
         )
         listing = shipped_listing()
-        self.listing = ListingKeeper(listing, paths.exchange_listing)
-        if self.listing.problem:
-            self.notes.messages.append(self.listing.problem)
+        self.listing = ListingKeeper(listing, paths.exchange_listing)  # a damaged cache: logged
         self.listing_as_of = self.listing.as_of
         self.listed_stocks = self.listing.symbols()
         self.master = SymbolMaster(listing.master)  # names for every provider
@@ -148,6 +146,7 @@ class MonitorService:
         self._imported_as_of = ""
         self._listing_busy = False
         self.listing_check_s = 3600.0  # how often a running app looks for a new day's list
+        self.last_listing_outcome: RefreshOutcome | None = None
         self.master_generation = 0  # bumped when a provider's symbol list arrives
         if paths.listing.exists():  # a listing the user imported earlier (newer names, codes)
             try:
@@ -230,6 +229,7 @@ class MonitorService:
             )
         else:
             self.source = source_for(self.settings, self.tokens)
+        self.source.listing = self.listing.current_master()
         cfg = await self.source.open()
         self.config = cfg
         self.generation += 1
@@ -426,10 +426,13 @@ class MonitorService:
         overnight): ask the exchanges whose list is not today's yet."""
         await self._wait_for(after)
         await asyncio.sleep(2)  # after the first rows and the search index
+        said = ""  # the day a failure was last said: hourly retries fail quietly
         while not self._closed:
+            today = self.clock().date().isoformat()
             due = self.listing.due(self.clock().date())
             if due and self.listing_refresh_on():
-                await self.refresh_listing(exchanges=due)
+                await self.refresh_listing(exchanges=due, quiet=said == today)
+                said = today
             await asyncio.sleep(self.listing_check_s)
 
     def start_listing_refresh(self) -> asyncio.Task[RefreshOutcome]:
@@ -437,7 +440,11 @@ class MonitorService:
         return self._spawn(self.refresh_listing(), "listing-refresh")
 
     async def refresh_listing(
-        self, record_to: Path | None = None, exchanges: list[str] | None = None
+        self,
+        record_to: Path | None = None,
+        exchanges: list[str] | None = None,
+        *,
+        quiet: bool = False,
     ) -> RefreshOutcome:
         """Ask the exchanges for their listing now; apply what they list.
 
@@ -470,6 +477,10 @@ class MonitorService:
                 self.book.relisted(sym)  # the new name; ST on or off changes the limits
             for sym, _name in outcome.changes.delisted:
                 self.book.forget(sym)  # no longer subscribed: nothing may stand still
+                if sym == self.depth_symbol:
+                    self.watch_depth(None)
+                if self.session is not None:
+                    self.session.depths.pop(sym, None)
             listed = self.listing.symbols()
             have, gone = set(listed), self.listing.delisted
             self.listed_stocks = listed + [
@@ -479,7 +490,9 @@ class MonitorService:
             self._on_master()
         for e in outcome.errors:
             log.warning("listing refresh: %s", e)
-        self.publish(ListingRefreshed(outcome))
+        self.last_listing_outcome = outcome
+        if outcome.refreshed or not quiet:
+            self.publish(ListingRefreshed(outcome))
         return outcome
 
     # --- the tick path's consumers -----------------------------------------------------
@@ -539,7 +552,12 @@ class MonitorService:
         """What to subscribe: the lists, the holdings, the whole market when shown —
         never a stock its exchange no longer lists (a provider may refuse the whole
         request for it, and its last price would stand still)."""
-        gone = self.listing.delisted
+        gone: Collection[str] = self.listing.delisted
+        served = self.provider_symbols()
+        if served:  # a provider may refuse a whole request for one code it does not serve
+            listed = set(served)
+            mine = [*self.watchlists.union(), *self.portfolio.holdings.symbols()]
+            gone = {*gone, *(s for s in mine if s not in listed)}
         syms = [s for s in self.watchlists.union() if s not in gone]
         have = set(syms)
         syms += [s for s in self.portfolio.holdings.symbols() if s not in have and s not in gone]
@@ -663,8 +681,10 @@ class MonitorService:
     # --- order book (五档) -------------------------------------------------------------
     def watch_depth(self, symbol: str | None) -> None:
         """Ask the provider for ``symbol``'s order book only (the row the user selected)."""
-        if symbol is not None and board_of(symbol) is Board.INDEX:
-            symbol = None  # an index has no order book
+        if symbol is not None and (
+            board_of(symbol) is Board.INDEX or symbol in self.listing.delisted
+        ):
+            symbol = None  # an index has no order book, a delisted stock no longer one
         if symbol == self.depth_symbol:
             return
         self.depth_symbol = symbol
@@ -678,6 +698,8 @@ class MonitorService:
 
     def order_book(self, symbol: str) -> tuple[Depth, float] | None:
         """The latest order book of ``symbol`` from this session and its age in seconds."""
+        if symbol in self.listing.delisted:
+            return None
         got = self.session.depths.get(symbol) if self.session is not None else None
         if got is None:
             return None
@@ -892,7 +914,19 @@ class MonitorService:
         except OSError as e:
             self.publish(NotSaved("settings", str(e)))
         self.publish(SettingsChanged(old, self.settings))
+        self._listing_switched(old)
         return self.settings
+
+    def _listing_switched(self, old: Settings) -> None:
+        """Refreshing turned on: ask the exchanges now if today's list is missing."""
+        if (
+            not old.listing_refresh
+            and self.listing_refresh_on()
+            and self.listing.due(self.clock().date())
+            and not self._listing_busy
+            and not self._closed
+        ):
+            self.start_listing_refresh()
 
     def set_token(self, key: str, token: str | None) -> None:
         """Keep (or with None/"" forget) a provider's token in the token store."""
@@ -914,6 +948,7 @@ class MonitorService:
         self.settings = new
         new.save(self.paths.settings)
         self.publish(SettingsChanged(old, new))
+        self._listing_switched(old)
         if needs_restart(old, new) or token_changed:
             await self.restart_feed()
         elif (

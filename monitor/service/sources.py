@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from monitor.core.master import SymbolMaster
 from monitor.core.plans import plan_named
 from monitor.core.settings import Settings
 from monitor.feed.config import FeedConfig
@@ -34,6 +35,9 @@ class Source:
     feed_keys: ClassVar[tuple[str, ...]] = ("ca_file",)
 
     def __init__(self, settings: Settings, tokens: TokenStore) -> None:
+        self.listing: SymbolMaster | None = (
+            None  # the current A-share listing (the simulator models it)
+        )
         self.settings = settings
         self.tokens = tokens
 
@@ -63,7 +67,13 @@ class SimulatorSource(Source):
     async def open(self) -> FeedConfig:
         s = self.settings
         self.sim = Simulator(
-            SimConfig(port=0, symbols=s.sim_symbols, rate=s.sim_rate, token=SIM_TOKEN)
+            SimConfig(
+                port=0,
+                symbols=s.sim_symbols,
+                rate=s.sim_rate,
+                token=SIM_TOKEN,
+                listing=self.listing,
+            )
         )
         await self.sim.start()
         # The embedded simulator's own plan: K-line batches five a second (a real

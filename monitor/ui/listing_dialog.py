@@ -56,23 +56,38 @@ def failure_text(f: Failure) -> str:
     return text.replace("%1", _exchange_name(f.exchange))
 
 
-def outcome_text(outcome: RefreshOutcome) -> str:
-    """One status line for a refresh, in the UI's language."""
+def outcome_text(outcome: RefreshOutcome, as_of: str = "") -> str:
+    """One status line for a refresh, in the UI's language; ``as_of``: the listing date
+    that stays in use when nothing could be refreshed."""
     c = outcome.changes
-    failed = "; ".join(failure_text(f) for f in outcome.failures)
+    sep = QCoreApplication.translate("ListingDialog", "; ")
     if outcome.refreshed:
-        text = (
-            QCoreApplication.translate(
-                "ListingDialog",
-                "Listing refreshed from the exchanges: %1 new, %2 delisted, %3 renamed",
+        if c.new or c.delisted or c.renamed:
+            text = (
+                QCoreApplication.translate(
+                    "ListingDialog",
+                    "Listing refreshed from the exchanges: %1 new, %2 delisted, %3 renamed",
+                )
+                .replace("%1", str(len(c.new)))
+                .replace("%2", str(len(c.delisted)))
+                .replace("%3", str(len(c.renamed)))
             )
-            .replace("%1", str(len(c.new)))
-            .replace("%2", str(len(c.delisted)))
-            .replace("%3", str(len(c.renamed)))
+        else:
+            text = QCoreApplication.translate(
+                "ListingDialog",
+                "Listing refreshed from the exchanges: no new listings or delistings",
+            )
+        failed = sep.join(failure_text(f) for f in outcome.failures)
+        return text + (sep + failed if failed else "")
+    if outcome.failures and all(f.kind == "unreachable" for f in outcome.failures):
+        text = QCoreApplication.translate(
+            "ListingDialog",
+            "Listing not refreshed: the exchanges cannot be reached; "
+            "the listing as of %1 stays in use",
         )
-        return text + (" · " + failed if failed else "")
+        return text.replace("%1", as_of)
     text = QCoreApplication.translate("ListingDialog", "Listing not refreshed: %1")
-    return text.replace("%1", failed)
+    return text.replace("%1", sep.join(failure_text(f) for f in outcome.failures))
 
 
 class ListingDialog(QDialog):
@@ -104,14 +119,25 @@ class ListingDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for col in (0, 1, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._choose)  # double-click or Enter
+        self.hint = QLabel(
+            self.tr(
+                "Double-click a new listing, or press Enter on it, to add it to the current list."
+            )
+        )
+        self.hint.setWordWrap(True)
         self.refresh_button = QPushButton(self.tr("Refresh from the exchanges now"))
         self.refresh_button.clicked.connect(self.refresh_now)
         import_button = QPushButton(self.tr("Import symbol list (CSV)…"))
         import_button.clicked.connect(self.import_requested)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
+        for b in (self.refresh_button, import_button, close):
+            b.setAutoDefault(False)  # Enter in the table adds a listing; it presses nothing
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(import_button)
@@ -123,6 +149,9 @@ class ListingDialog(QDialog):
         lay.addWidget(self.status)
         lay.addWidget(self.changes_label)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.hint)
+        self.empty = QLabel()
+        lay.addWidget(self.empty, 1, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(buttons)
         self.task: asyncio.Task[RefreshOutcome] | None = None
         self.show_listing()
@@ -136,7 +165,7 @@ class ListingDialog(QDialog):
             .replace("%2", f"{len(s.listed_stocks):,}")
         )
         if keeper.fetched:
-            asked = ", ".join(
+            asked = self.tr(", ").join(
                 f"{self._exchange(ex)} {keeper.fetched[ex]}"
                 for ex in EXCHANGES
                 if ex in keeper.fetched
@@ -144,47 +173,58 @@ class ListingDialog(QDialog):
             text = self.tr("From the exchanges (asked: %1).").replace("%1", asked)
             rest = [self._exchange(ex) for ex in EXCHANGES if ex not in keeper.fetched]
             if rest:
-                text += " " + self.tr("%1: the shipped snapshot of %2.").replace(
-                    "%1", ", ".join(rest)
+                text += "\n" + self.tr("%1: the shipped snapshot of %2.").replace(
+                    "%1", self.tr(", ").join(rest)
                 ).replace("%2", keeper.shipped_as_of)
         else:
             text = self.tr("The snapshot shipped with the app, as of %1.").replace(
                 "%1", keeper.shipped_as_of
             )
-        if s.listing_refresh_on():
-            text += " " + self.tr("Refreshed from the exchanges at most once a day.")
+        on = s.listing_refresh_on()
+        if on:
+            text += "\n" + self.tr("Refreshed from the exchanges at most once a day.")
         else:
-            text += " " + self.tr("Refreshing from the exchanges is off.")
+            text += "\n" + self.tr("Refreshing from the exchanges is off (Settings).")
         self.source.setText(text)
+        busy = self.task is not None and not self.task.done()
+        self.refresh_button.setEnabled(on and not busy)
+        self.refresh_button.setToolTip("" if on else self.tr("Turned off in Settings"))
+        last = s.last_listing_outcome
+        if last is not None and not busy:
+            self.status.setText(outcome_text(last, s.listing_as_of))
+            self.status.setToolTip("\n".join(last.errors))
         changes = keeper.changes
         rows: list[tuple[str, str, str, str]] = []
-        rows += [(r.symbol, r.name, self.tr("New listing"), r.list_date) for r in changes.new]
+        listed = self.tr("listed %1")
+        found = self.tr("found %1").replace("%1", keeper.changed_on)
         rows += [
-            (r.symbol, r.name, self.tr("Added (listed earlier)"), r.list_date)
+            (r.symbol, r.name, self.tr("New listing"), listed.replace("%1", r.list_date))
+            for r in changes.new
+        ]
+        rows += [
+            (r.symbol, r.name, self.tr("Added (listed earlier)"), listed.replace("%1", r.list_date))
             for r in changes.added
         ]
+        rows += [(sym, name, self.tr("Delisted"), found) for sym, name in changes.delisted]
         rows += [
-            (sym, name, self.tr("Delisted"), keeper.delisted.get(sym, keeper.changed_on))
-            for sym, name in changes.delisted
-        ]
-        rows += [
-            (sym, new, self.tr("Renamed (was %1)").replace("%1", old), keeper.changed_on)
+            (sym, new, self.tr("Renamed (was %1)").replace("%1", old), found)
             for sym, old, new in changes.renamed
         ]
         self.changes_label.setText(
-            self.tr("Changes found on %1 (against the listing of %2):")
+            self.tr("Last changes found, on %1 (against the listing of %2):")
             .replace("%1", keeper.changed_on)
             .replace("%2", changes.since or keeper.shipped_as_of)
-            if rows
-            else self.tr("No changes found yet.")
         )
+        self.empty.setText(self.tr("No changes found yet."))
+        for w in (self.changes_label, self.table, self.hint):
+            w.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, row[0])
                 self.table.setItem(i, j, item)
-        self.table.resizeColumnsToContents()
 
     def _exchange(self, ex: str) -> str:
         return _exchange_name(ex)
@@ -199,18 +239,17 @@ class ListingDialog(QDialog):
         self.task.add_done_callback(self._refreshed)
 
     def _refreshed(self, task: asyncio.Task[RefreshOutcome]) -> None:
-        self.refresh_button.setEnabled(True)
         if task.cancelled():
             return
+        self.show_listing()
         exc = task.exception()
         outcome = task.result() if exc is None else None
         if outcome is None:
             text = self.tr("Listing not refreshed: %1").replace("%1", str(exc))
         else:
-            text = outcome_text(outcome)
+            text = outcome_text(outcome, self.service.listing_as_of)
             self.status.setToolTip("\n".join(outcome.errors))
         self.status.setText(text)
-        self.show_listing()
 
     def _choose(self) -> None:
         item = self.table.item(self.table.currentRow(), 0)

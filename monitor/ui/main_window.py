@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
 
     def _listing_refreshed(self, outcome: RefreshOutcome) -> None:
         """Say what the exchanges' listing changed (File › A-share listing shows it all)."""
-        self.statusBar().showMessage(outcome_text(outcome), 20_000)
+        self.statusBar().showMessage(outcome_text(outcome, self.service.listing_as_of), 20_000)
         self.table.viewport().update()  # delisted names are flagged
         if self.listing_dialog is not None:
             self.listing_dialog.show_listing()

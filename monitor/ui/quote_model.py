@@ -243,7 +243,7 @@ class QuoteTableModel(QAbstractTableModel):
         if k == "name":
             name = b.names[r] or b.master.name(b.symbols[r])
             if self.delisted and b.symbols[r] in self.delisted:
-                return self.tr("%1 (delisted)").replace("%1", name)
+                return self.tr("[delisted] %1").replace("%1", name)  # seen in a narrow column
             return name
         if col.kind == "spark":
             return ""
@@ -287,7 +287,8 @@ class QuoteTableModel(QAbstractTableModel):
         ch = float(b.last[r]) - prev
         return RowFacts(
             prev=prev,
-            stale=staleness_applies and self._received_long_ago(r),
+            stale=(staleness_applies and self._received_long_ago(r))
+            or bool(self.delisted and b.symbols[r] in self.delisted),  # greyed: not traded
             limit=lim,
             limit_bg=(p.up_bg if lim > 0 else p.down_bg) if lim else None,
             flash=flash,

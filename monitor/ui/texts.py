@@ -201,6 +201,7 @@ ERROR_TEMPLATES = (
     QT_TRANSLATE_NOOP("Errors", "matches {0} names"),
     QT_TRANSLATE_NOOP("Errors", "not in the symbol list (not listed, or delisted)"),
     QT_TRANSLATE_NOOP("Errors", "delisted: no longer in its exchange's listing (found on {0})"),
+    QT_TRANSLATE_NOOP("Errors", "{0} must give sse, szse or bse an http:// or https:// address"),
 )
 
 

@@ -736,6 +736,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <source>delisted: no longer in its exchange&apos;s listing (found on {0})</source>
         <translation>已退市：交易所列表中已无此股票（{0} 发现）</translation>
     </message>
+    <message>
+        <source>{0} must give sse, szse or bse an http:// or https:// address</source>
+        <translation>{0} 只能为 sse、szse 或 bse 指定 http:// 或 https:// 地址</translation>
+    </message>
 </context>
 <context>
     <name>FileActions</name>
@@ -997,12 +1001,44 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>已从交易所更新股票列表：新上市 %1，退市 %2，更名 %3</translation>
     </message>
     <message>
+        <source>Refreshing from the exchanges is off (Settings).</source>
+        <translation>已关闭从交易所更新（见设置）。</translation>
+    </message>
+    <message>
+        <source>Turned off in Settings</source>
+        <translation>已在设置中关闭</translation>
+    </message>
+    <message>
+        <source>listed %1</source>
+        <translation>%1 上市</translation>
+    </message>
+    <message>
+        <source>found %1</source>
+        <translation>%1 发现</translation>
+    </message>
+    <message>
+        <source>Last changes found, on %1 (against the listing of %2):</source>
+        <translation>最近一次发现的变动（%1，与 %2 的列表相比）：</translation>
+    </message>
+    <message>
         <source>Listing not refreshed: %1</source>
         <translation>股票列表未更新：%1</translation>
     </message>
     <message>
         <source>A-share listing</source>
         <translation>A 股列表</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>Listing refreshed from the exchanges: no new listings or delistings</source>
+        <translation>已从交易所更新股票列表：没有新上市或退市</translation>
+    </message>
+    <message>
+        <source>Listing not refreshed: the exchanges cannot be reached; the listing as of %1 stays in use</source>
+        <translation>股票列表未更新：无法连接交易所，继续使用 %1 的列表</translation>
     </message>
     <message>
         <source>Listing changes</source>
@@ -1023,6 +1059,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>Date</source>
         <translation>日期</translation>
+    </message>
+    <message>
+        <source>Double-click a new listing, or press Enter on it, to add it to the current list.</source>
+        <translation>双击新上市股票（或选中后按回车）可将其加入当前列表。</translation>
     </message>
     <message>
         <source>Refresh from the exchanges now</source>
@@ -1049,16 +1089,16 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>%1：随软件附带的 %2 快照。</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
         <source>The snapshot shipped with the app, as of %1.</source>
         <translation>随软件附带的快照，截至 %1。</translation>
     </message>
     <message>
         <source>Refreshed from the exchanges at most once a day.</source>
         <translation>每天最多从交易所更新一次。</translation>
-    </message>
-    <message>
-        <source>Refreshing from the exchanges is off.</source>
-        <translation>已关闭从交易所更新。</translation>
     </message>
     <message>
         <source>New listing</source>
@@ -1111,10 +1151,6 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>the refresh stopped</source>
         <translation>更新中途停止</translation>
-    </message>
-    <message>
-        <source>Changes found on %1 (against the listing of %2):</source>
-        <translation>%1 发现的变动（与 %2 的列表相比）：</translation>
     </message>
     <message>
         <source>Asking the exchanges…</source>
@@ -1310,8 +1346,8 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>成交量(股)</translation>
     </message>
     <message>
-        <source>%1 (delisted)</source>
-        <translation>%1（已退市）</translation>
+        <source>[delisted] %1</source>
+        <translation>[已退市] %1</translation>
     </message>
     <message>
         <source>Main board</source>

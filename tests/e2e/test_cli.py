@@ -583,7 +583,7 @@ async def test_listing_refresh_from_the_command_line_and_export_uses_it(tmp_path
         Settings(listing_urls=exchanges.urls()).save(home / "config" / "settings.json")
         rc, out, err = await run("listing", "--refresh", "--save-responses", str(tmp_path / "raw"))
     assert rc == 0, err
-    assert "refreshed from SSE, SZSE, BSE: 1 new, 1 delisted, 0 renamed" in out
+    assert "refreshed from SSE, SZSE, BSE: 1 new, 1 delisted\n" in out
     assert "  new       603397.SH 新上市股 listed 2026-11-28" in out
     assert "  delisted  600000.SH 浦发银行" in out
     assert (tmp_path / "raw" / "szse-1110-tab1.xlsx").stat().st_size > 10_000
@@ -609,3 +609,6 @@ async def test_listing_refresh_from_the_command_line_and_export_uses_it(tmp_path
     # The exchanges unreachable: one line each, exit 1, the cached listing kept.
     rc, out, err = await run("listing", "--refresh")
     assert rc == 1 and err.count("cannot reach") == 3 and "603397.SH" in out
+    # Saving answers into a file (not a folder) is one line, before asking anyone.
+    rc, out, err = await run("listing", "--refresh", "--save-responses", str(out_csv))
+    assert rc == 2 and err.count("\n") == 1 and "--save-responses" in err

@@ -212,6 +212,8 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path, content: bytes) -> None:
     core = MonitorService(paths, Settings())
     assert core.market() == MonitorService(_paths(tmp_path / "fresh"), Settings()).market()
     assert core.listing_as_of == shipped_listing().as_of
+    if content.startswith((b"\x00", b"[")):  # unreadable: removed, not said at every start
+        assert not paths.exchange_listing.exists() and core.notes.messages == []
 
 
 async def test_quitting_does_not_wait_for_a_hanging_exchange(
@@ -337,3 +339,60 @@ def test_a_cache_from_the_future_is_asked_again(tmp_path: Path) -> None:
     )
     core = MonitorService(paths, Settings())
     assert core.listing.due(dt.date(2026, 12, 1)) == ["SSE", "SZSE", "BSE"]
+
+
+def test_the_simulator_models_the_listing_in_use(exchanges: DocExchanges, tmp_path: Path) -> None:
+    """After a refresh the embedded simulator's market is the listing the app uses: new
+    listings traded, delisted ones gone, names as the exchanges give them."""
+    from monitor.feed.simulator import SimConfig, Simulator
+    from monitor.service.listing_keeper import ListingKeeper
+
+    keeper = ListingKeeper(shipped_listing(), _paths(tmp_path).exchange_listing)
+    asyncio.run(keeper.refresh(ExchangeEndpoints(**exchanges.urls()), dt.date(2026, 12, 1)))
+    sim = Simulator(SimConfig(symbols=6000, listing=keeper.current_master()))
+    symbols = set(sim.market.symbols)
+    assert "603397.SH" in symbols and "600000.SH" not in symbols
+    assert sim.market.master.name("000004.SZ") == "国华网安"
+
+
+async def test_codes_the_provider_does_not_serve_are_not_subscribed(tmp_path: Path) -> None:
+    """A provider that lists its codes refuses a whole request for one it does not know
+    (AllTick's 600): a watchlist code outside its list is left out, the rest stay live."""
+    core = MonitorService(_paths(tmp_path), Settings(sim_symbols=60, sim_rate=600))
+    core.create_list("mine", ["600519.SH", "920002.BJ"])  # the second: not among the 60
+    await core.start()
+    try:
+        await wait_until(lambda: core.provider_symbols() is not None, 10, "the list")
+        assert "920002.BJ" not in (core.provider_symbols() or [])
+        assert "600519.SH" in core.wanted() and "920002.BJ" not in core.wanted()
+        await wait_until(lambda: (q := core.book.quote("600519.SH")) is not None and q.last, 15)
+    finally:
+        await core.close()
+
+
+async def test_turning_the_refresh_on_asks_at_once(
+    exchanges: DocExchanges, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASHARE_MONITOR_LISTING_REFRESH", "1")
+    core = MonitorService(
+        _paths(tmp_path), Settings(listing_refresh=False, listing_urls=exchanges.urls())
+    )
+    core.update_settings(listing_refresh=True)
+    await wait_until(lambda: core.listing.from_exchanges, 30, "a refresh")
+    assert len(exchanges.asked("SZSE")) == 1
+    await core.close()
+
+
+async def test_a_whole_market_export_leaves_out_what_a_provider_still_lists() -> None:
+    """``export --all`` takes the provider's own list, less the stocks delisted."""
+    from monitor.feed.config import FeedConfig
+    from monitor.feed.simulator import SimConfig, Simulator
+    from monitor.service.collect import collect
+
+    async with Simulator(SimConfig(symbols=40, rate=400)) as sim:
+        cfg = FeedConfig.for_url(sim.url("generic"), http_base=sim.http_base)
+        stocks = [s for s in sim.market.symbols if not s.startswith(("000001.SH", "399", "899"))]
+        gone = stocks[-1]
+        got = await collect(cfg, None, 1.0, delisted={gone})
+        await got.pool.stop()
+    assert gone not in got.symbols and stocks[-2] in got.symbols

@@ -77,7 +77,7 @@ def test_the_window_refreshes_the_listing_and_flags_what_changed(
         .startswith("Listing refreshed from the exchanges: 2 new, 1 delisted")
     )
     assert len(exchanges.asked("SZSE")) == 1  # asked by itself, once
-    assert _name_cell(w, "600000.SH") == "浦发银行 (delisted)"
+    assert _name_cell(w, "600000.SH") == "[delisted] 浦发银行"
     assert _cell(w, "600000.SH", "last") == ""  # not subscribed: no price at all
     assert _name_cell(w, "600519.SH") == "贵州茅台"
     assert "600000.SH" not in w.service.wanted()
@@ -85,12 +85,15 @@ def test_the_window_refreshes_the_listing_and_flags_what_changed(
     assert dlg.heading.text().startswith(f"A-share listing as of {w.service.listing_as_of}")
     assert "From the exchanges" in dlg.source.text()
     rows = [[dlg.table.item(r, c).text() for c in range(4)] for r in range(dlg.table.rowCount())]
-    assert ["603397.SH", "新上市股", "New listing", "2026-11-28"] in rows
-    assert ["600000.SH", "浦发银行", "Delisted", w.service.listing.delisted["600000.SH"]] in rows
+    assert ["603397.SH", "新上市股", "New listing", "listed 2026-11-28"] in rows
+    found = w.service.listing.delisted["600000.SH"]
+    assert ["600000.SH", "浦发银行", "Delisted", f"found {found}"] in rows
     # Refresh now asks again (the same day: nothing new) and says so.
     dlg.refresh_button.click()
     qloop.run_until_complete(until(lambda: dlg.task is not None and dlg.task.done(), 30))
-    assert dlg.status.text() == "Listing refreshed from the exchanges: 0 new, 0 delisted, 0 renamed"
+    assert dlg.status.text() == (
+        "Listing refreshed from the exchanges: no new listings or delistings"
+    )
     assert len(exchanges.asked("SZSE")) == 2
     # Enter (or a double-click) adds a new listing to the current list; a delisted one
     # is not added.
@@ -99,6 +102,9 @@ def test_the_window_refreshes_the_listing_and_flags_what_changed(
         dlg.table.setFocus()
         QTest.keyClick(dlg.table, Qt.Key.Key_Return)
     assert w.service.watchlists.get("mine") == ["600000.SH", "600519.SH", "603397.SH"]
+    assert (
+        len(exchanges.asked("SZSE")) == 2 and dlg.refresh_button.isEnabled()
+    )  # Enter pressed no button
     dlg.close()
 
 
