@@ -1347,7 +1347,7 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     </message>
     <message>
         <source>[delisted] %1</source>
-        <translation>[已退市] %1</translation>
+        <translation>退市 %1</translation>
     </message>
     <message>
         <source>Main board</source>
