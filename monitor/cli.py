@@ -652,7 +652,7 @@ def _export(args: argparse.Namespace) -> int:
         for line in skipped[:5]:
             _err(f"--master: skipped {line}")
         master.merge(mine)
-        market = mine.symbols()
+        market = [s for s in mine.symbols() if s not in keeper.delisted]
     symbols: list[str] | None
     if args.all:
         symbols = None

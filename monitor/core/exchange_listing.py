@@ -19,6 +19,7 @@ import json
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -334,28 +335,67 @@ def _workbook_rows(data: bytes, exchange: str) -> Iterator[list[object]]:
         strings: list[str] = []
         try:
             if "xl/sharedStrings.xml" in names:
-                for _, el in ElementTree.iterparse(z.open("xl/sharedStrings.xml")):
-                    if el.tag == _X + "si":
-                        strings.append("".join(t.text or "" for t in el.iter(_X + "t"))[:200])
-                        el.clear()
-                        if len(strings) > _MAX_STRINGS:
-                            raise ExchangeAnswerError(f"{exchange}: too many texts in the workbook")
-            for _, el in ElementTree.iterparse(z.open(sheets[0])):
-                if el.tag != _X + "row":
-                    continue
+                for el in _elements(z, "xl/sharedStrings.xml", _X + "si", exchange):
+                    strings.append(_text(el)[:200])
+                    if len(strings) > _MAX_STRINGS:
+                        raise ExchangeAnswerError(f"{exchange}: too many texts in the workbook")
+            for el in _elements(z, sheets[0], _X + "row", exchange):
                 row: list[object] = []
-                for c in el.iter(_X + "c"):
+                for n, c in enumerate(el.iter(_X + "c")):
+                    if n >= 1000:
+                        raise ExchangeAnswerError(f"{exchange}: a workbook row of over 1,000 cells")
                     col = _column(c.get("r", "")) if c.get("r") else len(row)
                     if not 0 <= col < 200:
                         continue
                     row += [None] * (col + 1 - len(row))
                     row[col] = _cell(c, strings)
-                el.clear()
                 yield row
-        except (ElementTree.ParseError, KeyError, zipfile.BadZipFile, EOFError) as e:
+        except ExchangeAnswerError:
+            raise
+        except (
+            ElementTree.ParseError,
+            KeyError,
+            ValueError,
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            RuntimeError,  # an encrypted part
+            NotImplementedError,  # a compression zipfile does not know
+        ) as e:
             raise ExchangeAnswerError(
                 f"{exchange}: unreadable workbook ({type(e).__name__})"
             ) from None
+
+
+def _elements(
+    z: zipfile.ZipFile, part: str, tag: str, exchange: str
+) -> Iterator[ElementTree.Element]:
+    """The ``tag`` elements of one part, each dropped once handed on, and every other
+    element at the top levels dropped as it ends: a part of millions of empty
+    elements must not grow a tree. A DTD (entity tricks) is refused outright."""
+    data = z.read(part)
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise ExchangeAnswerError(f"{exchange}: the workbook declares a DTD")
+    stack: list[ElementTree.Element] = []
+    for event, el in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
+        if event == "start":
+            stack.append(el)
+            continue
+        stack.pop()
+        inside = any(e.tag == tag for e in stack)
+        if el.tag == tag:
+            yield el
+        if el.tag == tag or (not inside and stack):
+            el.clear()
+            stack[-1].remove(el) if stack else None
+
+
+def _text(si: ElementTree.Element) -> str:
+    """A shared string: its text, or its rich-text runs — not the phonetic (rPh) runs."""
+    direct = si.findall(_X + "t")
+    runs = direct or si.findall(f"{_X}r/{_X}t")
+    return "".join(t.text or "" for t in runs)
 
 
 def _cell(c: ElementTree.Element, strings: list[str]) -> object:
@@ -367,7 +407,7 @@ def _cell(c: ElementTree.Element, strings: list[str]) -> object:
     if text is None:
         return None
     if kind == "s":
-        i = int(text) if text.isdigit() else -1
+        i = int(text) if text.isascii() and text.isdigit() and len(text) < 9 else -1
         return strings[i] if 0 <= i < len(strings) else None
     if kind in ("str", "b", "e", "d"):
         return text

@@ -165,13 +165,18 @@ def build_universe(
             if code[:3] in ("600", "601", "603", "000", "002") and rng.random() < 0.025:
                 name = ("*ST" if rng.random() < 0.4 else "ST") + name[:2]
             add(symbol, name, price())
-    # Rounding of the shares may leave a few slots: fill them from the SZ main board.
-    i = 0
-    while len(out) < n_symbols and i < 4000:
-        symbol = f"{3000 + i:06d}.SZ"
-        i += 1
+    # Rounding of the shares (or a listing filling most boards) may leave slots: fill them
+    # with free Shenzhen codes, valid ones only.
+    spare = (
+        f"{p}{n:03d}.SZ"
+        for p in ("003", "001", "301", "302", "002", "000", "300")
+        for n in range(1000)
+    )
+    for symbol in spare:
+        if len(out) >= n_symbols:
+            break
         if symbol not in used:
-            add(symbol, f"深市{i:04d}", 10.0)
+            add(symbol, f"深市{len(out):05d}", 10.0)
     return out
 
 

@@ -40,7 +40,7 @@ def own_command() -> list[str]:
     """The argv that runs this app: the frozen binary, or ``python -m monitor``."""
     if getattr(sys, "frozen", False):
         return [sys.executable]
-    return [sys.executable, "-m", "monitor"]
+    return [sys.executable, "-P", "-m", "monitor"]  # -P: never a monitor/ in the cwd
 
 
 def launch_command() -> str:

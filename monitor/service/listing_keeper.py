@@ -51,7 +51,8 @@ def _exchange_of(symbol: str) -> str:
 @dataclass(frozen=True)
 class Failure:
     """Why one exchange's list was not refreshed: ``kind`` is "unreachable",
-    "not_a_listing", "incomplete" (an answer that cannot be the whole list) or "busy";
+    "not_a_listing", "incomplete" (an answer that cannot be the whole list), "busy",
+    "failed" (the refresh itself stopped) or "not_saved" (the cache could not be written);
     ``detail`` says it in one line (English, for the log and the command line)."""
 
     exchange: str
@@ -228,7 +229,11 @@ class ListingKeeper:
                 self.delisted.pop(r.symbol, None)
             if outcome.changes:
                 self.changes, self.changed_on = outcome.changes, day
-            self._save()
+            why = self._save()
+            if why:  # whoever reads the cache next would not see this refresh
+                outcome.failures.append(
+                    Failure("", "not_saved", f"the refreshed listing could not be saved: {why}")
+                )
         return outcome
 
     def reload(self) -> None:
@@ -240,7 +245,8 @@ class ListingKeeper:
         self.changes, self.changed_on, self.problem = fresh.changes, fresh.changed_on, fresh.problem
 
     # --- the cache -----------------------------------------------------------------
-    def _save(self) -> None:
+    def _save(self) -> str:
+        """Write the cache; "" when written, else why not."""
         data = {
             "version": _VERSION,
             "exchanges": {
@@ -258,7 +264,10 @@ class ListingKeeper:
         try:
             atomic_write_text(self.cache, json.dumps(data, ensure_ascii=False))
         except OSError as e:
-            log.warning("listing refresh: not cached (%s): %s", self.cache, e.strerror or e)
+            why = f"{self.cache}: {e.strerror or e}"
+            log.warning("listing refresh: not saved: %s", why)
+            return why
+        return ""
 
     def _load(self) -> None:
         """Overlay the cached exchange lists; a damaged cache is ignored (and said)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import subprocess
 import sys
 import tempfile
@@ -24,7 +25,8 @@ from monitor.service.listing_keeper import Failure, RefreshOutcome
 
 __all__ = ["refresh_in_child"]
 
-_TIMEOUT = 300.0  # seconds; three exchanges, spaced requests, 20 s deadline each
+log = logging.getLogger(__name__)
+_TIMEOUT = 900.0  # seconds: above every request's 20 s deadline, all exchanges and pages
 
 
 class _Child:
@@ -72,7 +74,7 @@ async def refresh_in_child(
     timeout: float = _TIMEOUT,
 ) -> RefreshOutcome:
     """Refresh ``cache`` in a child process; what it did, or one failure saying why not."""
-    with tempfile.TemporaryDirectory(prefix="ashare-listing-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="ashare-listing-", ignore_cleanup_errors=True) as tmp:
         out = Path(tmp) / "outcome.json"
         cmd = [
             *own_command(),
@@ -91,9 +93,15 @@ async def refresh_in_child(
         child = _Child()
         try:
             code, err = await in_thread(lambda: child.run(cmd, timeout))
+        except OSError as e:  # the executable moved (an update underneath), no memory …
+            detail = f"the listing refresh could not start: {e.strerror or e}"
+            return RefreshOutcome(failures=[Failure("", "failed", detail)])
         except BaseException:  # cancelled (the app is closing): the child goes too
             child.kill()
             raise
+        for line in err.splitlines()[-40:]:  # the child's log lines belong in the app's log
+            if line.strip():
+                log.warning("listing-worker: %s", line[:500])
         try:
             data = json.loads(out.read_text(encoding="utf-8"))
         except (OSError, ValueError):

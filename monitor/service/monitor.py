@@ -431,7 +431,10 @@ class MonitorService:
             today = self.clock().date().isoformat()
             due = self.listing.due(self.clock().date())
             if due and self.listing_refresh_on():
-                await self.refresh_listing(exchanges=due, quiet=said == today)
+                try:
+                    await self.refresh_listing(exchanges=due, quiet=said == today)
+                except Exception:  # a bug costs this hour's refresh, not the next ones
+                    log.exception("listing refresh failed")
                 said = today
             await asyncio.sleep(self.listing_check_s)
 
@@ -469,6 +472,9 @@ class MonitorService:
         finally:
             self._listing_busy = False
         self.listing.reload()  # what the child wrote
+        if any(f.kind == "not_saved" for f in outcome.failures):
+            # Not in the cache the window reads: nothing of it is applied or announced.
+            outcome = RefreshOutcome(failures=outcome.failures)
         if self._closed:
             return outcome
         if outcome.refreshed:

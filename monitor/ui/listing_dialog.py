@@ -52,6 +52,9 @@ def failure_text(f: Failure) -> str:
         ),
         "busy": QCoreApplication.translate("ListingDialog", "a refresh is already running"),
         "failed": QCoreApplication.translate("ListingDialog", "the refresh stopped"),
+        "not_saved": QCoreApplication.translate(
+            "ListingDialog", "the refreshed listing could not be saved"
+        ),
     }.get(f.kind, "%1")
     return text.replace("%1", _exchange_name(f.exchange))
 

@@ -1033,6 +1033,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>；</translation>
     </message>
     <message>
+        <source>the refreshed listing could not be saved</source>
+        <translation>更新后的列表无法保存</translation>
+    </message>
+    <message>
         <source>Listing refreshed from the exchanges: no new listings or delistings</source>
         <translation>已从交易所更新股票列表：没有新上市或退市</translation>
     </message>

@@ -169,6 +169,33 @@ def _zipped(sheet: str) -> bytes:
     return out.getvalue()
 
 
+def parse_szse_xlsx_or_error(data: bytes) -> str:
+    try:
+        page = parse_szse_xlsx(data)
+    except ExchangeAnswerError as e:
+        return str(e)
+    return f"{len(page.rows)} rows"
+
+
+def test_shared_strings_skip_phonetic_runs() -> None:
+    sst = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<si><t>A股代码</t></si><si><t>A股简称</t></si><si><t>000001</t></si>"
+        "<si><r><t>平安</t></r><r><t>银行</t></r><rPh><t>ピン</t></rPh></si></sst>"
+    )
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>3</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("xl/sharedStrings.xml", sst)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    assert parse_szse_xlsx(out.getvalue()).rows == [Listed("000001.SZ", "平安银行")]
+
+
 def test_szse_answers_that_are_not_the_workbook_are_one_error() -> None:
     with pytest.raises(ExchangeAnswerError, match="not a workbook"):
         parse_szse_xlsx(b"<html>busy</html>")
@@ -186,8 +213,21 @@ def test_szse_answers_that_are_not_the_workbook_are_one_error() -> None:
         '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&i;</t></is></c></row>'
         "</sheetData></worksheet>"
     )
-    with pytest.raises(ExchangeAnswerError, match="unreadable workbook"):
-        parse_szse_xlsx(_zipped(laughs))  # a billion laughs is refused by the XML parser
+    with pytest.raises(ExchangeAnswerError, match="declares a DTD"):
+        parse_szse_xlsx(_zipped(laughs))  # a billion laughs is refused before parsing
+    # Millions of empty elements, a cell index that is not a number, a broken deflate
+    # stream: each one line, never a tree the size of the part.
+    empties = "<worksheet><sheetData>" + "<x/>" * 3_000_000 + "</sheetData></worksheet>"
+    assert parse_szse_xlsx_or_error(_zipped(empties)).startswith("SZSE: the workbook has no")
+    odd = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row><c t="s"><v>²</v></c><c t="s"><v>99999999999</v></c></row></sheetData></worksheet>'
+    )
+    assert "no A股代码" in parse_szse_xlsx_or_error(_zipped(odd))
+    raw = bytearray(_workbook(["A股代码", "A股简称"], [["000001", "平安银行"]] * 50))
+    at = raw.find(b"xl/worksheets/sheet1.xml") + 60
+    raw[at : at + 40] = b"\xff" * 40  # inside the compressed sheet
+    assert parse_szse_xlsx_or_error(bytes(raw)).startswith("SZSE: ")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("hello.txt", "hi")

@@ -28,7 +28,7 @@ def test_desktop_entry_names_and_exec() -> None:
     text = desktop_entry_text()
     assert "Name=A-Share Monitor" in text and "Name[zh_CN]=A股行情监控" in text
     assert "Categories=Office;Finance;Qt;" in text and "Terminal=false" in text
-    assert f"Exec={sys.executable} -m monitor" in text
+    assert f"Exec={sys.executable} -P -m monitor" in text  # -P: no monitor/ of the cwd
 
 
 def test_install_and_uninstall_for_the_user(tmp_path: Path) -> None:

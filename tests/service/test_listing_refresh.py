@@ -216,13 +216,14 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path, content: bytes) -> None:
         assert not paths.exchange_listing.exists() and core.notes.messages == []
 
 
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
 async def test_quitting_does_not_wait_for_a_hanging_exchange(
     exchanges: DocExchanges, tmp_path: Path
 ) -> None:
     exchanges.broken["SSE"] = "hang"  # accepts, never answers
     core = _service(tmp_path, exchanges, dt.date(2026, 12, 1))
     task = core.start_listing_refresh()
-    await asyncio.sleep(0.5)
+    await wait_until(lambda: exchanges.asked("SSE"), 20, "the child asks")
     started = time.monotonic()
     await core.close()
     assert time.monotonic() - started < 3
@@ -396,3 +397,38 @@ async def test_a_whole_market_export_leaves_out_what_a_provider_still_lists() ->
         got = await collect(cfg, None, 1.0, delisted={gone})
         await got.pool.stop()
     assert gone not in got.symbols and stocks[-2] in got.symbols
+
+
+async def test_a_refresh_that_cannot_be_saved_is_not_announced(
+    exchanges: DocExchanges, tmp_path: Path
+) -> None:
+    """The window reads what the child saved: a refresh the child could not save is a
+    failure, and nothing of it is applied (it would be announced again every hour)."""
+    core = _service(tmp_path, exchanges, dt.date(2026, 12, 1))
+    (tmp_path / "cache").write_text("a file where the cache folder should be")
+    market = core.market()
+    outcome = await core.refresh_listing()
+    assert outcome.refreshed == [] and outcome.changes.delisted == []
+    assert [f.kind for f in outcome.failures] == ["not_saved"]
+    assert "could not be saved" in outcome.errors[0]
+    assert core.market() == market and core.listing.due(dt.date(2026, 12, 1))
+
+
+async def test_the_hourly_check_survives_a_failed_refresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import monitor.service.monitor as service_module
+
+    monkeypatch.setenv("ASHARE_MONITOR_LISTING_REFRESH", "1")
+    calls: list[int] = []
+
+    async def broken(*_args: object, **_kw: object) -> object:
+        calls.append(1)
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(service_module, "refresh_in_child", broken)
+    core = MonitorService(_paths(tmp_path), Settings())
+    core.listing_check_s = 0.1
+    core.load_in_background(None)
+    await wait_until(lambda: len(calls) >= 2, 20, "a second try")
+    await core.close()
