@@ -118,6 +118,13 @@ class QuoteBook:
     _FLOAT_ZERO = ("volume", "turnover", "received_ms", "vwap_amount", "vwap_volume")
     # vwap_from_ms: the time 均价 counts trades from (0: the whole day, from day totals).
     _INT = ("time_ms", "seq", "scope", "ticks", "hist_count", "vwap_from_ms")
+    # The per-row history rings and what an empty slot holds.
+    _HIST = (
+        ("hist_price", np.nan, np.float32),
+        ("hist_volume", 0.0, np.float32),
+        ("hist_avg", np.nan, np.float32),
+        ("hist_slot", 0, np.int32),
+    )
 
     def __init__(
         self,
@@ -190,10 +197,8 @@ class QuoteBook:
         self.day[:] = [-1] * n
         self.hist_bucket[:] = [-1] * n
         self._hist_i[:] = [0] * n
-        self.hist_price[:n].fill(nan)
-        self.hist_volume[:n].fill(0.0)
-        self.hist_avg[:n].fill(nan)
-        self.hist_slot[:n].fill(0)
+        for name, empty, _dtype in self._HIST:
+            getattr(self, name)[:n].fill(empty)
         self.stats = BookStats()
         for r, sym in enumerate(self.symbols):
             info = self.master.get(sym)
@@ -207,12 +212,7 @@ class QuoteBook:
     def _alloc(self, cap: int) -> None:
         """(Re)allocate the history arrays for ``cap`` rows."""
         old, n = self._cap, self.history_points
-        for name, fill, dtype in (
-            ("hist_price", np.nan, np.float32),
-            ("hist_volume", 0.0, np.float32),
-            ("hist_avg", np.nan, np.float32),
-            ("hist_slot", 0, np.int32),
-        ):
+        for name, fill, dtype in self._HIST:
             # np.full writes every page now (np.zeros would leave them to fault in over
             # the day), so the day's history memory is taken up front and RSS stays flat.
             new = np.full((cap, n), fill, dtype)
@@ -380,10 +380,8 @@ class QuoteBook:
         for name in self._INT:
             getattr(self, name)[r] = 0
         self.day[r], self.hist_bucket[r], self._hist_i[r] = -1, -1, 0
-        self.hist_price[r].fill(math.nan)
-        self.hist_volume[r].fill(0.0)
-        self.hist_avg[r].fill(math.nan)
-        self.hist_slot[r].fill(0)
+        for name, empty, _dtype in self._HIST:
+            getattr(self, name)[r].fill(empty)
         self._dirty.add(r)
 
     def set_name(self, symbol: str, name: str) -> None:

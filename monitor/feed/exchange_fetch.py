@@ -72,13 +72,11 @@ class _Client:
 
     def __init__(
         self,
-        exchange: str,
         spacing: float,
         deadline: float,
         record_to: Path | None,
         ca_file: str | None,
     ) -> None:
-        self.exchange = exchange
         self.ca_file = ca_file
         self.spacing = spacing
         self.deadline = deadline
@@ -209,7 +207,7 @@ def fetch_exchange(
 ) -> ExchangeResult:
     """One exchange's A-share listing; an unreachable exchange or a broken answer is an
     :class:`ExchangeResult` with no page and a one-line ``error``. Never raises."""
-    client = _Client(exchange, spacing, deadline, record_to, ca_file)
+    client = _Client(spacing, deadline, record_to, ca_file)
     try:
         page = _FETCHERS[exchange](client, endpoints.of(exchange))
     except HttpError as e:

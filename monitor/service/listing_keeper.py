@@ -119,9 +119,7 @@ class ListingKeeper:
     @property
     def as_of(self) -> str:
         """The listing's date: the oldest day an exchange was asked, else the snapshot's."""
-        if len(self.fetched) == len(EXCHANGES):
-            return min(self.fetched.values())
-        return self.shipped_as_of
+        return min(self.fetched.values()) if self.from_exchanges else self.shipped_as_of
 
     @property
     def from_exchanges(self) -> bool:

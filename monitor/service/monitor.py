@@ -17,7 +17,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -558,15 +558,12 @@ class MonitorService:
         """What to subscribe: the lists, the holdings, the whole market when shown —
         never a stock its exchange no longer lists (a provider may refuse the whole
         request for it, and its last price would stand still)."""
-        gone: Collection[str] = self.listing.delisted
+        mine = dict.fromkeys([*self.watchlists.union(), *self.portfolio.holdings.symbols()])
+        gone = self.listing.delisted
         served = self.provider_symbols()
-        if served:  # a provider may refuse a whole request for one code it does not serve
-            listed = set(served)
-            mine = [*self.watchlists.union(), *self.portfolio.holdings.symbols()]
-            gone = {*gone, *(s for s in mine if s not in listed)}
-        syms = [s for s in self.watchlists.union() if s not in gone]
-        have = set(syms)
-        syms += [s for s in self.portfolio.holdings.symbols() if s not in have and s not in gone]
+        # A provider may refuse a whole request for one code it does not serve.
+        listed = set(served) if served else None
+        syms = [s for s in mine if s not in gone and (listed is None or s in listed)]
         if self.all_market:
             have = set(syms)
             syms += [s for s in self.market() if s not in have]

@@ -169,12 +169,12 @@ class ListingDialog(QDialog):
         )
         if keeper.fetched:
             asked = self.tr(", ").join(
-                f"{self._exchange(ex)} {keeper.fetched[ex]}"
+                f"{_exchange_name(ex)} {keeper.fetched[ex]}"
                 for ex in EXCHANGES
                 if ex in keeper.fetched
             )
             text = self.tr("From the exchanges (asked: %1).").replace("%1", asked)
-            rest = [self._exchange(ex) for ex in EXCHANGES if ex not in keeper.fetched]
+            rest = [_exchange_name(ex) for ex in EXCHANGES if ex not in keeper.fetched]
             if rest:
                 text += "\n" + self.tr("%1: the shipped snapshot of %2.").replace(
                     "%1", self.tr(", ").join(rest)
@@ -228,9 +228,6 @@ class ListingDialog(QDialog):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, row[0])
                 self.table.setItem(i, j, item)
-
-    def _exchange(self, ex: str) -> str:
-        return _exchange_name(ex)
 
     # --- actions -------------------------------------------------------------------
     def refresh_now(self) -> None:
