@@ -494,8 +494,9 @@ class MonitorService:
             ]
             self.listing_as_of = max(self.listing.as_of, self._imported_as_of)
             self._on_master()
-        for e in outcome.errors:
-            log.warning("listing refresh: %s", e)
+        for f in outcome.failures:  # offline is normal for some machines: not a warning
+            level = logging.INFO if f.kind == "unreachable" else logging.WARNING
+            log.log(level, "listing refresh: %s", f.detail)
         self.last_listing_outcome = outcome
         if outcome.refreshed or not quiet:
             self.publish(ListingRefreshed(outcome))
