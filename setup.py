@@ -1,13 +1,15 @@
 """Compiles the UI translations (resources/i18n/*.ts -> .qm) whenever the package is built.
 
 Everything else about the package is in pyproject.toml; this hook exists because the
-.qm files are build output of Qt's lrelease, not sources kept in git.
+.qm files are build output of Qt's lrelease, not sources kept in git. The packages are
+found here, not listed by hand (a hand-kept list once left monitor.platform out of every
+wheel): every package under monitor/, plus resources/ shipped as monitor.resources.
 """
 
 import importlib.util
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
@@ -24,4 +26,6 @@ class BuildPyWithTranslations(build_py):
         super().run()
 
 
-setup(cmdclass={"build_py": BuildPyWithTranslations})
+PACKAGES = [*find_packages(include=["monitor", "monitor.*"]), "monitor.resources"]
+
+setup(packages=PACKAGES, cmdclass={"build_py": BuildPyWithTranslations})

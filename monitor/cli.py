@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.util
 import logging
 import os
 import re
@@ -766,11 +767,8 @@ def _relay(
     symbols: list[str] | None,
 ) -> int:
     """``relay``: the upstream once, published to Redis Streams until Ctrl+C."""
-    try:
-        from monitor.service.relay import Relay
-    except ImportError:
-        _err("the relay needs redis-py: pip install 'ashare-monitor[relay]'")
-        return 2
+    from monitor.service.relay import Relay
+
     if symbols is None:
         symbols = [] if args.wildcard else (market or master_stocks(master))
     relay = Relay(
@@ -809,11 +807,8 @@ def master_stocks(master: SymbolMaster) -> list[str]:
 
 
 def _gateway(args: argparse.Namespace) -> int:
-    try:
-        from monitor.feed.gateway import Gateway
-    except ImportError:
-        _err("the gateway needs redis-py: pip install 'ashare-monitor[relay]'")
-        return 2
+    from monitor.feed.gateway import Gateway
+
     if not 0 <= args.port <= 65535:
         _err(f"--port must be between 0 and 65535, got {args.port}")
         return 2
@@ -1033,12 +1028,38 @@ def _desktop(install: bool) -> int:
     return 0
 
 
+# Sub-commands that need an optional part: the module they import and the extra it is in.
+_EXTRAS = {"relay": ("redis", "relay"), "gateway": ("redis", "relay")}
+
+
+def _missing_extra(args: argparse.Namespace) -> str | None:
+    """One line naming the extra to install, when the command needs one that is missing."""
+    need = _EXTRAS.get(args.command)
+    if args.command == "record" and getattr(args, "to_parquet", None) is not None:
+        need = ("pyarrow", "parquet")
+    if need is None or importlib.util.find_spec(need[0]) is not None:
+        return None
+    module, extra = need
+    if getattr(sys, "frozen", False):  # the desktop bundles carry no extras
+        return (
+            f"'{args.command}' is not in the desktop bundle (it needs the {extra} extra): "
+            f"install the package instead: pip install 'ashare-monitor[{extra}]'"
+        )
+    return (
+        f"'{args.command}' needs the {extra} extra ({module} is not installed): "
+        f"pip install 'ashare-monitor[{extra}]' (with pipx: pipx inject ashare-monitor {module})"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for ``ashare-monitor`` and ``python -m monitor``."""
     _no_console_safety()
     args = _build_parser().parse_args(argv)
     # The simulator's own INFO lines (who subscribed how many codes) are its output.
     _setup_logging(args.verbose, logging.INFO if args.command == "sim" else logging.WARNING)
+    if (missing := _missing_extra(args)) is not None:
+        _err(missing)
+        return 2
     if args.command == "sim":
         if args.verbose == 0:
             logging.getLogger().setLevel(logging.WARNING)

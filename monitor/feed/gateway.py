@@ -40,6 +40,7 @@ __all__ = ["Gateway"]
 log = logging.getLogger(__name__)
 TICK_SIZE = 0.01
 SEND_TIMEOUT = 2.0  # seconds a client may take to accept a frame
+MAX_SHARDS = 256  # a meta "shards" beyond this is not a relay's: ignored
 
 
 @dataclass(eq=False)
@@ -99,6 +100,7 @@ class Gateway:
         self._reader: asyncio.Task[None] | None = None
         self._stopping = False
         self._from_start = False  # no relay had written when this gateway started
+        self._bad_shards: object = None  # the last invalid meta value, logged once
 
     @property
     def url(self) -> str:
@@ -127,8 +129,19 @@ class Gateway:
 
     # --- reading Redis -------------------------------------------------------------------
     async def _streams(self) -> list[str]:
-        shards = await self.redis.hget(self.keys.meta, "shards")
-        n = int(shards) if shards else 0
+        """The relay's streams: from its meta hash, or, while that is missing or not a
+        relay's (Redis restarted or evicted it: the relay writes it again within a
+        second), the streams this gateway already follows."""
+        raw = await self.redis.hget(self.keys.meta, "shards")
+        try:
+            n = int(raw) if raw is not None else 0
+        except ValueError:
+            n = -1
+        if not 1 <= n <= MAX_SHARDS:
+            if raw is not None and raw != self._bad_shards:
+                log.warning("gateway: ignoring meta shards=%r (not 1 to %d)", raw, MAX_SHARDS)
+            self._bad_shards = raw
+            return list(self._positions)
         return [self.keys.stream(i) for i in range(n)]
 
     async def _read(self) -> None:

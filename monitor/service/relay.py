@@ -9,8 +9,11 @@ per tick — with the relay's own sequence number per shard, so readers detect g
 
 Redis going away does not stop the feed: ticks are kept (up to ``backlog`` of them,
 then the oldest are dropped and counted) and written when Redis is back, after the
-whole snapshot is rewritten (a restarted Redis may have lost it). Needs ``redis``
-(the ``relay`` extra).
+whole snapshot is rewritten (a restarted Redis may have lost it). A Redis that
+restarted between two writes raises nothing here (redis-py reconnects), so once a
+second the relay stamps ``beat`` into the meta hash: when that field was new, the
+meta hash had been lost (a restart, or an eviction) and meta and snapshot are
+rewritten at once. Needs ``redis`` (the ``relay`` extra).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from monitor.service.session import FeedSession
 __all__ = ["Relay", "RelayStats"]
 
 _CHUNK = 20_000  # ticks per publish at most
+BEAT_S = 1.0  # seconds between heartbeats in the meta hash
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +90,7 @@ class Relay:
         self._announced: dict[str, float] = {}  # previous closes sent with a tick
         self._snapshot_due = True  # rewrite the whole snapshot (start, Redis back)
         self._started = False
+        self._beat_at = -BEAT_S  # monotonic time of the last heartbeat written
 
     # --- the tick path ---------------------------------------------------------------
     def _tap(self, ticks: list[Tick], _received_ms: float) -> None:
@@ -149,6 +154,7 @@ class Relay:
         that each fit the socket timeout."""
         ticks, self._buffer = self._buffer[:_CHUNK], self._buffer[_CHUNK:]
         try:
+            await self._beat()
             if self._snapshot_due:
                 await self._write_snapshot()
             if not ticks:
@@ -167,6 +173,18 @@ class Relay:
             log.info("relay: Redis is back")
             self.stats.last_error = ""
         return len(ticks)
+
+    async def _beat(self) -> None:
+        """Stamp the meta hash once a second; a stamp that is a new field means Redis
+        lost the hash since the last one (it restarted or evicted it): rewrite it all."""
+        now = time.monotonic()
+        if now - self._beat_at < BEAT_S:
+            return
+        added = await self.redis.hset(self.keys.meta, "beat", int(time.time() * 1000))
+        self._beat_at = now
+        if added and self._started:
+            log.warning("relay: Redis lost the relay's keys (restarted or evicted); rewriting")
+            self._snapshot_due = True
 
     async def _write(self, ticks: list[Tick]) -> None:
         ticks, announced = self._with_reference(ticks)
@@ -230,6 +248,7 @@ class Relay:
             mapping={
                 "relay": self.id,
                 "shards": self.shards,
+                "beat": int(time.time() * 1000),
                 "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "upstream": self.cfg.public_url(),
             },

@@ -166,6 +166,44 @@ async def test_gateway_redis_and_relay_restarts_lose_no_subscription(
             assert gw.gaps == 0
 
 
+async def test_a_lost_or_hostile_meta_hash_never_stops_the_gateway(
+    redis_server: RedisServer,
+) -> None:
+    """Redis evicting the meta hash (``allkeys-lru`` evicts it first: written rarely) or
+    someone writing nonsense into it: the gateway keeps following the streams it knows,
+    and the relay's heartbeat puts the hash back within about a second."""
+    import redis.asyncio as aioredis
+
+    keys = Keys()
+    r = aioredis.from_url(redis_server.url)
+    async with DocAllTick(universe=UNIVERSE, push_interval=0.05) as srv:
+        async with _relay(srv, redis_server.url) as relay, _gateway(redis_server.url) as gw:
+            async with websockets.connect(gw.url) as ws:
+                await ws.send(json.dumps({"action": "subscribe", "symbols": "*"}))
+
+                async def ticks_flow() -> None:
+                    got = 0
+                    while got < 20:
+                        msg = json.loads(await asyncio.wait_for(ws.recv(), 5))
+                        got += len(msg.get("ticks", []))
+
+                await ticks_flow()
+                await r.delete(keys.meta, keys.last)  # evicted
+                await ticks_flow()
+                for _ in range(50):  # the relay's heartbeat finds the hash gone
+                    if await r.hget(keys.meta, "shards") and await r.hlen(keys.last):
+                        break
+                    await asyncio.sleep(0.1)
+                else:
+                    raise AssertionError("the relay did not rewrite its meta hash and snapshot")
+                assert relay.stats.redis_errors == 0  # nothing failed: it was noticed
+                for hostile in (3_000_000, -1, "x"):
+                    await r.hset(keys.meta, "shards", hostile)
+                    await ticks_flow()
+    await r.aclose()
+    assert gw.gaps == 0
+
+
 async def test_a_relay_restart_is_not_a_gap_and_ticks_resume(redis_server: RedisServer) -> None:
     async with DocAllTick(universe=UNIVERSE, push_interval=0.05) as srv:
         async with _gateway(redis_server.url) as gw:
