@@ -141,5 +141,6 @@ async def _smoke(window: MainWindow, args: argparse.Namespace, t0: float) -> int
 
 
 def _say(text: str) -> None:
+    log.info("%s", text)  # a windowed build has no console: its log file says it
     if sys.stdout is not None:
         print(text, flush=True)

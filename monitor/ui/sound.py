@@ -61,7 +61,7 @@ def play_alert_sound(setting: str) -> str:
                 )
                 return "file"
             reason = "no audio player found (paplay, pw-play or aplay)"
-        except OSError as e:
+        except (OSError, RuntimeError) as e:  # winsound: RuntimeError without a device
             reason = str(e)
         if not _warned:
             log.warning("alert sound %s not played: %s; beeping instead", path, reason)
