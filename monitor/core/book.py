@@ -17,18 +17,20 @@ the tick's arrival.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from monitor.core.master import SymbolInfo, SymbolMaster
+from monitor.core.market_rules import limit_pct, shanghai_today
+from monitor.core.master import SymbolMaster
 from monitor.core.quotes import Quote, Tick
-from monitor.core.symbols import LimitRule, board_of, limit_pct, limit_prices
+from monitor.core.symbols import board_of, limit_prices
 
 __all__ = ["Applied", "BookStats", "History", "QuoteBook"]
 
@@ -37,6 +39,7 @@ _CST_MS = 8 * 3_600_000
 MAX_PRICE = 1_000_000.0  # no A-share trades anywhere near this; larger is a bad frame
 MIN_TIME_MS = 946_656_000_000  # 2000-01-01 CST: no tick of this market's feeds is older
 FUTURE_MS = 300_000  # a tick stamped more than 5 minutes ahead of its arrival is not real
+_EPOCH = dt.date(1970, 1, 1)
 MARK_SKEW_MS = 2_000  # how far ahead of its arrival a tick's time may hold the watermark
 
 
@@ -130,13 +133,15 @@ class QuoteBook:
         self,
         master: SymbolMaster | None = None,
         *,
-        rule: LimitRule | None = None,
+        is_trading_day: Callable[[dt.date], bool] | None = None,
         history_points: int = 242,
         bucket_seconds: float = 60.0,
         capacity: int = 1024,
     ) -> None:
         self.master = master if master is not None else SymbolMaster()
-        self.rule = rule or LimitRule()
+        # Price limits follow the rules of each row's trading day (core.market_rules);
+        # counting a new listing's first days needs the exchange calendar.
+        self.is_trading_day = is_trading_day or (lambda d: d.weekday() < 5)
         self.history_points = history_points
         if not bucket_seconds >= 1.0:  # bucket numbers are int32 epoch-based
             raise ValueError(f"history buckets must be at least 1 s, got {bucket_seconds}")
@@ -203,7 +208,7 @@ class QuoteBook:
         for r, sym in enumerate(self.symbols):
             info = self.master.get(sym)
             self.names[r] = info.name if info else ""
-            self.limit_pct[r] = self._limit_pct(sym, info)
+            self.limit_pct[r] = self._limit_pct(r)
             if info is not None and info.prev_close:
                 self._set_prev_close(r, info.prev_close)
         self._dirty = set(range(n))
@@ -270,17 +275,45 @@ class QuoteBook:
         self.symbols.append(symbol)
         info = self.master.get(symbol)
         self.names.append(info.name if info else "")
-        self.limit_pct[r] = self._limit_pct(symbol, info)
+        self.limit_pct[r] = self._limit_pct(r)
         if info is not None and info.prev_close:
             self._set_prev_close(r, info.prev_close)
         return r
 
-    def _limit_pct(self, symbol: str, info: SymbolInfo | None) -> float:
+    def _limit_pct(self, r: int) -> float:
+        """Row ``r``'s limit on its trading day (today in China before its first tick),
+        by the rules of that day, its board, ST and listing date; NaN: no limit."""
+        symbol = self.symbols[r]
+        info = self.master.get(symbol)
+        d = self.day[r]
+        day = _EPOCH + dt.timedelta(days=d) if d >= 0 else shanghai_today()
+        listed = None
+        if info is not None and info.listed:
+            try:
+                listed = dt.date.fromisoformat(info.listed)
+            except ValueError:
+                listed = None
         try:
-            pct = limit_pct(board_of(symbol), st=bool(info and info.st), rule=self.rule)
+            pct = limit_pct(
+                board_of(symbol),
+                st=bool(info and info.st),
+                day=day,
+                listed=listed,
+                is_trading_day=self.is_trading_day,
+            )
         except ValueError:
             pct = None
         return math.nan if pct is None else pct
+
+    def use_calendar(self, is_trading_day: Callable[[dt.date], bool]) -> None:
+        """Count new listings' no-limit first days by the exchanges' calendar (it loads
+        after start; weekdays until then) and recompute every row's limits by it."""
+        self.is_trading_day = is_trading_day
+        for r in range(len(self.symbols)):
+            self.limit_pct[r] = self._limit_pct(r)
+            if self.prev_close[r] == self.prev_close[r]:
+                self._set_prev_close(r, float(self.prev_close[r]))
+                self._dirty.add(r)
 
     def ensure_all(self, symbols: Iterable[str]) -> None:
         wanted = list(symbols)
@@ -303,8 +336,7 @@ class QuoteBook:
         self.prev_close[r] = value
         pct = self.limit_pct[r]
         lim = limit_prices(value, None if math.isnan(pct) else float(pct))
-        if lim is not None:
-            self.limit_up[r], self.limit_down[r] = lim
+        self.limit_up[r], self.limit_down[r] = lim if lim is not None else (math.nan, math.nan)
 
     def set_day(
         self,
@@ -362,7 +394,7 @@ class QuoteBook:
             return
         info = self.master.get(symbol)
         self.names[r] = info.name if info else ""
-        self.limit_pct[r] = self._limit_pct(symbol, info)
+        self.limit_pct[r] = self._limit_pct(r)
         if not math.isnan(self.prev_close[r]):
             self._set_prev_close(r, self.prev_close[r])
         self._dirty.add(r)
@@ -555,12 +587,16 @@ class QuoteBook:
         return applied
 
     def _new_day(self, r: int, day: int) -> None:
-        if self.day[r] >= 0:
+        rolled = self.day[r] >= 0
+        self.day[r] = day
+        self.limit_pct[r] = self._limit_pct(r)  # the rules of this row's trading day
+        if rolled:
             # A new trading day: yesterday's last becomes the reference if nothing better.
             last = self.last[r]
             if last == last:
                 self._set_prev_close(r, float(last))
-        self.day[r] = day
+        elif self.prev_close[r] == self.prev_close[r]:
+            self._set_prev_close(r, float(self.prev_close[r]))  # limits by this day's rules
         self.open[r] = self.high[r] = self.low[r] = math.nan
         self.volume[r] = self.turnover[r] = 0.0
         self.vwap_amount[r] = self.vwap_volume[r] = 0.0

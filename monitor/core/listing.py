@@ -53,7 +53,7 @@ def parse_listing(text: str) -> Listing:
         date = row[2] if len(row) > 2 else ""
         readings = tuple(r for r in row[3].split("|") if r) if len(row) > 3 else ()
         newest = max(newest, date)
-        infos.append(SymbolInfo(symbol, name, board_of(symbol), is_st(name), None, readings))
+        infos.append(SymbolInfo(symbol, name, board_of(symbol), is_st(name), None, readings, date))
     if not infos:
         raise ListingError("the listing has no valid A-share codes")
     return Listing(SymbolMaster(infos), newest)

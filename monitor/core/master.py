@@ -32,6 +32,7 @@ class SymbolInfo:
     st: bool = False
     prev_close: float | None = None
     initials: tuple[str, ...] = ()  # pinyin initials of the name, when known in advance
+    listed: str = ""  # listing date YYYY-MM-DD, when known (new listings have no limit)
 
 
 _CODE_HEADERS = ("code", "symbol", "ts_code", "代码", "证券代码", "股票代码")
@@ -79,12 +80,15 @@ class SymbolMaster:
                 self._by_symbol[sym] = dataclasses.replace(info, prev_close=None)
 
     def merge(self, other: SymbolMaster) -> None:
-        """Add or replace entries from ``other``; known pinyin initials are kept."""
+        """Add or replace entries from ``other``; known pinyin initials and listing
+        dates are kept."""
         mine = self._by_symbol
         for sym, new in other._by_symbol.items():
             old = mine.get(sym)
             if old is not None and old.initials and not new.initials and old.name == new.name:
                 new = dataclasses.replace(new, initials=old.initials)  # noqa: PLW2901
+            if old is not None and old.listed and not new.listed:
+                new = dataclasses.replace(new, listed=old.listed)  # noqa: PLW2901
             mine[sym] = new
 
     # --- serialisation -------------------------------------------------------------

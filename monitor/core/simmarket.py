@@ -19,8 +19,9 @@ import numpy as np
 import numpy.typing as npt
 
 from monitor.core.kline import Bar
+from monitor.core.market_rules import limit_pct
 from monitor.core.master import SymbolInfo, SymbolMaster
-from monitor.core.symbols import LimitRule, board_of, limit_pct, limit_prices
+from monitor.core.symbols import board_of, limit_prices
 
 __all__ = ["DAY", "FAMOUS", "INDICES", "DayShape", "SimMarket", "build_universe"]
 
@@ -217,12 +218,10 @@ class SimMarket:
         self,
         n_symbols: int = 5500,
         seed: int = 1,
-        rule: LimitRule | None = None,
         listing: SymbolMaster | None = None,
     ) -> None:
         self.seed = seed
         self.rng = np.random.default_rng(seed)
-        rule = rule or LimitRule()
         universe = build_universe(n_symbols, self.rng, listing)
         self.master = SymbolMaster(info for info, _ in universe)
         self.symbols = [info.symbol for info, _ in universe]
@@ -232,7 +231,7 @@ class SimMarket:
         up = np.full(n, np.inf)
         down = np.zeros(n)
         for i, (info, prev) in enumerate(universe):
-            lim = limit_prices(prev, limit_pct(info.board, st=info.st, rule=rule))
+            lim = limit_prices(prev, limit_pct(info.board, st=info.st))
             if lim is not None:
                 up[i], down[i] = lim
         self.limit_up, self.limit_down = up, down

@@ -20,12 +20,10 @@ from monitor.core.errors import UserError
 __all__ = [
     "Board",
     "Exchange",
-    "LimitRule",
     "ParseReport",
     "SymbolError",
     "board_of",
     "is_valid",
-    "limit_pct",
     "limit_prices",
     "normalize",
     "parse_many",
@@ -176,30 +174,6 @@ def board_of(symbol: str) -> Board:
         return _PREFIXES[(Exchange(ex), code[:3])]
     except (KeyError, ValueError):
         raise SymbolError(symbol, "not a canonical symbol (use normalize first)") from None
-
-
-@dataclass(frozen=True, slots=True)
-class LimitRule:
-    """Daily price-limit fractions per board. ST applies to the main board only."""
-
-    main: float = 0.10
-    st: float = 0.05
-    growth: float = 0.20  # ChiNext and STAR, ST included
-    bse: float = 0.30
-    fund: float = 0.10
-
-
-def limit_pct(board: Board, *, st: bool = False, rule: LimitRule = LimitRule()) -> float | None:
-    """Fraction of the previous close a price may move today; ``None`` means no limit."""
-    if board is Board.INDEX:
-        return None
-    if board in (Board.CHINEXT, Board.STAR):
-        return rule.growth
-    if board is Board.BSE:
-        return rule.bse
-    if board is Board.FUND:
-        return rule.fund
-    return rule.st if st else rule.main
 
 
 _CENT = Decimal("0.01")

@@ -15,6 +15,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from monitor.core.book import QuoteBook
+from monitor.core.calendar import TradingCalendar
 from monitor.core.master import SymbolMaster
 from monitor.core.symbols import Board
 from monitor.feed.client import FeedPool, Phase
@@ -82,7 +83,8 @@ async def collect(
                 "pass --master FILE.csv (for example exported from your broker), "
                 "or --wildcard on the batch protocol"
             )
-    book = QuoteBook(listing)
+    # The exchanges' calendar counts new listings' no-limit first days.
+    book = QuoteBook(listing, is_trading_day=TradingCalendar().is_trading_day)
     session = FeedSession(cfg, book, listing, want_master=not asked)
     for fn in attach:  # e.g. the recorder: every applied tick
         fn(session)

@@ -132,7 +132,7 @@ class ListingKeeper:
     def master(self) -> SymbolMaster:
         """Names (and ST from them) of the stocks the exchanges listed."""
         return SymbolMaster(
-            SymbolInfo(r.symbol, r.name, board_of(r.symbol), is_st(r.name))
+            SymbolInfo(r.symbol, r.name, board_of(r.symbol), is_st(r.name), listed=r.list_date)
             for ex in EXCHANGES
             if ex in self.fetched
             for r in self.stocks[ex].values()

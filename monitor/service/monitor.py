@@ -414,6 +414,7 @@ class MonitorService:
         calendar = await self._in_thread(TradingCalendar)
         if not self._closed:
             self.calendar = calendar
+            self.book.use_calendar(calendar.is_trading_day)
             self.publish(CalendarReady())
 
     def listing_refresh_on(self) -> bool:

@@ -6,10 +6,8 @@ from hypothesis import strategies as st
 
 from monitor.core.symbols import (
     Board,
-    LimitRule,
     SymbolError,
     board_of,
-    limit_pct,
     limit_prices,
     normalize,
     parse_many,
@@ -86,26 +84,6 @@ def test_garbage_gets_a_clear_error_naming_the_token(token: str, fragment: str) 
     assert fragment in str(info.value)
     if token.strip():
         assert token.strip() in str(info.value)
-
-
-@pytest.mark.parametrize(
-    ("symbol", "st", "pct"),
-    [
-        ("600519.SH", False, 0.10),
-        ("600519.SH", True, 0.05),
-        ("300750.SZ", False, 0.20),
-        ("300750.SZ", True, 0.20),  # ChiNext ST keeps 20 %
-        ("688981.SH", False, 0.20),
-        ("920001.BJ", False, 0.30),
-        ("000001.SH", False, None),
-    ],
-)
-def test_board_limit_rules(symbol: str, st: bool, pct: float | None) -> None:
-    assert limit_pct(board_of(symbol), st=st) == pct
-
-
-def test_st_limit_is_configurable() -> None:
-    assert limit_pct(Board.MAIN, st=True, rule=LimitRule(st=0.10)) == 0.10
 
 
 @pytest.mark.parametrize(

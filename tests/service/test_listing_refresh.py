@@ -115,7 +115,8 @@ async def test_a_refresh_brings_new_listings_names_and_delistings(
     core.book.apply(Tick("600000.SH", 10.57, now, volume=100))  # priced before the refresh
     core.book.set_day("000004.SZ", 10.0)
     core.book.apply(Tick("000004.SZ", 10.2, now, volume=100))
-    assert core.book.quote("000004.SZ").limit_up == 10.5  # type: ignore[union-attr]  # ST: 5 %
+    # ST or not, ±10 % on the main board since 2026-07-06 (core.market_rules).
+    assert core.book.quote("000004.SZ").limit_up == 11.0  # type: ignore[union-attr]
     seen: list[ListingRefreshed] = []
     core.events.subscribe(lambda e: seen.append(e) if isinstance(e, ListingRefreshed) else None)
     outcome = await core.refresh_listing()
