@@ -430,6 +430,8 @@ def _known_codes(
 
     assert isinstance(master, SymbolMaster)
     fetched = False
+    if not cfg.asks_symbol_list:  # the provider serves none (AllTick): --master or nothing
+        return (*_against(symbols, set(mine or ()), "not in --master"), True)
     try:
         remote = asyncio.run(fetch_master(quick))
         master.merge(remote)
@@ -439,10 +441,16 @@ def _known_codes(
         logging.getLogger(__name__).info("no symbol list to check the codes against: %s", e)
         known, why = set(mine or ()), "not in --master"
         fetched = e.status == 404  # not served: asking again would only get another 404
+    return (*_against(symbols, known, why), fetched)
+
+
+def _against(
+    symbols: list[str], known: set[str], why: str
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """``symbols`` in ``known`` and the others with ``why`` (all kept when none known)."""
     if not known:
-        return symbols, [], fetched
-    kept = [s for s in symbols if s in known]
-    return kept, [(s, why) for s in symbols if s not in known], fetched
+        return symbols, []
+    return [s for s in symbols if s in known], [(s, why) for s in symbols if s not in known]
 
 
 def _current_listing() -> ListingKeeper:
@@ -721,14 +729,8 @@ def _export(args: argparse.Namespace) -> int:
     except CollectError as e:
         if recorder is not None:
             recorder.close()
-        hint = ""
-        if "(code 600)" in str(e) and symbols is not None:
-            hint = (
-                "; the provider refuses a whole request for one code it does not know: "
-                "pass --master FILE.csv listing the market to skip such codes"
-            )
         details = " (-v for details)" if held.records and args.verbose == 0 else ""
-        _err(f"{e}{hint}{details}")
+        _err(f"{e}{details}")
         return 1
     if recorder is not None:
         recorder.close()
@@ -741,6 +743,12 @@ def _export(args: argparse.Namespace) -> int:
                 f"transactions ({len(result.pool.connections)} connection(s))"
             )
         return 0
+    if result.not_served:  # one line naming them; the rest is exported
+        _err(
+            _skipped(
+                [(s, "not served by the provider: it refused the code") for s in result.not_served]
+            )
+        )
     quotes = [q for s in result.symbols if (q := result.book.quote(s)) is not None]
     try:
         n = export_csv(args.out, quotes, lang=args.lang)
@@ -748,11 +756,13 @@ def _export(args: argparse.Namespace) -> int:
         _err(f"cannot write {args.out}: {e.strerror or e}")
         return 1
     missing = n - result.with_quotes
+    no_close = sum(1 for q in quotes if q.ticks and q.prev_close is None)
     stats = result.pool.stats
     msg = (
         f"wrote {n} rows to {args.out} ({result.with_quotes} with quotes"
-        f"{f', {missing} without' if missing else ''}; {stats.applied} ticks applied, "
-        f"{len(result.pool.connections)} connection(s))"
+        f"{f', {missing} without' if missing else ''}"
+        f"{f', {no_close} priced without a previous close (change % empty)' if no_close else ''}"
+        f"; {stats.applied} ticks applied, {len(result.pool.connections)} connection(s))"
     )
     if sys.stdout is not None:
         print(msg)

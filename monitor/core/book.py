@@ -416,6 +416,12 @@ class QuoteBook:
             getattr(self, name)[r].fill(empty)
         self._dirty.add(r)
 
+    def touch(self, symbol: str) -> None:
+        """Repaint ``symbol``'s row (something about it changed outside the book)."""
+        r = self._row.get(symbol)
+        if r is not None:
+            self._dirty.add(r)
+
     def set_name(self, symbol: str, name: str) -> None:
         r = self.ensure(symbol)
         self.names[r] = name

@@ -12,7 +12,11 @@ sent more than its cap. Each connection:
 - sends heartbeats and treats a connection that has gone silent past the protocol's
   timeout as dead;
 - counts and logs bad frames and carries on; stops retrying only when the provider
-  refuses the token or the entitlement, and says why.
+  refuses the token or the entitlement, and says why;
+- when the provider refuses a whole list for one code it does not serve (AllTick's 600),
+  finds the refused codes by splitting the list within the same request spacing
+  (:class:`~monitor.core.refusals.RefusalSearch`), keeps the rest subscribed, and
+  reports them (:attr:`FeedPool.refused`); they are not sent again in this pool.
 
 Ticks go to one synchronous sink (the quote book). Nothing here imports Qt.
 """
@@ -41,11 +45,13 @@ from websockets.exceptions import (
 from monitor.core.errors import Reason
 from monitor.core.protocols import ProtocolError, ProviderError, RateLimitError, TokenError
 from monitor.core.protocols.base import Event, Subscription
+from monitor.core.protocols.errors import CodeInvalidError
 from monitor.core.quotes import Depth, Tick
 from monitor.core.redact import RedactFilter, redact
+from monitor.core.refusals import RefusalSearch
 from monitor.feed.config import FeedConfig
 
-__all__ = ["ConnectionState", "FeedPool", "FeedStats", "Phase", "PoolState"]
+__all__ = ["ConnectionState", "FeedPool", "FeedStats", "Phase", "PoolState", "RequestClock"]
 
 log = logging.getLogger(__name__)
 _YIELD_EVERY = 128  # frames read back-to-back before the reader lets other work run
@@ -112,6 +118,15 @@ class FeedStats:
     last_tick: dict[str, float] = field(default_factory=dict)  # symbol -> wall time
 
 
+@dataclass(slots=True)
+class RequestClock:
+    """When a token's last subscription request went (loop time) and on which WebSocket
+    (its scope; 0: none yet): the provider's spacing across connections counts from it."""
+
+    last: float = float("-inf")
+    scope: int = 0
+
+
 class _Ended(Exception):
     """A connection ended; ``why`` says how (a template the UI can translate)."""
 
@@ -154,6 +169,7 @@ class _Connection:
         self.sent_order: list[str] = []  # the list as last sent, for truncation checks
         self.sent_at = 0.0
         self.scope = 0
+        self.search: RefusalSearch | None = None  # finding the codes a refusal was for
 
     # --- lifecycle ---------------------------------------------------------------
     def start(self) -> None:
@@ -268,6 +284,7 @@ class _Connection:
             self.ws = ws
             self.scope = next(_SCOPES)
             self.sent, self.codec = Subscription(), cfg.codec()  # a new connection: nothing
+            self.search = None  # a search starts again if the list is refused again
             self._last_rx = asyncio.get_running_loop().time()
             self._live_since = time.monotonic()
             self._set(ConnectionState(Phase.LIVE, symbols=len(self.desired)))
@@ -351,6 +368,8 @@ class _Connection:
             now = asyncio.get_running_loop().time()
             self._last_request = max(self._last_request, now)
             self.pool._acked(self, now)
+        if event.about in ("trades", "") and self._answered_trial(event, err):
+            return
         if err is None:
             return
         self.pool.stats.last_error = str(err)
@@ -365,11 +384,43 @@ class _Connection:
             self._last_request = asyncio.get_running_loop().time() + max(
                 0.0, 1.0 - self.cfg.min_request_interval
             )
-            self.pool._last_slot = max(self.pool._last_slot, self._last_request)
+            clock = self.pool.requests
+            clock.last = max(clock.last, self._last_request)
             self._resend = True
             self._wake.set()
             return
         log.warning("connection %d: provider error %s", self.number, err)
+
+    def _answered_trial(self, event: Event, err: ProviderError | None) -> bool:
+        """A trade subscription refused for a code (start or go on finding which), or a
+        trial of that search accepted; True when the event was that."""
+        search = self.search
+        if isinstance(err, CodeInvalidError):
+            self.pool.stats.last_error = str(err)
+            if search is None:
+                refused = list(self.sent_order)
+                if not refused:
+                    return False
+                search = self.search = RefusalSearch(refused)
+                log.warning(
+                    "connection %d: the provider refused the subscription (%s); "
+                    "finding which of its %d codes it does not serve",
+                    self.number,
+                    err,
+                    len(refused),
+                )
+            else:
+                search.refused()
+        elif err is None and event.acked and search is not None:
+            search.accepted()
+        else:
+            return False
+        if search.done:
+            self.search = None
+            self.pool._found_refused(self, search.refused_codes, search.trials)
+        self.pool._state_changed()
+        self._wake.set()
+        return True
 
     # --- writing -----------------------------------------------------------------
     async def _writer(self, ws: ClientConnection) -> None:
@@ -394,7 +445,8 @@ class _Connection:
     def _frames(self) -> list[str]:
         """Frames that bring the server from ``sent`` to ``desired`` (the codec plans
         them and updates ``sent``)."""
-        want = list(self.desired)
+        search = self.search
+        want = search.trial() if search is not None else list(self.desired)
         cap = self.pool.cap
         if cap is not None and len(want) > cap:  # the pool never does this
             log.error("connection %d asked for %d > cap %d", self.number, len(want), cap)
@@ -478,6 +530,7 @@ class FeedPool:
         on_state: Callable[[PoolState], None] | None = None,
         on_request: Callable[[int, str], None] | None = None,
         on_depth: Callable[[Depth], None] | None = None,
+        requests: RequestClock | None = None,
     ) -> None:
         self.config = config
         self.sink = sink
@@ -494,9 +547,17 @@ class FeedPool:
         self.cap = config.max_codes  # lowered if the provider turns out to cap lower
         self.truncation_check_after = 15.0  # seconds after a subscription
         self._checker: asyncio.Task[None] | None = None
-        self._last_slot = float("-inf")  # loop time of the pool's last request
-        self._last_slot_scope = 0  # the WebSocket it went on (a reconnect is another one)
+        # The token's last request, shared with the pools before and after this one for
+        # the same provider (a restart or settings change): the provider counts the
+        # spacing across all of the token's connections, closed ones included.
+        self.requests = requests if requests is not None else RequestClock()
         self._turns: list[_Connection] = []  # connections waiting to send, first come first
+        # Codes the provider refused (it does not serve them), found in this pool or
+        # known from before (the owner passes the day's for the same provider): never
+        # sent; ``not_served`` are those among the symbols asked for.
+        self.refused: dict[str, None] = {}
+        self.not_served: list[str] = []
+        self.on_refused: Callable[[list[str]], None] | None = None
 
     # --- public API --------------------------------------------------------------
     async def start(self) -> None:
@@ -578,7 +639,10 @@ class FeedPool:
         Symbols already placed stay on their connection; new ones fill connections
         with room, opening new ones up to ``max_connections``.
         """
-        new = dict.fromkeys(symbols)
+        asked = list(symbols)
+        refused = self.refused
+        self.not_served = [s for s in asked if s in refused]
+        new = dict.fromkeys(s for s in asked if s not in refused)
         cap = self.cap
         touched: set[_Connection] = set()
         if not self.connections:
@@ -662,6 +726,22 @@ class FeedPool:
             return PoolState(Phase.STOPPED, "", 0.0, states)
         return PoolState(Phase.IDLE, "", 0.0, states)
 
+    @property
+    def finding_refused(self) -> tuple[int, int] | None:
+        """While a refused list is being split: (codes found good so far, codes in the
+        refused lists); None otherwise."""
+        searches = [c.search for c in self.connections if c.search is not None]
+        if not searches:
+            return None
+        good = sum(len(s.good) for s in searches)
+        total = good + sum(len(s.trial()) - len(s.good) for s in searches)
+        return good, max(total, good)
+
+    def refuse(self, codes: Iterable[str]) -> None:
+        """Codes known not to be served (the owner's memory of earlier sessions)."""
+        self.refused.update(dict.fromkeys(codes))
+        self.set_symbols(list(self.symbols) + self.not_served, wildcard=self.wildcard)
+
     def receiving(self, within: float | None = None) -> int:
         """Subscribed symbols that have ticked (within the last ``within`` seconds)."""
         last = self.stats.last_tick
@@ -695,9 +775,10 @@ class FeedPool:
         # A margin over the provider's spacing: the server times arrivals, not sends, and
         # the previous request may have reached it later than this one will.
         own = conn._last_request + cfg.min_request_interval * _SPACING_MARGIN
-        if self._last_slot_scope in (0, conn.scope):
+        clock = self.requests
+        if clock.scope in (0, conn.scope):
             return own
-        return max(own, self._last_slot + cfg.cross_request_interval * _SPACING_MARGIN)
+        return max(own, clock.last + cfg.cross_request_interval * _SPACING_MARGIN)
 
     async def _wait_turn(self, conn: _Connection, loop: asyncio.AbstractEventLoop) -> None:
         """Sleep until ``conn`` is first in line and its slot has come; then take it."""
@@ -714,14 +795,40 @@ class FeedPool:
         finally:
             queue.remove(conn)
 
+    def _found_refused(self, conn: _Connection, codes: list[str], trials: int) -> None:
+        """A search ended: ``codes`` are not served; the rest of the list stays."""
+        for code in codes:
+            self.refused[code] = None
+            conn.desired.pop(code, None)
+            if code in self.symbols:
+                del self.symbols[code]
+                self.not_served.append(code)
+        shown = ", ".join(codes[:10]) + (" …" if len(codes) > 10 else "")
+        self.stats.last_error = f"not served by this provider: {shown}" if codes else ""
+        log.warning(
+            "connection %d: %d codes not served by the provider (%s), found in %d requests; "
+            "the other %d stay subscribed",
+            conn.number,
+            len(codes),
+            shown,
+            trials + 1,
+            len(conn.desired),
+        )
+        if self.on_refused is not None and codes:
+            try:
+                self.on_refused(codes)
+            except Exception:
+                log.exception("refused-codes callback failed")
+
     def _acked(self, conn: _Connection, at: float) -> None:
-        if self._last_slot_scope == conn.scope:
-            self._last_slot = max(self._last_slot, at)
+        clock = self.requests
+        if clock.scope == conn.scope:
+            clock.last = max(clock.last, at)
 
     def _took_slot(self, conn: _Connection, at: float) -> None:
         conn._last_request = at
-        self._last_slot = at
-        self._last_slot_scope = conn.scope
+        self.requests.last = at
+        self.requests.scope = conn.scope
 
     def _request_sent(self, number: int, frame: str) -> None:
         log.debug("connection %d sent %.200s", number, frame)

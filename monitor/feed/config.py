@@ -86,6 +86,9 @@ class FeedConfig:
     http_interval: float = 0.05  # seconds between any two HTTP requests (the plan's per-minute cap)
     http_deadline: float = 30.0  # seconds for one side-channel request, body included
     http_max_body: int = 32 << 20  # bytes; the whole-market symbol list is ~0.5 MB
+    # Whether to ask this server for a symbol list: the protocol's answer unless a source
+    # knows better (the embedded simulator serves one beside AllTick's protocol).
+    symbol_list: bool | None = None
 
     @classmethod
     def for_url(
@@ -139,6 +142,11 @@ class FeedConfig:
 
     def with_(self, **changes: object) -> FeedConfig:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def asks_symbol_list(self) -> bool:
+        """Whether this server is asked for its symbol list (AllTick serves none)."""
+        return self.spec.symbol_list if self.symbol_list is None else self.symbol_list
 
     @property
     def is_loopback(self) -> bool:

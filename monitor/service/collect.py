@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitor.core.book import QuoteBook
 from monitor.core.calendar import TradingCalendar
@@ -35,9 +35,10 @@ class CollectError(Exception):
 @dataclass
 class Collection:
     book: QuoteBook
-    symbols: list[str]
+    symbols: list[str]  # what was asked for and is served (the rows to export)
     pool: FeedPool
     with_quotes: int
+    not_served: list[str] = field(default_factory=list)  # refused by the provider
 
 
 async def collect(
@@ -69,6 +70,8 @@ async def collect(
         asked = True
         # The whole market needs the list before it can subscribe.
         try:
+            if not cfg.asks_symbol_list:
+                raise HttpError("the provider serves no symbol list")
             remote = await fetch_master(cfg)
         except HttpError as e:
             log.info("no symbol list from the server (%s): the shipped listing is used", e)
@@ -98,16 +101,26 @@ async def collect(
             if session.pool.state.phase is Phase.FAILED or (stop is not None and stop.is_set()):
                 break
         interrupted = stop is not None and stop.is_set()
+        # A refused list being split: finish finding the codes the provider does not
+        # serve (each request within its spacing), or the rest of that list is unpriced.
+        until = time.monotonic() + max(30.0, seconds)
+        while not interrupted and session.pool.finding_refused and time.monotonic() < until:
+            await asyncio.sleep(0.1)
+            interrupted = stop is not None and stop.is_set()
         if (
             not interrupted
             and session.pool.state.phase is not Phase.FAILED
             and not session.closes_idle.is_set()
         ):
-            # Previous closes still coming (paced by the provider's plan): give them a
-            # bounded extra while, then export what there is — empty, never wrong.
-            log.info("waiting up to %.0f s for the remaining previous closes", max(2, seconds))
+            # Previous closes still coming, paced by the provider's plan (batches of
+            # kline_batch, kline_interval apart): wait as long as that pace needs for
+            # what is missing, with a margin, then export what there is — empty, never
+            # wrong; the summary says how many rows lack one.
+            batches = -(-session.closes_pending() // max(1, cfg.kline_batch))
+            extra = max(2.0, seconds, (batches + 1) * cfg.kline_interval * 1.5 + 5.0)
+            log.info("waiting up to %.0f s for the remaining previous closes", extra)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(session.closes_idle.wait(), max(2.0, seconds))
+                await asyncio.wait_for(session.closes_idle.wait(), extra)
     finally:
         state = session.pool.state
         await session.stop()
@@ -115,6 +128,10 @@ async def collect(
         log.warning("%s", note)
     if wildcard and not symbols:
         subscribe = [s for s in book.symbols if book.ticks[book.row_of(s) or 0]]
+    not_served = list(session.pool.not_served)
+    if not_served:
+        refused = set(not_served)
+        subscribe = [s for s in subscribe if s not in refused]
     with_quotes = sum(1 for s in subscribe if (q := book.quote(s)) is not None and q.ticks)
     stats = session.pool.stats
     if with_quotes == 0:
@@ -128,4 +145,4 @@ async def collect(
             f"connected to {cfg.public_url()} but no quotes arrived in {seconds:g} s"
             + (f" ({dropped})" if dropped else f" ({reason})" if reason else "")
         )
-    return Collection(book, subscribe, session.pool, with_quotes)
+    return Collection(book, subscribe, session.pool, with_quotes, not_served)

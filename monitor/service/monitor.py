@@ -34,6 +34,7 @@ from monitor.core.calendar import MarketStatus, TradingCalendar
 from monitor.core.export import export_csv
 from monitor.core.holdings import Valuation
 from monitor.core.kline import Bar, Period
+from monitor.core.market_rules import shanghai_today
 from monitor.core.master import MasterError, SymbolMaster
 from monitor.core.persist import save_json
 from monitor.core.quotes import SHANGHAI, Depth, Quote, Tick
@@ -42,7 +43,7 @@ from monitor.core.session import is_trading
 from monitor.core.settings import Settings
 from monitor.core.symbols import Board, ParseReport, SymbolError, board_of, normalize, parse_many
 from monitor.core.watchlist import Watchlists
-from monitor.feed.client import FeedPool, Phase, PoolState
+from monitor.feed.client import FeedPool, Phase, PoolState, RequestClock
 from monitor.feed.config import FeedConfig
 from monitor.feed.http import HttpPacer
 from monitor.feed.recording import count_ticks
@@ -174,7 +175,15 @@ class MonitorService:
         self._breadth_rows: npt.NDArray[np.int64] | None = None  # stocks subscribed
         self.kline_cache = KlineCache()
         self._pacers: dict[tuple[str, str, str, float], HttpPacer] = {}
+        # The last subscription request per provider and token: a new session's first
+        # request keeps the provider's spacing from the old session's last.
+        self._request_clocks: dict[tuple[str, str], RequestClock] = {}
         self.generation = 0  # bumped by every provider session: results of an older one are dropped
+        # Codes the provider refused (it does not serve them), per provider and day: a
+        # new session of the same provider does not search for them again. ``not_served``
+        # is the current provider's (the table flags those rows; one set, kept in place).
+        self._refused: dict[tuple[str, str, str], set[str]] = {}
+        self.not_served: set[str] = set()
         self._recorder_task: asyncio.Task[None] | None = None
 
     def publish(self, event: Event) -> None:
@@ -243,7 +252,11 @@ class MonitorService:
             on_master=self._on_master,
             http_pacer=self._pacer(cfg, "http", cfg.http_interval),
             batch_pacer=self._pacer(cfg, "batch", cfg.kline_interval),
+            requests=self._request_clocks.setdefault(
+                (cfg.public_url(), cfg.token or ""), RequestClock()
+            ),
         )
+        self._remember_refusals(self.session)
         if self.settings.record_ticks and self.replaying is None:
             self._start_recording(self.session)  # a replay is not recorded again
         self.resubscribe()
@@ -252,6 +265,25 @@ class MonitorService:
         self.publish(SessionStarted(self.simulated))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.session.master_loaded.wait(), master_wait)
+
+    def _remember_refusals(self, session: FeedSession) -> None:
+        """Codes this provider refused today stay out of the new session's requests."""
+        cfg = session.config
+        key = (cfg.spec.name, cfg.public_url(), shanghai_today().isoformat())
+        known = self._refused.setdefault(key, set())
+        for sym in self.not_served:
+            self.book.touch(sym)
+        self.not_served.clear()
+        self.not_served.update(known)
+        session.pool.refused.update(dict.fromkeys(known))
+
+        def refused(codes: list[str]) -> None:
+            known.update(codes)
+            self.not_served.update(codes)
+            for sym in codes:
+                self.book.touch(sym)  # flagged in the table
+
+        session.on_refused = refused
 
     def _pacer(self, cfg: FeedConfig, kind: str, interval: float) -> HttpPacer:
         """One HTTP pace per provider host, token and kind: a reconnect or a settings
@@ -591,13 +623,11 @@ class MonitorService:
             self.book.ensure_all(wanted + indices)
 
     def _indices_that_fit(self, wanted: list[str]) -> list[str]:
-        """The main indices not already wanted that this provider is known to serve, if
-        every one of the user's codes still fits the plan (theirs come first).
-
-        Known: in the provider's own symbol list, or a protocol whose subscriptions are
-        incremental (an unknown code there costs only itself). AllTick refuses a whole
-        22004 for one code it does not know (600), so no index is risked there without a
-        list that names it.
+        """The main indices not already wanted, if every one of the user's codes still
+        fits the plan (theirs come first); where the provider lists its codes, only those
+        it lists. Without a list (AllTick) they are asked for too: an index the provider
+        refuses (AllTick refuses a whole 22004 for one code it does not serve) is found
+        and left out like any refused code, the others stay.
         """
         have = set(wanted)
         extra = [s for s in MAIN_INDICES if s not in have]
@@ -606,8 +636,6 @@ class MonitorService:
         if listed is not None:
             served = set(listed)
             extra = [s for s in extra if s in served]
-        elif cfg is None or not cfg.spec.wildcard:
-            return []
         pool = self.pool
         cap = pool.cap if pool is not None else (cfg.max_codes if cfg is not None else None)
         if cfg is not None and cap is not None:

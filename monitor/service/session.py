@@ -32,7 +32,7 @@ from monitor.core.errors import Reason
 from monitor.core.kline import Bar, Period
 from monitor.core.master import SymbolMaster
 from monitor.core.quotes import Depth, Tick
-from monitor.feed.client import FeedPool, Phase, PoolState
+from monitor.feed.client import FeedPool, Phase, PoolState, RequestClock
 from monitor.feed.config import FeedConfig
 from monitor.feed.http import DayBar, HttpError, HttpPacer, fetch_bars, fetch_daily, fetch_master
 
@@ -109,6 +109,7 @@ class FeedSession:
         want_master: bool = True,
         http_pacer: HttpPacer | None = None,
         batch_pacer: HttpPacer | None = None,
+        requests: RequestClock | None = None,
     ) -> None:
         self.config = config
         self.book = book
@@ -117,7 +118,12 @@ class FeedSession:
         self.on_master = on_master
         master.forget_reference_prices()  # another provider's closes are not ours
         book.reset()
-        self.pool = FeedPool(config, self._sink, on_state=on_state, on_depth=self._on_depth)
+        self.pool = FeedPool(
+            config, self._sink, on_state=on_state, on_depth=self._on_depth, requests=requests
+        )
+        self.pool.on_refused = self._on_refused
+        # Told when the provider turns out not to serve some codes (the window's memory).
+        self.on_refused: Callable[[list[str]], None] | None = None
         # The latest order book per symbol and when it arrived (wall seconds): only the
         # symbols asked for with set_depth, and only from this session.
         self.depths: dict[str, tuple[Depth, float]] = {}
@@ -136,6 +142,7 @@ class FeedSession:
         self._no_close: set[str] = set()  # answered with no K-line before today
         self._daily_queue: list[str] = []
         self._daily_wake = asyncio.Event()
+        self._side_wake = asyncio.Event()  # a failing side channel may try again now
         self.closes_idle = asyncio.Event()  # set while no previous close is being fetched
         self.closes_idle.set()
         self._samples: collections.deque[_Sample] = collections.deque()
@@ -187,7 +194,7 @@ class FeedSession:
         await self.pool.start()
         if not self.config.spec.daily_closes:
             self.closes_idle.set()  # the ticks carry their own reference fields
-        if self._want_master:
+        if self._want_master and self.config.asks_symbol_list:
             self._spawn(self._master_loop(), "symbol-list")
         else:
             self.master_loaded.set()
@@ -198,6 +205,7 @@ class FeedSession:
         """Stop the feed and the side channels (their worker threads finish first)."""
         self._stop.set()
         self._daily_wake.set()
+        self._side_wake.set()
         await self.pool.stop()
         tasks = list(self._tasks)
         if tasks:
@@ -264,9 +272,31 @@ class FeedSession:
             if delay is None:
                 return False
             log.info("%s; retrying in %.0f s", self.notes[what], delay)
+            if self._stop.is_set():
+                return False
+            self._side_wake.clear()  # set by stop() too
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), delay)
+                await asyncio.wait_for(self._side_wake.wait(), delay)
         return False
+
+    def _on_refused(self, codes: list[str]) -> None:
+        """The provider does not serve ``codes``: they are out of the subscription; say so,
+        and ask for the previous closes again without them (a batch naming one of them
+        is refused whole, like the subscription was)."""
+        wanted = self.pool.not_served
+        shown = ", ".join(wanted[:5]) + (" …" if len(wanted) > 5 else "")
+        note = Reason("not served by this provider: {0} codes ({1})", (f"{len(wanted):,}", shown))
+        # First of the notes: the status bar shows the first one.
+        self.notes = {
+            "not served": note,
+            **{k: v for k, v in self.notes.items() if k != "not served"},
+        }
+        self._side_wake.set()
+        if self.on_refused is not None:
+            try:
+                self.on_refused(codes)
+            except Exception:
+                log.exception("refused-codes consumer failed")
 
     async def _master_loop(self) -> None:
         async def attempt() -> None:
@@ -304,6 +334,8 @@ class FeedSession:
         ``_no_close`` and not asked again.
         """
         answered: set[str] = set()
+        subscribed = self.pool.symbols  # codes found not served since are left out
+        missing[:] = [s for s in missing if s in subscribed]
 
         def seen(bar: DayBar) -> None:
             answered.add(bar.symbol)
@@ -353,6 +385,18 @@ class FeedSession:
             if not self._daily_queue:
                 self.closes_idle.set()
 
+    def closes_pending(self) -> int:
+        """Subscribed symbols whose previous close is still to come from the provider."""
+        if not self.config.spec.daily_closes:
+            return 0
+        book, no_close = self.book, self._no_close
+        return sum(
+            1
+            for s in self.pool.symbols
+            if s not in no_close
+            and ((r := book.row_of(s)) is None or book.prev_close[r] != book.prev_close[r])
+        )
+
     # --- status ----------------------------------------------------------------------
     def health(self, now: float | None = None) -> Health:
         """The session as the status shows it (call it at a steady pace, e.g. 2 Hz)."""
@@ -371,7 +415,14 @@ class FeedSession:
         received = sample.ticks - first.ticks
         applied = sample.applied - first.applied
         dropping: Reason | None = None
-        if span >= 1.0 and applied == 0:
+        finding = self.pool.finding_refused
+        if finding is not None:
+            # Not "Live": part of the list is refused and unpriced until the search ends.
+            dropping = Reason(
+                "the provider refused a code: finding which ({0} of {1} priced so far)",
+                (f"{finding[0]:,}", f"{finding[1]:,}"),
+            )
+        elif span >= 1.0 and applied == 0:
             if received:
                 dropping = DROP_REASONS.get(book.stats.main_drop(first.book))
             elif sample.frames > first.frames and sample.bad_frames > first.bad_frames:

@@ -83,6 +83,7 @@ class SimulatorSource(Source):
             token=SIM_TOKEN,
             kline_interval=0.2,
             http_base=self.sim.http_base,
+            symbol_list=True,  # the simulator's own API (AllTick's has none)
         )
 
     async def close(self) -> None:

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.bridge = ServiceBridge(service, self)
         self.model = QuoteTableModel(service.book, lang=self.lang, red_up=s.red_up)
         self.model.delisted = service.listing.delisted  # flagged in the name column
+        self.model.not_served = service.not_served  # refused by the provider: flagged too
         self.listing_dialog: ListingDialog | None = None
         self.model.stale_after_ms = s.stale_seconds * 1000.0
         self.model.staleness_applies = self._staleness_applies

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -82,6 +82,7 @@ class QuoteTableModel(QAbstractTableModel):
         self.sparkline_span = book.history_points
         self.staleness_applies: Callable[[], bool] = lambda: False
         self.delisted: Mapping[str, str] = {}  # symbol -> since when its exchange dropped it
+        self.not_served: Container[str] = frozenset()  # codes the provider refused
         self._bold = QFont()
         self._bold.setBold(True)
         self.flushes = 0
@@ -244,6 +245,8 @@ class QuoteTableModel(QAbstractTableModel):
             name = b.names[r] or b.master.name(b.symbols[r])
             if self.delisted and b.symbols[r] in self.delisted:
                 return self.tr("[delisted] %1").replace("%1", name)  # seen in a narrow column
+            if self.not_served and b.symbols[r] in self.not_served:
+                return self.tr("[not served] %1").replace("%1", name)
             return name
         if col.kind == "spark":
             return ""
@@ -288,7 +291,8 @@ class QuoteTableModel(QAbstractTableModel):
         return RowFacts(
             prev=prev,
             stale=(staleness_applies and self._received_long_ago(r))
-            or bool(self.delisted and b.symbols[r] in self.delisted),  # greyed: not traded
+            or bool(self.delisted and b.symbols[r] in self.delisted)  # greyed: not traded
+            or bool(self.not_served and b.symbols[r] in self.not_served),  # nor subscribed
             limit=lim,
             limit_bg=(p.up_bg if lim > 0 else p.down_bg) if lim else None,
             flash=flash,
@@ -361,6 +365,10 @@ class QuoteTableModel(QAbstractTableModel):
                 self.tr(
                     "Delisted: its exchange no longer lists it (since %1); not subscribed"
                 ).replace("%1", self.delisted[sym])
+            )
+        if sym in self.not_served:
+            parts.append(
+                self.tr("Not served by this provider: it refused the code, so it is not subscribed")
             )
         if lim:
             parts.append(self.tr("At limit-up") if lim > 0 else self.tr("At limit-down"))

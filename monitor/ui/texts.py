@@ -265,6 +265,10 @@ REASON_TEMPLATES = (
     QT_TRANSLATE_NOOP(
         "Reasons", "no previous close for {0} symbols (no daily K-line before today)"
     ),
+    QT_TRANSLATE_NOOP("Reasons", "not served by this provider: {0} codes ({1})"),
+    QT_TRANSLATE_NOOP(
+        "Reasons", "the provider refused a code: finding which ({0} of {1} priced so far)"
+    ),
 )
 
 

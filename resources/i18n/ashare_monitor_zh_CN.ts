@@ -1354,6 +1354,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
         <translation>退市 %1</translation>
     </message>
     <message>
+        <source>[not served] %1</source>
+        <translation>[不提供] %1</translation>
+    </message>
+    <message>
         <source>Main board</source>
         <translation>主板</translation>
     </message>
@@ -1380,6 +1384,10 @@ Real-time China A-share quotes over batch-subscribed WebSockets.</source>
     <message>
         <source>Delisted: its exchange no longer lists it (since %1); not subscribed</source>
         <translation>已退市：交易所已不再列出（自 %1 起）；不再订阅</translation>
+    </message>
+    <message>
+        <source>Not served by this provider: it refused the code, so it is not subscribed</source>
+        <translation>行情源不提供此代码（被拒绝），未订阅</translation>
     </message>
     <message>
         <source>At limit-up</source>
@@ -1540,6 +1548,14 @@ Type a code or name above, or paste a block of codes.</source>
     <message>
         <source>no previous close for {0} symbols (no daily K-line before today)</source>
         <translation>{0} 只股票没有昨收价（今天之前没有日K线）</translation>
+    </message>
+    <message>
+        <source>not served by this provider: {0} codes ({1})</source>
+        <translation>行情源不提供 {0} 个代码（{1}）</translation>
+    </message>
+    <message>
+        <source>the provider refused a code: finding which ({0} of {1} priced so far)</source>
+        <translation>行情源拒绝了某个代码：正在查找（已有 {0}/{1} 个有报价）</translation>
     </message>
 </context>
 <context>

@@ -337,6 +337,7 @@ class DocAllTick:
         over_limit_code: int = 1008,
         over_limit_reason: str = "connection limit exceeded",
         invalid_code: Literal["refuse", "skip"] = "refuse",
+        unserved: Iterable[str] = (),
         code_pattern: str = DEFAULT_CODE_PATTERN,
         min_interval: float = 1.0,
         cross_interval: float = 2.0,
@@ -368,6 +369,8 @@ class DocAllTick:
         bad_token: "frame" = ret 401 frame then close 1008; "http" = HTTP 401 at the handshake.
         over_limit: "close" = accept, then close ``over_limit_code``/``reason``; "http" = HTTP 429.
         invalid_code: "refuse" = ret 600 for the whole 22002/22004; "skip" = drop bad codes.
+        unserved: well-formed codes this server does not serve (delisted, not in its
+            product list): refused like malformed ones, also in batch-kline.
         min_interval: seconds between requests on one connection (§1.8: 1 s).
         cross_interval: seconds after a request on another connection of the same token (§1.8,
             English page: 2 s). Connections that have closed still count.
@@ -397,6 +400,7 @@ class DocAllTick:
         self.over_limit_code = over_limit_code
         self.over_limit_reason = over_limit_reason
         self.invalid_code = invalid_code
+        self.unserved = set(unserved)
         self.code_re = re.compile(code_pattern)
         self.min_interval = min_interval
         self.cross_interval = cross_interval
@@ -736,11 +740,11 @@ class DocAllTick:
         if codes is None:
             await self._refuse(conn, msg, 400, "request data param invalid")
             return
-        bad = [c for c in codes if not self.code_re.match(c)]
+        bad = [c for c in codes if not self._serves(c)]
         if bad and self.invalid_code == "refuse":
             await self._refuse(conn, msg, 600, "code invalid")
             return
-        good = list(dict.fromkeys(c for c in codes if self.code_re.match(c)))
+        good = list(dict.fromkeys(c for c in codes if self._serves(c)))
         kept = good[: self.plan.codes_per_connection]
         if cmd == 22002:
             conn.depth = kept
@@ -754,6 +758,9 @@ class DocAllTick:
             for code in kept:
                 if code not in before and code in self.universe:
                     await self._send_tick(conn, code)
+
+    def _serves(self, code: str) -> bool:
+        return bool(self.code_re.match(code)) and code not in self.unserved
 
     def _spacing_violation(self, conn: DocConn, cmd: int, now: float) -> str | None:
         """Why ``cmd`` arriving now breaks the §1.8 spacing, or None."""
@@ -926,7 +933,7 @@ class DocAllTick:
             if item is None:
                 return done(400, "request data param invalid", trace=trace)
             code, ktype, num = item
-            if not self.code_re.match(code):
+            if not self._serves(code):
                 return done(600, "code invalid", trace=trace)
             out = {"code": code, "kline_type": ktype, "kline_list": self._bars(code, ktype, num)}
             return done(200, "ok", out, trace)
@@ -941,7 +948,7 @@ class DocAllTick:
             if item is None:
                 return done(400, "request data param invalid", trace=trace)
             code, ktype, num = item
-            if not self.code_re.match(code):
+            if not self._serves(code):
                 if self.invalid_code == "refuse":
                     return done(600, "code invalid", trace=trace)
                 continue

@@ -412,16 +412,76 @@ def test_what_is_missing_is_said_in_the_status_bar(qloop, paths, qtbot) -> None:
         try:
             qloop.run_until_complete(
                 until(
-                    # AllTick serves no symbol list: no index is risked on the subscription
-                    lambda: "no previous close for 5 symbols" in w.status.conn.text(),
+                    # The 5 stocks this server has no K-line for, and the 5 indices (asked
+                    # for on AllTick too: one it refused would be found and left out).
+                    lambda: "no previous close for 10 symbols" in w.status.conn.text(),
                     15,
                     "the note",
                 )
             )
             assert "no daily K-line before today" in w.status.conn.toolTip()
-            # An index AllTick might refuse (600 for the whole 22004) is never risked.
-            assert core.subscribed_indices == []
-            assert not any(label.isVisible() for label in w.breadth.indices.values())
+            assert core.subscribed_indices == list(MAIN_INDICES)
+        finally:
+            w.close()
+            qloop.run_until_complete(core.close())
+    finally:
+        qloop.run_until_complete(srv.__aexit__())
+
+
+def test_a_code_the_provider_refuses_is_flagged_and_the_rest_priced(qloop, paths, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """AllTick refuses a whole subscription for one code it does not serve (600): the row
+    says so, the status does not claim Live while it is being found, the rest is priced."""
+    from monitor.core.watchlist import DEFAULT_SYMBOLS
+    from monitor.platform.secrets import TokenStore
+    from tests.servers.alltick_doc import DocAllTick
+
+    refused = "600000.SH"  # 浦发银行
+    served = {s: 10.0 + i for i, s in enumerate(DEFAULT_SYMBOLS)}
+    srv = DocAllTick(universe=served, unserved=[refused], push_interval=0.05)
+    qloop.run_until_complete(srv.__aenter__())
+    try:
+        Settings(
+            provider="alltick", alltick_url=srv.url, alltick_http_url=srv.http_base, language="en"
+        ).save(paths.settings)
+        TokenStore(paths.secrets, use_keyring=False).set("alltick", "T")
+        core = MonitorService(paths)
+        core.watchlists.replace(DEFAULT_LIST, [*DEFAULT_SYMBOLS, refused])
+        w = MainWindow(core)
+        w.show()
+        qloop.run_until_complete(w.start())
+        said: list[str] = []
+        try:
+
+            def found() -> bool:
+                said.append(w.status.conn.text())
+                return core.not_served == {refused}
+
+            qloop.run_until_complete(until(found, 30, "the refused code found"))
+            assert any("finding which" in t for t in said)
+            assert not any("Live" in t for t in said if "finding" in t)
+            m = w.model
+            qloop.run_until_complete(
+                until(
+                    lambda: (
+                        (r := m.row_of(refused)) is not None
+                        and m.data(m.index(r, column_index("name"))) == "[not served] 浦发银行"
+                    ),
+                    5,
+                    "the row flagged",
+                )
+            )
+            r = m.row_of(refused)
+            assert r is not None
+            assert "Not served by this provider" in m.data(
+                m.index(r, column_index("name")), Qt.ItemDataRole.ToolTipRole
+            )
+            qloop.run_until_complete(
+                until(lambda: "not served by this provider" in w.status.conn.text(), 5)
+            )
+            assert all(
+                (q := core.book.quote(s)) is not None and q.last is not None
+                for s in DEFAULT_SYMBOLS
+            )
         finally:
             w.close()
             qloop.run_until_complete(core.close())

@@ -300,6 +300,8 @@ class AllTickCodec:
         self._seq_ids = itertools.count(1)
         self._heartbeats = itertools.count(1)
         self._depths: list[Depth] = []
+        # seq_id -> what that request was: replies echo seq_id, errors name no command.
+        self._asked: dict[int, str] = {}
 
     def decode(self, frame: str | bytes, now_ms: int) -> tuple[list[Tick], Event | None]:
         depths = self._depths  # reused: no list per frame on the tick path
@@ -315,7 +317,8 @@ class AllTickCodec:
         acked = reply.cmd_id in (SUBSCRIBE_TRADE_ACK, SUBSCRIBE_DEPTH_ACK, CANCEL_ACK)
         if not acked and reply.error is None:
             return ticks, None  # a heartbeat's answer
-        return ticks, Event(acked=acked, error=reply.error, text=reply.msg)
+        about = self._asked.pop(reply.seq_id, "")
+        return ticks, Event(acked=acked, error=reply.error, text=reply.msg, about=about)
 
     def plan(
         self,
@@ -326,16 +329,22 @@ class AllTickCodec:
         depth: Sequence[str] = (),
     ) -> list[str]:
         frames = []
+        asked = self._asked
+        if len(asked) > 64:  # requests never answered (a server that drops some)
+            asked.clear()
         if set(want) != sent.symbols or resend:
             seq = next(self._seq_ids)
             if want:
                 frames.append(subscribe_trades(want, seq))
+                asked[seq] = "trades"
             elif sent.symbols or resend:
                 frames.append(cancel(CANCEL_TRADE, seq))
+                asked[seq] = "cancel"
             sent.symbols = set(want)
         if set(depth) != sent.depth or (resend and depth):
             seq = next(self._seq_ids)
             frames.append(subscribe_depth(depth, seq) if depth else cancel(CANCEL_DEPTH, seq))
+            asked[seq] = "depth" if depth else "cancel"
             sent.depth = set(depth)
         return frames
 
@@ -355,4 +364,5 @@ SPEC = ProtocolSpec(
     plans=True,
     daily_closes=True,
     depth=True,
+    symbol_list=False,  # AllTick serves none: never asked (each request spends the plan's)
 )

@@ -33,6 +33,9 @@ class Event:
     error: ProviderError | None = None
     text: str = ""
     depths: tuple[Depth, ...] = ()  # order-book pushes carried by the frame
+    # Which request a reply answers, where the protocol tells: "trades" (the trade
+    # subscription), "depth", "cancel"; "" when it does not.
+    about: str = ""
 
 
 @dataclass(slots=True)
@@ -83,3 +86,4 @@ class ProtocolSpec:
     daily_closes: bool = False  # previous closes come from a daily K-line HTTP API
     wildcard: bool = False  # can subscribe the whole market with ``*``
     depth: bool = False  # has an order-book subscription (五档)
+    symbol_list: bool = True  # its HTTP API may serve a symbol list (asked once; 404: none)
