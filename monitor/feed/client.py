@@ -185,6 +185,13 @@ class _Connection:
             log.error("feed connection %d crashed", self.number, exc_info=task.exception())
 
     async def stop(self) -> None:
+        ws = self.ws
+        self._closing = True
+        if ws is not None:
+            # A normal close (1000) first: cancelling the task inside the connection's
+            # context would close it as an internal error (1011).
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ws.close(1000, "client stopping"), 1.5)
         if self.task is not None:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -227,6 +234,8 @@ class _Connection:
                         (why.params[1] if len(why.params) > 1 else "",),
                     )
             self._rate_limited_close = False
+            if self._closing:  # our own normal close: no retry, no warning
+                return
             reason = str(why)
             if self._live_since and time.monotonic() - self._live_since > _STABLE_AFTER:
                 delays = None  # it worked for a while: start backoff from the bottom again
@@ -243,6 +252,7 @@ class _Connection:
             await asyncio.sleep(delay)
 
     _live_since = 0.0
+    _closing = False  # stop() is closing the connection
     _rate_limited_close = False  # a 606 came before the close: not a connection-limit cut
 
     async def _connect_once(self) -> None:

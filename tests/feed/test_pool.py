@@ -303,3 +303,24 @@ async def test_export_cli_against_an_alltick_server_that_is_not_our_simulator(tm
         assert all(r["last"] == "10.00" for r in rows)
         assert all(r["change_pct"] == "" for r in rows)  # no previous close: unknown, not 0
         assert max(len(c.subscribed) for c in srv.conns) == 3
+
+
+async def test_a_normal_stop_closes_with_1000_not_as_an_error() -> None:
+    """The server sees a normal closure (1000), not an internal error (1011), and the
+    client neither warns nor tries to reconnect."""
+    from monitor.core.book import QuoteBook
+    from monitor.service.session import FeedSession
+    from tests.servers.alltick_doc import DocAllTick
+
+    async with DocAllTick(universe={"600519.SH": 1500.0}, push_interval=0.05) as srv:
+        cfg = FeedConfig.for_url(srv.url.split("?")[0], "alltick", "T", http_base=srv.http_base)
+        book = QuoteBook()
+        session = FeedSession(cfg, book, book.master, want_master=False)
+        session.set_symbols(["600519.SH"])
+        await session.start()
+        await wait_until(lambda: session.pool.stats.applied > 0, 10, "a tick")
+        await session.stop()
+        await wait_until(lambda: srv.conns[0].ws.close_code is not None, 5)
+        assert srv.conns[0].ws.close_code == 1000
+        assert session.pool.stats.reconnects == 0
+        assert len(srv.conns) == 1
