@@ -107,6 +107,8 @@ class QuoteBook:
     """
 
     _FLOAT_NAN = (
+        "volume",
+        "turnover",
         "last",
         "prev_close",
         "open",
@@ -118,7 +120,8 @@ class QuoteBook:
     )
     # vwap_*: the day's sum of price × volume and of volume over the ticks applied, for
     # the average price (均价); kept apart from volume/turnover, which a provider may send.
-    _FLOAT_ZERO = ("volume", "turnover", "received_ms", "vwap_amount", "vwap_volume")
+    # volume, turnover: the day's, NaN until the provider sends one (unknown, never 0).
+    _FLOAT_ZERO = ("received_ms", "vwap_amount", "vwap_volume")
     # vwap_from_ms: the time 均价 counts trades from (0: the whole day, from day totals).
     _INT = ("time_ms", "seq", "scope", "ticks", "hist_count", "vwap_from_ms")
     # The per-row history rings and what an empty slot holds.
@@ -363,9 +366,9 @@ class QuoteBook:
             self.high[r] = high
         if low is not None and low > 0 and not self.low[r] <= low:
             self.low[r] = low
-        if volume is not None and volume > self.volume[r]:
+        if volume is not None and volume >= 0 and not self.volume[r] >= volume:  # NaN: unknown
             self.volume[r] = volume
-        if turnover is not None and turnover > self.turnover[r]:
+        if turnover is not None and turnover >= 0 and not self.turnover[r] >= turnover:
             self.turnover[r] = turnover
         if volume and turnover:
             self._seed_vwap(r, turnover, volume)
@@ -545,16 +548,21 @@ class QuoteBook:
             day_volume = t.day_volume
             if day_volume is not None:
                 # Providers that send day totals: this trade's volume is the difference.
-                vol = max(0.0, day_volume - vol_col[r]) if n_ticks[r] > 1 else 0.0
+                before = vol_col[r]
+                vol = max(0.0, day_volume - before) if n_ticks[r] > 1 and before == before else 0.0
                 vol_col[r] = day_volume
                 if n_ticks[r] == 1 and day_volume and t.day_turnover:
                     self._seed_vwap(r, t.day_turnover, day_volume)
+            elif vol == vol:  # NaN: the provider sent none; the day's stays unknown
+                before = vol_col[r]
+                vol_col[r] = vol if before != before else before + vol
             else:
-                vol_col[r] += vol
+                vol = 0.0  # nothing to add to the minute's bar or 均价
             if t.day_turnover is not None:
                 turn_col[r] = t.day_turnover
-            else:
-                turn_col[r] += t.turnover
+            elif (turn := t.turnover) == turn:
+                before = turn_col[r]
+                turn_col[r] = turn if before != before else before + turn
             if t.name and not names[r]:
                 names[r] = t.name
             # History: one point per bucket (last price, summed volume), a ring per row.
@@ -604,7 +612,7 @@ class QuoteBook:
         elif self.prev_close[r] == self.prev_close[r]:
             self._set_prev_close(r, float(self.prev_close[r]))  # limits by this day's rules
         self.open[r] = self.high[r] = self.low[r] = math.nan
-        self.volume[r] = self.turnover[r] = 0.0
+        self.volume[r] = self.turnover[r] = math.nan  # unknown until the provider says
         self.vwap_amount[r] = self.vwap_volume[r] = 0.0
         self.vwap_from_ms[r] = 0
         self.hist_count[r] = 0

@@ -8,6 +8,7 @@ book computed from the previous close and the board's rule.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,7 @@ class Breadth:
     limit_up: int
     limit_down: int
     unknown: int  # no price or no previous close yet
-    turnover: float  # CNY, summed over the stocks counted
+    turnover: float  # CNY, summed over the stocks counted; NaN: the provider sends none
 
 
 def breadth(book: QuoteBook, rows: npt.NDArray[np.int64]) -> Breadth:
@@ -49,5 +50,8 @@ def breadth(book: QuoteBook, rows: npt.NDArray[np.int64]) -> Breadth:
     with np.errstate(invalid="ignore"):
         at_up = int((known & (last >= lim_up - 1e-6)).sum())
         at_down = int((known & (last <= lim_down + 1e-6)).sum())
-    turnover = float(np.asarray(book.turnover, np.float64)[rows][np.isfinite(last)].sum())
+    # Only turnovers the provider sent: NaN (none known) when it sends none at all.
+    turns = np.asarray(book.turnover, np.float64)[rows][np.isfinite(last)]
+    sent = np.isfinite(turns)
+    turnover = float(turns[sent].sum()) if sent.any() else math.nan
     return Breadth(up, flat, down, at_up, at_down, len(rows) - int(known.sum()), turnover)

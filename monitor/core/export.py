@@ -55,9 +55,9 @@ def _price(v: float | None) -> str:
 
 
 def _amount(q: Quote, v: float, fmt: str) -> str:
-    """Volume/turnover: known once a tick arrived, or when seeded from today's daily bar
-    (then > 0); a symbol with no tick and no bar has 0 in the book, which is unknown."""
-    return format(v, fmt) if math.isfinite(v) and (q.ticks or v > 0) else ""
+    """Volume/turnover: NaN in the book until the provider sends one (a tick's, or today's
+    daily bar): unknown is empty, never 0."""
+    return format(v, fmt) if math.isfinite(v) else ""
 
 
 def _row(q: Quote) -> list[str]:

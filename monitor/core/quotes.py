@@ -25,9 +25,10 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8), "CST")
 class Tick(msgspec.Struct, frozen=True, gc=False):
     """One trade (or snapshot) for one symbol, as decoded from any provider.
 
-    ``volume``/``turnover`` are this trade's; ``day_volume``/``day_turnover`` are the
-    day's totals when the provider sends them (then they win). Optional fields are
-    ``None`` when the provider does not send them (AllTick sends no OHLC or prev close).
+    ``volume``/``turnover`` are this trade's (NaN when the provider did not send them:
+    unknown, never 0); ``day_volume``/``day_turnover`` are the day's totals when the
+    provider sends them (then they win). Optional fields are ``None`` when the provider
+    does not send them (AllTick sends no OHLC or prev close).
     """
 
     symbol: str

@@ -8,6 +8,7 @@ open the file while the recorder is still writing it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,8 +34,8 @@ CREATE TABLE IF NOT EXISTS tick (
     symbol TEXT NOT NULL,
     time_ms INTEGER NOT NULL,      -- exchange time of the trade
     price REAL NOT NULL,
-    volume REAL NOT NULL,
-    turnover REAL NOT NULL,
+    volume REAL,                   -- NULL: the provider sent none (unknown, not 0)
+    turnover REAL,
     seq INTEGER NOT NULL,
     day_volume REAL, day_turnover REAL,
     prev_close REAL, open REAL, high REAL, low REAL
@@ -90,6 +91,8 @@ def read_ticks(
                 return
             for row in rows:
                 rowid, rms, sym, tms, price, vol, turn, seq, dv, dtn, pc, o, hi, lo = row
+                vol = math.nan if vol is None else vol
+                turn = math.nan if turn is None else turn
                 tick = Tick(sym, price, tms, vol, turn, seq, dv, dtn, pc, o, hi, lo)
                 yield rowid, RecordedTick(rms, tick)
             last = rows[-1][0]

@@ -96,8 +96,8 @@ class TickRecorder:
                 t.symbol,
                 t.time_ms,
                 t.price,
-                t.volume,
-                t.turnover,
+                t.volume if t.volume == t.volume else None,  # NaN: never sent -> NULL
+                t.turnover if t.turnover == t.turnover else None,
                 t.seq,
                 t.day_volume,
                 t.day_turnover,

@@ -156,7 +156,7 @@ class BreadthBar(QFrame):
             parts += [
                 f"{more[0]} <span style='color:{up}'><b>{b.limit_up}</b></span>",
                 f"{more[1]} <span style='color:{down}'><b>{b.limit_down}</b></span>",
-                f"{more[2]} <b>{fmt_big(b.turnover, self.lang) or '0'}</b>",
+                f"{more[2]} <b>{fmt_big(b.turnover, self.lang) or '—'}</b>",  # — unknown
             ]
         holdings = ""
         asked = bool(self.service.settings.ui.get("holdings_in_discreet"))

@@ -310,7 +310,10 @@ class KLineChart(QWidget):
         x = np.arange(len(bars), dtype=np.float64)
         for curve, (n, _c) in zip(self.ma_curves, MA, strict=True):
             curve.setData(x, moving_average(closes, n), connect="finite")
-        vol = np.array([b.volume for b in bars]) / (100.0 if self.lots else 1.0)
+        # A volume the provider never sent is NaN: no bar drawn (and never counted as 0).
+        vol = np.nan_to_num(np.array([b.volume for b in bars]), nan=0.0) / (
+            100.0 if self.lots else 1.0
+        )
         rising = np.array([b.close >= b.open for b in bars])
         self.up_volume.setOpts(x=x[rising], height=vol[rising], width=0.7, brush=up)
         self.down_volume.setOpts(x=x[~rising], height=vol[~rising], width=0.7, brush=down)

@@ -191,7 +191,7 @@ def test_reset_forgets_every_number_but_keeps_rows() -> None:
     assert b.row_of("600519.SH") == r
     q = b.quote("600519.SH")
     assert q is not None and q.last is None and q.prev_close is None and q.limit_up is None
-    assert q.volume == 0 and q.ticks == 0 and len(b.history(r or 0).prices) == 0
+    assert math.isnan(q.volume) and q.ticks == 0 and len(b.history(r or 0).prices) == 0
     assert b.stats.applied == 0
     # A new session's first tick is applied whatever the old seq was.
     assert b.apply(tick(price=20, seq=1)) is Applied.APPLIED

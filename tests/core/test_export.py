@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 from pathlib import Path
 
@@ -112,11 +113,11 @@ def _rows(quotes: list[Quote]) -> list[dict[str, str]]:
 
 
 def test_a_symbol_without_a_tick_has_no_volume_turnover_or_time() -> None:
-    """Unknown is empty, never 0: the book holds 0 volume for a symbol with no tick."""
+    """Unknown is empty, never 0: the book holds NaN volume for a symbol with no tick."""
     b = QuoteBook(SymbolMaster([SymbolInfo("600519.SH", "贵州茅台", Board.MAIN, False, 1440.0)]))
     b.ensure("600519.SH")
     q = b.quote("600519.SH")
-    assert q is not None and q.ticks == 0 and q.volume == 0.0
+    assert q is not None and q.ticks == 0 and math.isnan(q.volume)
     row = _rows([q])[0]
     assert row["prev_close"] == "1440.00"  # known from the master
     for key in ("last", "change", "change_pct", "open", "high", "low", "volume", "turnover"):

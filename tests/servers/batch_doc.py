@@ -79,6 +79,7 @@ class DocBatchServer:
         push_fraction: float = 1.0,
         max_ticks_per_frame: int = 500,
         extra_fields: bool = False,
+        article_fields: bool = False,
         code_style: Literal["as_subscribed", "suffixed"] = "as_subscribed",
         numbers_as_strings: bool = False,
         allow_wildcard: bool = True,
@@ -97,6 +98,7 @@ class DocBatchServer:
         push_fraction: chance that each subscribed code is pushed in a round (1.0 = every code).
         max_ticks_per_frame: ticks per ``{"ticks":[...]}`` frame. A round is split across frames.
         extra_fields: add prev_close/open/high/low to every tick.
+        article_fields: send only what the article's client reads: code, price, time.
         code_style: "as_subscribed" echoes the client's code; "suffixed" sends the universe key.
         numbers_as_strings: send price/volume/prev_close... as strings, not JSON numbers.
         allow_wildcard: False ignores "*" (a plan without full-market access).
@@ -109,6 +111,7 @@ class DocBatchServer:
         self.push_fraction = push_fraction
         self.max_ticks_per_frame = max_ticks_per_frame
         self.extra_fields = extra_fields
+        self.article_fields = article_fields
         self.code_style = code_style
         self.numbers_as_strings = numbers_as_strings
         self.allow_wildcard = allow_wildcard
@@ -306,6 +309,8 @@ class DocBatchServer:
             "volume": str(volume) if self.numbers_as_strings else volume,
             "seq": conn.seq,
         }
+        if self.article_fields:
+            return {k: tick[k] for k in ("code", "price", "time")}
         if self.extra_fields:
             opening = self._open.setdefault(key, self.universe[key])
             self._high[key] = max(self._high.get(key, opening), price)

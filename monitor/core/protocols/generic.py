@@ -139,6 +139,12 @@ def parse_time(value: float | str, now_ms: int | None = None) -> int:
         raise ProtocolError(f"time is not a timestamp: {value!r}") from None
 
 
+def _known(v: Num, what: str) -> float:
+    """A trade's volume or turnover; NaN when the server did not send it (unknown, not 0)."""
+    f = _finite(v, what)
+    return math.nan if f is None else f
+
+
 def _finite(value: Num, field: str) -> float | None:
     """A number field: the common case (a finite float, or absent) without a call to _num."""
     if value.__class__ is float and value - value == 0.0:  # finite
@@ -190,8 +196,8 @@ def _tick(t: _Tick, now_ms: int) -> Tick:
             symbol,
             price,
             time_ms,
-            _finite(t.volume, "volume") or 0.0,
-            _finite(t.turnover, "turnover") or 0.0,
+            _known(t.volume, "volume"),
+            _known(t.turnover, "turnover"),
             seq,
             name=t.name,
         )
@@ -199,8 +205,8 @@ def _tick(t: _Tick, now_ms: int) -> Tick:
         symbol=symbol,
         price=price,
         time_ms=time_ms,
-        volume=_finite(t.volume, "volume") or 0.0,
-        turnover=_finite(t.turnover, "turnover") or 0.0,
+        volume=_known(t.volume, "volume"),
+        turnover=_known(t.turnover, "turnover"),
         seq=seq,
         day_volume=_finite(dv, "day_volume"),
         day_turnover=_finite(dt_, "day_turnover"),
@@ -306,13 +312,11 @@ _OPTIONAL = ("day_volume", "day_turnover", "prev_close", "open", "high", "low")
 def tick_fields(t: Tick, *, prev_close: bool = True) -> dict[str, object]:
     """A tick as a batch-protocol server sends it (what :func:`decode` reads back);
     fields that are unknown are left out, ``prev_close`` too unless asked for."""
-    out: dict[str, object] = {
-        "code": t.symbol,
-        "price": t.price,
-        "time": t.time_ms,
-        "volume": t.volume,
-        "turnover": t.turnover,
-    }
+    out: dict[str, object] = {"code": t.symbol, "price": t.price, "time": t.time_ms}
+    if t.volume == t.volume:  # NaN: never sent, so not sent on
+        out["volume"] = t.volume
+    if t.turnover == t.turnover:
+        out["turnover"] = t.turnover
     if t.seq:
         out["seq"] = t.seq
     for key in _OPTIONAL if prev_close else _OPTIONAL[:2] + _OPTIONAL[3:]:

@@ -13,11 +13,13 @@ read. Keys, with ``prefix`` (default ``ashare``):
 - ``{prefix}:meta`` — a hash: shards, relay id, started, upstream (never the token).
 
 A tick is a JSON array ``[code, price, time_ms, volume, turnover, seq, day_volume,
-day_turnover, prev_close, open, high, low]`` (null for what is unknown).
+day_turnover, prev_close, open, high, low]`` (null for what is unknown: standard JSON,
+never NaN).
 """
 
 from __future__ import annotations
 
+import math
 import zlib
 from dataclasses import dataclass
 
@@ -41,8 +43,8 @@ _Row = tuple[
     str,
     float,
     int,
-    float,
-    float,
+    float | None,  # null: not sent by the provider (unknown)
+    float | None,
     int,
     float | None,
     float | None,
@@ -88,8 +90,8 @@ def _row(t: Tick) -> _Row:
         t.symbol,
         t.price,
         t.time_ms,
-        t.volume,
-        t.turnover,
+        t.volume if t.volume == t.volume else None,  # standard JSON: no NaN
+        t.turnover if t.turnover == t.turnover else None,
         t.seq,
         t.day_volume,
         t.day_turnover,
@@ -101,7 +103,9 @@ def _row(t: Tick) -> _Row:
 
 
 def _tick(r: _Row) -> Tick:
-    return Tick(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11])
+    vol = math.nan if r[3] is None else r[3]
+    turn = math.nan if r[4] is None else r[4]
+    return Tick(r[0], r[1], r[2], vol, turn, r[5], r[6], r[7], r[8], r[9], r[10], r[11])
 
 
 def encode_tick(t: Tick) -> bytes:
