@@ -56,17 +56,24 @@ class StatusLine(QObject):
         dot = _DOTS.get(state.phase if state else Phase.CONNECTING, "#9ca3af")
         if health is not None and health.dropping is not None:
             dot = "#d97706"  # frames arrive but no price moves: never shown as plain live
-        if self.discreet:
-            dot = "#9ca3af" if dot != "#16a34a" else "#6b7280"
         text = connection_text(
             state if pool is not None else None,
             pool.stats.bad_frames if pool else 0,
             dropping=health.dropping if health else None,
         )
+        replay = service.replaying
+        server = replay.server if replay is not None else None
+        if server is not None and state is not None and state.phase is Phase.LIVE:
+            # Recorded prices are never "Live": blue, and said so (ended: grey).
+            ended = server.finished.is_set()
+            dot = "#9ca3af" if ended else "#2563eb"
+            text = self.tr("Replay ended") if ended else self.tr("Replaying a recorded day")
+        if self.discreet:
+            dot = "#9ca3af" if dot != "#16a34a" else "#6b7280"
         if health is not None and health.notes:
             # What is missing (e.g. previous closes) is said in the bar, details in the tip.
             note = re.split("[:：]", why_text(health.notes[0]), maxsplit=1)[0]
-            text += " · " + (note if len(note) <= 40 else note[:39] + "…")
+            text += " · " + _shortened(note, 40)
         self.conn.setText(f"<span style='color:{dot}'>●</span> {html.escape(text)}")
         tips = [pool.stats.last_error] if pool and pool.stats.last_error else []
         if health is not None:
@@ -131,3 +138,13 @@ class StatusLine(QObject):
         elif server.paused:
             text += " · " + self.tr("paused")
         return text
+
+
+def _shortened(text: str, n: int) -> str:
+    """``text`` in at most ``n`` characters, cut at a word (a space) where there is one."""
+    if len(text) <= n:
+        return text
+    cut = text[: n - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;·") + "…"

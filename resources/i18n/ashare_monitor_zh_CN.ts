@@ -1899,6 +1899,14 @@ Type a code or name above, or paste a block of codes.</source>
 <context>
     <name>StatusLine</name>
     <message>
+        <source>Replay ended</source>
+        <translation>回放结束</translation>
+    </message>
+    <message>
+        <source>Replaying a recorded day</source>
+        <translation>正在回放录制的交易日</translation>
+    </message>
+    <message>
         <source>%1 ticks/s</source>
         <translation>%1 笔/秒</translation>
     </message>

@@ -536,6 +536,11 @@ def test_record_in_the_window_then_replay_the_day(window: MainWindow, qloop) -> 
     window.status.refresh()
     assert window.status.session.text().startswith("Replay ")
     assert "ended" in window.status.session.text()
+    # Recorded prices are never shown as live: the connection says it is a replay.
+    qloop.run_until_complete(until(lambda: service.state is not None, 5))
+    window.status.refresh()
+    assert "Live" not in window.status.conn.text()
+    assert "Replay ended" in window.status.conn.text()
     # The session's clock is the replay's: the recorded time, not the wall clock.
     assert service.now().timestamp() * 1000 == pytest.approx(server.clock_ms, abs=1)
     book = service.book
