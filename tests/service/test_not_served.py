@@ -18,19 +18,9 @@ from monitor.platform.secrets import TokenStore
 from monitor.service.monitor import MonitorService
 from tests.feed.helpers import wait_until
 from tests.servers.alltick_doc import DocAllTick
+from tests.service.test_recording import UNIVERSE
 
-SERVED = {
-    "600519.SH": 1450.0,
-    "000001.SZ": 11.5,
-    "000002.SZ": 6.8,
-    "600036.SH": 42.0,
-    "000858.SZ": 125.0,
-    "002415.SZ": 30.0,
-    "300750.SZ": 260.0,
-    "601318.SH": 52.0,
-    "000333.SZ": 75.0,
-    "002594.SZ": 330.0,
-}
+SERVED = UNIVERSE  # the ten names the recording tests use
 REFUSED = "600000.SH"  # 浦发银行: in the shipped listing, not served by this server
 INDICES = {s: 3000.0 for s in MAIN_INDICES}
 

@@ -391,21 +391,33 @@ def test_alert_fires_once_reaches_the_log_and_persists(window: MainWindow, qloop
         qloop.run_until_complete(again.close())
 
 
+def _alltick_service(
+    paths: Paths, srv: object, watchlist: list[str] | None = None
+) -> MonitorService:
+    """The service on a doc-written AllTick server (English UI), with the token saved."""
+    from monitor.platform.secrets import TokenStore
+
+    url, http = srv.url, srv.http_base  # type: ignore[attr-defined]
+    Settings(provider="alltick", alltick_url=url, alltick_http_url=http, language="en").save(
+        paths.settings
+    )
+    TokenStore(paths.secrets, use_keyring=False).set("alltick", "T")
+    core = MonitorService(paths)
+    if watchlist is not None:
+        core.watchlists.replace(DEFAULT_LIST, watchlist)
+    return core
+
+
 def test_what_is_missing_is_said_in_the_status_bar(qloop, paths, qtbot) -> None:  # type: ignore[no-untyped-def]
     """A provider with no K-line for some codes: the bar says previous closes are missing."""
     from monitor.core.watchlist import DEFAULT_SYMBOLS
-    from monitor.platform.secrets import TokenStore
     from tests.servers.alltick_doc import DocAllTick
 
     served = {s: 10.0 + i for i, s in enumerate(DEFAULT_SYMBOLS[:5])}  # half the list
     srv = DocAllTick(universe=served, push_interval=0.1, min_interval=0.1, cross_interval=0.0)
     qloop.run_until_complete(srv.__aenter__())
     try:
-        Settings(
-            provider="alltick", alltick_url=srv.url, alltick_http_url=srv.http_base, language="en"
-        ).save(paths.settings)
-        TokenStore(paths.secrets, use_keyring=False).set("alltick", "T")
-        core = MonitorService(paths)
+        core = _alltick_service(paths, srv)
         w = MainWindow(core)
         w.show()
         qloop.run_until_complete(w.start())
@@ -432,7 +444,6 @@ def test_a_code_the_provider_refuses_is_flagged_and_the_rest_priced(qloop, paths
     """AllTick refuses a whole subscription for one code it does not serve (600): the row
     says so, the status does not claim Live while it is being found, the rest is priced."""
     from monitor.core.watchlist import DEFAULT_SYMBOLS
-    from monitor.platform.secrets import TokenStore
     from tests.servers.alltick_doc import DocAllTick
 
     refused = "600000.SH"  # 浦发银行
@@ -440,12 +451,7 @@ def test_a_code_the_provider_refuses_is_flagged_and_the_rest_priced(qloop, paths
     srv = DocAllTick(universe=served, unserved=[refused], push_interval=0.05)
     qloop.run_until_complete(srv.__aenter__())
     try:
-        Settings(
-            provider="alltick", alltick_url=srv.url, alltick_http_url=srv.http_base, language="en"
-        ).save(paths.settings)
-        TokenStore(paths.secrets, use_keyring=False).set("alltick", "T")
-        core = MonitorService(paths)
-        core.watchlists.replace(DEFAULT_LIST, [*DEFAULT_SYMBOLS, refused])
+        core = _alltick_service(paths, srv, [*DEFAULT_SYMBOLS, refused])
         w = MainWindow(core)
         w.show()
         qloop.run_until_complete(w.start())
