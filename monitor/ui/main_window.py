@@ -56,7 +56,7 @@ from monitor.ui.quick_search import QuickSearch
 from monitor.ui.quote_model import QuoteTableModel
 from monitor.ui.quotes_pane import QuotesPane
 from monitor.ui.sound import play_alert_sound
-from monitor.ui.status_line import StatusLine
+from monitor.ui.status_line import MessageBar, StatusLine
 from monitor.ui.texts import alert_rule_text, not_saved_title
 from monitor.ui.theme import Look, resolve_theme
 from monitor.ui.watchlist_edits import WatchlistEdits
@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         tl.addWidget(self.breadth)
         tl.addWidget(self.hsplit, 1)
         self.setCentralWidget(top)
+        self.setStatusBar(MessageBar(self))  # messages cut at a word, never mid-word
         self.status = StatusLine(service, self.statusBar())
         self.resize(1280, 800)
 

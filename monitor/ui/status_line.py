@@ -7,15 +7,16 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from monitor.feed.client import Phase
 from monitor.service.monitor import MonitorService
 from monitor.ui.texts import connection_text, session_text, why_text
 from monitor.ui.theme import Look
 
-__all__ = ["StatusLine"]
+__all__ = ["MessageBar", "StatusLine"]
 
 _DOTS = {Phase.LIVE: "#16a34a", Phase.BACKOFF: "#d97706", Phase.FAILED: "#dc2626"}
 
@@ -148,3 +149,40 @@ def _shortened(text: str, n: int) -> str:
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;·") + "…"
+
+
+class MessageBar(QStatusBar):
+    """The window's status bar. A temporary message gets the room the permanent labels
+    leave; QStatusBar clips what does not fit mid-word, so a longer message is shortened
+    at a word with an ellipsis here, and the whole of it is the bar's tooltip."""
+
+    def showMessage(self, text: str, timeout: int | None = 0) -> None:
+        taken = sum(
+            w.width()
+            for w in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if w.isVisible()
+        )
+        shown = fit_words(text, self.fontMetrics(), max(80, self.width() - taken - 24))
+        self.setToolTip(text if shown != text else "")
+        self._said = text
+        super().showMessage(shown, timeout or 0)
+
+    def message(self) -> str:
+        """The whole of the message on show ("" once it has timed out or been cleared)."""
+        return self._said if self.currentMessage() else ""
+
+    _said = ""
+
+
+def fit_words(text: str, fm: QFontMetrics, width: int) -> str:
+    """``text`` if it fits in ``width`` pixels, else cut at a word (Chinese, which has no
+    spaces, by character) with an ellipsis."""
+    if fm.horizontalAdvance(text) <= width:
+        return text
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        cut = " ".join(words).rstrip(" ,;:·") + "…"
+        if fm.horizontalAdvance(cut) <= width:
+            return cut
+    return fm.elidedText(text, Qt.TextElideMode.ElideRight, width)

@@ -480,7 +480,7 @@ def test_the_new_button_opens_the_rule_dialog_for_the_selected_symbol(
         ("600519.SH", "price_above", 9999.0)
     ]
     assert panel.table.rowCount() == 1
-    assert "Alert set" in window.statusBar().currentMessage()
+    assert "Alert set" in window.statusBar().message()
 
 
 def test_the_alert_dialog_suggests_a_threshold_for_each_condition(qapp) -> None:  # type: ignore[no-untyped-def]

@@ -69,11 +69,11 @@ def test_the_window_refreshes_the_listing_and_flags_what_changed(
     w = listing_window
     w.lists.reload("mine")
     qloop.run_until_complete(
-        until(lambda: "Listing refreshed" in w.statusBar().currentMessage(), 30, "refresh")
+        until(lambda: "Listing refreshed" in w.statusBar().message(), 30, "refresh")
     )
     assert (
         w.statusBar()
-        .currentMessage()
+        .message()
         .startswith("Listing refreshed from the exchanges: 2 new, 1 delisted")
     )
     assert len(exchanges.asked("SZSE")) == 1  # asked by itself, once
@@ -113,7 +113,7 @@ def test_a_failed_refresh_is_said_and_changes_nothing(
 ) -> None:
     w = listing_window
     qloop.run_until_complete(
-        until(lambda: "Listing refreshed" in w.statusBar().currentMessage(), 30, "refresh")
+        until(lambda: "Listing refreshed" in w.statusBar().message(), 30, "refresh")
     )
     exchanges.broken.update(SSE="http500", SZSE="garbage", BSE="html")
     dlg = w.open_listing()
@@ -128,5 +128,5 @@ def test_a_failed_refresh_is_said_and_changes_nothing(
     details = dlg.status.toolTip()  # the exact reasons, for whoever asks
     assert "HTTP 500 from" in details and "SZSE: the answer is not a workbook (xlsx)" in details
     assert [dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())] == before
-    assert w.statusBar().currentMessage() == text
+    assert w.statusBar().message() == text
     dlg.close()

@@ -68,13 +68,13 @@ def test_delete_says_what_went_and_ctrl_z_brings_it_back_selected(
     assert row is not None
     _drive(qloop, lambda: _click_row(window, qtbot, row))
     _drive(qloop, lambda: _key(window, qtbot, Qt.Key.Key_Delete))
-    said = window.statusBar().currentMessage()
+    said = window.statusBar().message()
     assert "600519.SH 贵州茅台" in said and "Ctrl+Z" in said and "Watchlist" in said, said
     assert window.selected_symbols() == [window.model.symbol_at(row)]  # the next row
     _drive(qloop, lambda: _key(window, qtbot, Qt.Key.Key_Z, ctrl))
     assert window.service.watchlists.get(DEFAULT_LIST) == start
     assert window.selected_symbols() == ["600519.SH"]
-    assert "600519.SH" in window.statusBar().currentMessage()
+    assert "600519.SH" in window.statusBar().message()
     # Three rows at once: named (up to three), all restored and selected by Ctrl+Z.
     _drive(qloop, lambda: _click_row(window, qtbot, 1))
     rect = window.table.visualRect(window.model.index(3, 1))
@@ -86,7 +86,7 @@ def test_delete_says_what_went_and_ctrl_z_brings_it_back_selected(
     three = window.selected_symbols()
     assert len(three) == 3
     _drive(qloop, lambda: _key(window, qtbot, Qt.Key.Key_Delete))
-    said = window.statusBar().currentMessage()
+    said = window.statusBar().message()
     assert "3 symbol" in said and all(s in said for s in three), said
     _drive(qloop, lambda: _key(window, qtbot, Qt.Key.Key_Z, ctrl))
     assert window.service.watchlists.get(DEFAULT_LIST) == start
@@ -164,7 +164,7 @@ def test_add_box_takes_pinyin_initials_with_the_quick_search_completion(
     _drive(qloop, pick_second)
     # Ambiguous initials are refused with the count; the box keeps them, selected.
     _drive(qloop, lambda: _type_into(window, qtbot, window.entry.add_box, "mt"))
-    assert "matches" in window.statusBar().currentMessage()
+    assert "matches" in window.statusBar().message()
     assert window.entry.add_box.selectedText() == "mt"
 
 
@@ -192,7 +192,7 @@ def test_a_refused_code_is_selected_so_the_next_one_replaces_it(
     master = window.service.master
     unlisted = next(f"{c}" for c in range(603999, 600000, -1) if f"{c}.SH" not in master)
     _drive(qloop, lambda: _type_into(window, qtbot, window.entry.add_box, unlisted))
-    assert "Not added" in window.statusBar().currentMessage()
+    assert "Not added" in window.statusBar().message()
     assert window.entry.add_box.selectedText() == unlisted and window.entry.add_box.hasFocus()
     _drive(qloop, lambda: _type_into(window, qtbot, window.entry.add_box, "688981", enter=False))
     assert window.entry.add_box.text() == "688981"

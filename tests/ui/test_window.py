@@ -501,8 +501,8 @@ def test_a_symbol_list_imported_in_the_window_extends_the_whole_market(
     csv_file = tmp_path / "broker.csv"
     csv_file.write_text("代码,名称\n920001,北交新股\nnot-a-code,x\n", encoding="utf-8")
     assert window.import_listing_file(csv_file) == 1
-    assert "1 codes from broker.csv" in window.statusBar().currentMessage()
-    assert "1 lines skipped" in window.statusBar().currentMessage()
+    assert "1 codes from broker.csv" in window.statusBar().message()
+    assert "1 lines skipped" in window.statusBar().message()
     assert window.service.master.name("920001.BJ") == "北交新股"
     bad = tmp_path / "bad.csv"
     bad.write_text("AAPL,Apple\n")
@@ -565,3 +565,22 @@ def test_record_in_the_window_then_replay_the_day(window: MainWindow, qloop) -> 
     assert again.played == recorded  # the whole day again, from its first second
     window.commands.leave_replay()
     qloop.run_until_complete(until(lambda: service.replaying is None and service.simulated))
+
+
+def test_a_long_status_message_is_cut_at_a_word_with_the_whole_in_the_tooltip(
+    window: MainWindow, qloop
+) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Listing not refreshed: the exchanges cannot be reached; the listing as of "
+        "2025-08-08 stays in use"
+    )
+    window.resize(900, 600)
+    bar = window.statusBar()
+    bar.showMessage(text)
+    shown = bar.currentMessage()
+    assert shown != text and shown.endswith("…")
+    assert text.startswith(shown[:-1]) and text[len(shown) - 1] == " "  # whole words only
+    assert bar.toolTip() == text and bar.message() == text
+    window.resize(2400, 600)
+    bar.showMessage(text)
+    assert bar.currentMessage() == text
