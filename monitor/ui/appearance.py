@@ -37,6 +37,9 @@ class Appearance(QObject):
         shown = not look.discreet or bool(self.w.service.settings.ui.get("holdings_in_discreet"))
         tabs = self.w.bottom
         tabs.setTabVisible(tabs.indexOf(tabs.holdings), shown)
+        if look.discreet:  # an alert notice on show names a stock and its condition
+            self.w.pane.alert_banner.hide()
+            self.w.statusBar().clearMessage()
         self.w.acts["holdings_in_discreet"].setChecked(
             bool(self.w.service.settings.ui.get("holdings_in_discreet"))
         )

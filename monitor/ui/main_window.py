@@ -395,9 +395,9 @@ class MainWindow(QMainWindow):
 
     def _alert_fired(self, event: LoggedAlert) -> None:
         line = self.alerts_panel.log_event(event)
-        self.statusBar().showMessage(self.tr("Alert: %1").replace("%1", line), 10000)
-        # Discreet mode: a desktop bubble must not name the stock to whoever looks.
+        # Discreet mode: nothing on screen (strip, status, bubble) names the stock.
         text = self.tr("An alert fired; it is in the Alerts tab.") if self.discreet else line
+        self.statusBar().showMessage(self.tr("Alert: %1").replace("%1", text), 10000)
         self.last_notification = text
         banner = self.pane.alert_banner
         self._alerts_on_banner = self._alerts_on_banner + 1 if banner.isVisible() else 1
