@@ -9,11 +9,16 @@ few seconds: longer when something was rejected, and never while the pointer is 
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QEnterEvent, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 __all__ = ["ReportBanner"]
+
+
+_LONG_RUN = re.compile(r"\S{48,}")
 
 
 class ReportBanner(QFrame):
@@ -66,7 +71,12 @@ class ReportBanner(QFrame):
         """Show ``text``; it goes away by itself (see the module docstring)."""
         self.warning = warning
         self._restyle()
-        self.label.setText(text)
+        # A word-wrapped label is as wide as its longest word: a pasted run of 200 junk
+        # characters would widen the window for good. Long runs are shortened on screen
+        # (the whole report stays in the tooltip).
+        shown = _LONG_RUN.sub(lambda m: m.group()[:24] + "…" + m.group()[-12:], text)
+        self.label.setText(shown)
+        self.label.setToolTip(text if shown != text else "")
         self.setAccessibleDescription(text)
         self.show()
         self.timer.start(int(1000 * (self.seconds_warning if warning else self.seconds_ok)))

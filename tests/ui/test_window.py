@@ -90,6 +90,21 @@ def test_paste_with_bad_entries_reports_each(window: MainWindow, qloop) -> None:
     assert "1 already in the list or repeated" in report or "2 already" in report
 
 
+def test_a_long_junk_token_in_a_paste_does_not_widen_the_window(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
+    junk = "x9" * 100  # 200 characters, no space to wrap at
+
+    async def paste():  # type: ignore[no-untyped-def]
+        return window.paste_text(f"600519\n{junk}", DEFAULT_LIST)
+
+    before = window.width()
+    qloop.run_until_complete(paste())
+    banner = window.pane.paste_report
+    assert banner.isVisible() and junk in banner.label.toolTip()
+    assert "…" in banner.label.text() and junk not in banner.label.text()
+    assert banner.label.minimumSizeHint().width() < 500
+    assert window.minimumSizeHint().width() <= max(before, 1000)
+
+
 def test_sorting_by_change_pct_is_numeric_while_streaming(window: MainWindow, qloop) -> None:  # type: ignore[no-untyped-def]
     window.lists.setCurrentRow(0)  # all market
     qloop.run_until_complete(until(lambda: window.model.rowCount() == 600))
