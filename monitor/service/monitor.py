@@ -983,6 +983,10 @@ class MonitorService:
         self.publish(SettingsChanged(old, new))
         self._listing_switched(old)
         if needs_restart(old, new) or token_changed:
+            # A provider chosen during a replay is what the user wants now: the replay
+            # ends and the new provider's session starts (it was saved and silently not
+            # applied until File › Back to the live feed).
+            self._replay = None
             await self.restart_feed()
         elif (
             old.record_ticks != new.record_ticks

@@ -307,3 +307,32 @@ async def test_to_parquet_writes_every_tick(tmp_path: Path) -> None:
     assert (
         pq.ParquetFile(tmp_path / "p.parquet").metadata.row_group(0).column(0).compression == "ZSTD"
     )
+
+
+async def test_choosing_a_provider_during_a_replay_ends_it_and_applies_the_provider(
+    tmp_path: Path,
+) -> None:
+    """It was saved and silently not applied until File › Back to the live feed."""
+    from monitor.core.settings import Settings
+    from monitor.platform.paths import Paths
+    from monitor.service.monitor import MonitorService
+    from tests.servers.batch_doc import DocBatchServer
+
+    path = tmp_path / "day.sqlite"
+    rec = TickRecorder(path)
+    for tick, received in _ticks(1234, 1_764_900_000_000, 50):
+        rec.add([tick], received)
+    rec.close()
+    paths = Paths(tmp_path / "c", tmp_path / "l", tmp_path / "d")
+    service = MonitorService(paths, Settings(sim_symbols=50))
+    await service.start()
+    try:
+        await service.open_replay(path, speed=None)
+        assert service.replaying is not None
+        async with DocBatchServer(universe={"600519.SH": 1450.0}, push_interval=0.05) as srv:
+            await service.apply_settings(
+                service.settings.with_(provider="generic", generic_url=srv.url)
+            )
+            assert service.replaying is None and service.source.name == "generic"
+    finally:
+        await service.close()
