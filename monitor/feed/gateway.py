@@ -275,9 +275,8 @@ class Gateway:
         self, client: _Client, message: str | bytes
     ) -> tuple[dict[str, object], list[str] | None]:
         """The reply, and the symbols a snapshot is due for (``["*"]``: all)."""
-        threshold = None
-        with contextlib.suppress(ValueError, AttributeError, TypeError):
-            threshold = json.loads(message).get("threshold")
+        msg = generic.request_json(message)  # ProtocolError: one line to the client
+        threshold = msg.get("threshold") if isinstance(msg, dict) else None
         if threshold is not None:
             try:
                 ticks = float(threshold)

@@ -22,7 +22,6 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +51,9 @@ class _Client:
     sub: generic.ServerSubscription = field(default_factory=generic.ServerSubscription)
     sent: int = 0
     referenced: set[str] = field(default_factory=set)  # symbols sent their previous close
+
+
+MAX_SPEED = 10_000.0  # × real time; more is "as fast as possible" (0)
 
 
 class ReplayServer:
@@ -138,8 +140,10 @@ class ReplayServer:
         self._changed()
 
     def set_speed(self, speed: float | None) -> None:
-        if speed is not None and not (speed >= 0 and math.isfinite(speed)):
-            raise ValueError(f"speed must be a number of 0 (as fast as possible) or more: {speed}")
+        if speed is not None and not (0 <= speed <= MAX_SPEED):
+            raise ValueError(
+                f"speed must be from 0 (as fast as possible) to {MAX_SPEED:g}: {speed:g}"
+            )
         self.speed = speed or None
         self._changed()
 
@@ -253,9 +257,7 @@ class ReplayServer:
             self.clients.discard(client)
 
     def _request(self, client: _Client, message: str | bytes) -> dict[str, object]:
-        msg: object = None
-        with contextlib.suppress(ValueError):
-            msg = json.loads(message)
+        msg = generic.request_json(message)  # ProtocolError: one line to the client
         control = msg.get("action") if isinstance(msg, dict) else None
         if control == "pause":
             self.pause()

@@ -228,6 +228,14 @@ async def test_replay_paces_by_recorded_arrival(tmp_path: Path) -> None:
             await ws.send(json.dumps({"action": "speed", "value": -5}))
             reply = json.loads(await asyncio.wait_for(ws.recv(), 5))
             assert reply["event"] == "error" and "speed" in reply["message"]
+            for hostile in (json.dumps({"action": "speed", "value": 1e308}), "[" * 100_000):
+                await ws.send(hostile)  # absurd speed, 100,000-deep JSON: one line each
+                reply = json.loads(await asyncio.wait_for(ws.recv(), 5))
+                assert reply["event"] == "error", reply
+            assert "nested too deeply" in reply["message"]
+            assert server.speed == 10.0  # unchanged, and the connection still serves
+            await ws.send(json.dumps({"action": "speed", "value": 10}))
+            assert json.loads(await asyncio.wait_for(ws.recv(), 5))["event"] == "speed"
     finally:
         await server.stop()
 

@@ -253,6 +253,11 @@ async def test_a_missing_entry_is_reported_as_a_gap(redis_server: RedisServer) -
             while (reply := json.loads(await asyncio.wait_for(ws.recv(), 5))).get("ticks"):
                 pass
             assert reply["event"] == "error" and "threshold" in reply["message"]
+            await ws.send("[" * 100_000)  # hostile: one error line, the connection stays
+            reply = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert reply == {"event": "error", "message": "invalid JSON: nested too deeply"}
+            await ws.send(json.dumps({"action": "subscribe", "symbols": ["000001"]}))
+            assert json.loads(await asyncio.wait_for(ws.recv(), 5))["event"] == "subscribed"
     await r.aclose()
     assert gw.gaps == 1
 

@@ -331,15 +331,29 @@ def encode_ticks(ticks: list[dict[str, object]]) -> bytes:
     return _encoder.encode({"ticks": ticks})
 
 
+MAX_REQUEST = 1 << 20  # bytes of one client request: the whole market is ~70 KB
+
+
+def request_json(frame: str | bytes) -> object:
+    """A client request's JSON, for servers (the simulator, replay, gateway): too large,
+    too deeply nested or not JSON is a :class:`ProtocolError` (one line to the client),
+    never a traceback."""
+    if len(frame) > MAX_REQUEST:
+        raise ProtocolError(f"request too large ({len(frame):,} bytes; at most {MAX_REQUEST:,})")
+    try:
+        return msgspec.json.decode(frame)
+    except (msgspec.DecodeError, UnicodeDecodeError) as e:
+        raise ProtocolError(f"invalid JSON: {e}") from None
+    except RecursionError:
+        raise ProtocolError("invalid JSON: nested too deeply") from None
+
+
 def parse_request(frame: str | bytes) -> tuple[str, list[str] | Literal["*"]]:
     """Server side: ``(action, symbols)`` from a client request; ``"*"`` for all.
 
     Raises :class:`ProtocolError` naming what was wrong (used by the simulator).
     """
-    try:
-        msg = msgspec.json.decode(frame)
-    except (msgspec.DecodeError, UnicodeDecodeError) as e:
-        raise ProtocolError(f"invalid JSON: {e}") from None
+    msg = request_json(frame)
     if not isinstance(msg, dict):
         raise ProtocolError("request must be a JSON object")
     action = msg.get("action")
