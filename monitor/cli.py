@@ -889,12 +889,16 @@ def _replay(args: argparse.Namespace) -> int:
         await server.stop()
         if sys.stdout is not None:
             print(f"played {server.played:,} of {server.total:,} ticks", flush=True)
+        if server.bad_rows:
+            _err(f"{server.bad_rows:,} recorded rows skipped: values that cannot be real")
+        if server.error:
+            _err(server.error)
 
     try:
         asyncio.run(run())
     except KeyboardInterrupt:
         return 130
-    return 0
+    return 1 if server.error else 0
 
 
 def _to_parquet(source: Path) -> int:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from monitor.core.quotes import SHANGHAI, Tick
+from monitor.core.quotes import MAX_SEQ, SHANGHAI, Tick
 
 __all__ = [
     "SCHEMA",
@@ -76,25 +77,86 @@ def _reader(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
+_MAX_PRICE = 1_000_000.0  # as the quote book: no A-share trades near this
+_MAX_AMOUNT = 1e16  # shares or CNY in a day, far above any stock's
+
+
+def _num(v: object, lo: float, hi: float, *, optional: bool) -> float | None:
+    """``v`` if it is a real number in [lo, hi); None where allowed; raises otherwise."""
+    if v is None and optional:
+        return None
+    if not isinstance(v, int | float) or isinstance(v, bool) or not lo <= v < hi:
+        raise ValueError(v)  # also NaN, inf, text, BLOB
+    return float(v)
+
+
+def _valid(row: tuple[Any, ...]) -> RecordedTick | None:
+    """A recorded row as a tick, or None when any field cannot be real (a damaged or
+    hand-edited file: an ``inf`` price, a text time, a BLOB, volume 1e300)."""
+    try:
+        _rowid, rms, sym, tms, price, vol, turn, seq, dv, dtn, pc, o, hi, lo = row
+        if type(rms) is not int or type(tms) is not int or type(seq) is not int:
+            return None
+        if not isinstance(sym, str) or not 0 <= seq <= MAX_SEQ or not 0 < tms < 1 << 45:
+            return None
+        p = _num(price, 1e-4, _MAX_PRICE, optional=False)
+        assert p is not None
+        v = _num(vol, 0.0, _MAX_AMOUNT, optional=True)
+        t = _num(turn, 0.0, _MAX_AMOUNT, optional=True)
+        tick = Tick(
+            sym,
+            p,
+            tms,
+            math.nan if v is None else v,
+            math.nan if t is None else t,
+            seq,
+            _num(dv, 0.0, _MAX_AMOUNT, optional=True),
+            _num(dtn, 0.0, _MAX_AMOUNT, optional=True),
+            _num(pc, 1e-4, _MAX_PRICE, optional=True),
+            _num(o, 1e-4, _MAX_PRICE, optional=True),
+            _num(hi, 1e-4, _MAX_PRICE, optional=True),
+            _num(lo, 1e-4, _MAX_PRICE, optional=True),
+        )
+    except ValueError:
+        return None
+    return RecordedTick(rms, tick)
+
+
 def read_ticks(
-    path: Path, *, chunk: int = 5_000, after_rowid: int = 0
+    path: Path,
+    *,
+    chunk: int = 5_000,
+    after_rowid: int = 0,
+    on_bad: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[int, RecordedTick]]:
-    """``(rowid, tick)`` in recorded order, read in chunks (never the whole day at once)."""
+    """``(rowid, tick)`` in recorded order, read in chunks (never the whole day at once).
+
+    A row whose fields cannot be real is skipped (``on_bad`` gets its rowid); a damaged
+    database page raises ``sqlite3.DatabaseError`` when reached."""
     db = _reader(path)
     try:
         last = after_rowid
+        size = chunk
         while True:
-            rows = db.execute(
-                "SELECT rowid, * FROM tick WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, chunk)
-            ).fetchall()
+            try:
+                rows = db.execute(
+                    "SELECT rowid, * FROM tick WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, size)
+                ).fetchall()
+            except sqlite3.DatabaseError:
+                if size == 1:
+                    raise  # this row's page is damaged: everything before it was read
+                size = max(1, size // 8)  # closer to the damaged page in smaller reads
+                continue
             if not rows:
                 return
             for row in rows:
-                rowid, rms, sym, tms, price, vol, turn, seq, dv, dtn, pc, o, hi, lo = row
-                vol = math.nan if vol is None else vol
-                turn = math.nan if turn is None else turn
-                tick = Tick(sym, price, tms, vol, turn, seq, dv, dtn, pc, o, hi, lo)
-                yield rowid, RecordedTick(rms, tick)
+                rowid = row[0]
+                recorded = _valid(row)
+                if recorded is None:
+                    if on_bad is not None:
+                        on_bad(rowid)
+                    continue
+                yield rowid, recorded
             last = rows[-1][0]
     finally:
         db.close()

@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,8 @@ class ReplayServer:
         self._start_ms = self.time_of_day(start) if start else None  # ValueError: not a time
         self.clients: set[_Client] = set()
         self.played = 0  # ticks taken from the file
+        self.bad_rows = 0  # rows skipped: values that cannot be real
+        self.error = ""  # why playback ended early (a damaged file), "" if it did not
         self.clock_ms = 0  # the recorded arrival time being played
         self.finished = asyncio.Event()
         self._server: Server | None = None
@@ -163,16 +166,33 @@ class ReplayServer:
     # --- playback ----------------------------------------------------------------------
     async def _play(self) -> None:
         await self._started.wait()
-        after = rowid_at(self.path, self._start_ms) if self._start_ms else 0
-        while True:
-            seek, self._seek_to = self._seek_to, None
-            if seek is not None:
-                after = rowid_at(self.path, seek)
-            after = await self._play_from(after)
-            if self._seek_to is None:
-                break
+        whole = not self._start_ms  # from the first tick, no seek: every row is read
+        try:
+            after = rowid_at(self.path, self._start_ms) if self._start_ms else 0
+            while True:
+                seek, self._seek_to = self._seek_to, None
+                if seek is not None:
+                    whole = False
+                    after = rowid_at(self.path, seek)
+                after = await self._play_from(after)
+                if self._seek_to is None:
+                    break
+        except sqlite3.DatabaseError as e:
+            # A damaged page: play what came before it, then end with the reason.
+            self.error = f"the recording is damaged after {self.played:,} ticks ({e})"
+        else:
+            missing = self.total - self.played - self.bad_rows
+            if whole and missing > 0:  # a damaged page can also read as fewer rows
+                self.error = f"the recording is damaged: {missing:,} ticks could not be read"
+        if self.error:
+            log.error("replay stopped: %s", self.error)
+        if self.bad_rows:
+            log.warning("replay: %d recorded rows skipped (impossible values)", self.bad_rows)
         self.finished.set()
         log.info("replay finished: %d ticks played", self.played)
+
+    def _bad_row(self, _rowid: int) -> None:
+        self.bad_rows += 1
 
     async def _play_from(self, after: int) -> int:
         """Play from rowid ``after``; returns the last rowid played (stops on a seek)."""
@@ -182,7 +202,7 @@ class ReplayServer:
         frame: list[Tick] = []
         frame_ms = 0
         last = after
-        for rowid, rec in read_ticks(self.path, after_rowid=after):
+        for rowid, rec in read_ticks(self.path, after_rowid=after, on_bad=self._bad_row):
             if self._seek_to is not None:
                 break
             if frame and rec.received_ms - frame_ms >= _FRAME_MS:

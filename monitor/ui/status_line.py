@@ -135,7 +135,9 @@ class StatusLine(QObject):
         pace = f"×{server.speed:g}" if server.speed else self.tr("max speed")
         text = self.tr("Replay %1 %2").replace("%1", when).replace("%2", pace)
         if server.finished.is_set():
-            text += " · " + self.tr("ended")
+            text += " · " + (
+                self.tr("ended: the file is damaged") if server.error else self.tr("ended")
+            )
         elif server.paused:
             text += " · " + self.tr("paused")
         return text

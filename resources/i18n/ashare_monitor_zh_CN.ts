@@ -1947,6 +1947,10 @@ Type a code or name above, or paste a block of codes.</source>
         <translation>已结束</translation>
     </message>
     <message>
+        <source>ended: the file is damaged</source>
+        <translation>已结束：文件已损坏</translation>
+    </message>
+    <message>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
