@@ -250,3 +250,13 @@ def test_depth_is_its_own_list_replaced_whole_and_cancelled_with_type_1() -> Non
     assert codec.plan(sent, ["600519.SH"], False, False, ["600519.SH"]) == []  # nothing new
     frames = [json.loads(f) for f in codec.plan(sent, ["600519.SH"], False, False, [])]
     assert frames == [{**frames[0], "cmd_id": 22006, "data": {"cancel_type": 1}}]
+
+
+def test_a_trade_without_volume_or_turnover_has_them_unknown_not_zero() -> None:
+    import math
+
+    ticks, _ = alltick.decode(
+        '{"cmd_id":22998,"data":{"code":"600519.SH","seq":1,"tick_time":"1791000000123",'
+        '"price":"1500.00"}}'
+    )
+    assert len(ticks) == 1 and math.isnan(ticks[0].volume) and math.isnan(ticks[0].turnover)

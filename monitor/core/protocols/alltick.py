@@ -96,8 +96,8 @@ class _Trade(msgspec.Struct):
     price: str | float
     seq: int | str = 0
     tick_time: int | str | float = 0
-    volume: str | float = "0"
-    turnover: str | float = "0"
+    volume: str | float | None = None  # absent: unknown (NaN), never 0
+    turnover: str | float | None = None
     trade_direction: int = 0
 
 
@@ -181,8 +181,8 @@ def decode(
             symbol=symbol,
             price=price,
             time_ms=time_ms,
-            volume=_num(d.volume, "volume"),
-            turnover=_num(d.turnover, "turnover"),
+            volume=math.nan if d.volume is None else _num(d.volume, "volume"),
+            turnover=math.nan if d.turnover is None else _num(d.turnover, "turnover"),
             seq=seq,
         )
         return [tick], None
