@@ -128,11 +128,14 @@ def read_ticks(
     chunk: int = 5_000,
     after_rowid: int = 0,
     on_bad: Callable[[int], None] | None = None,
+    on_gap: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[int, RecordedTick]]:
     """``(rowid, tick)`` in recorded order, read in chunks (never the whole day at once).
 
     A row whose fields cannot be real is skipped (``on_bad`` gets its rowid); a damaged
-    database page raises ``sqlite3.DatabaseError`` when reached."""
+    database page raises ``sqlite3.DatabaseError`` when reached, or reads as fewer rows:
+    rows are written with consecutive rowids and never deleted, so ``on_gap`` gets how
+    many are missing wherever the rowids jump."""
     db = _reader(path)
     try:
         last = after_rowid
@@ -151,6 +154,9 @@ def read_ticks(
                 return
             for row in rows:
                 rowid = row[0]
+                if rowid != last + 1 and on_gap is not None:
+                    on_gap(rowid - last - 1)
+                last = rowid
                 recorded = _valid(row)
                 if recorded is None:
                     if on_bad is not None:

@@ -80,6 +80,7 @@ class ReplayServer:
         self.clients: set[_Client] = set()
         self.played = 0  # ticks taken from the file
         self.bad_rows = 0  # rows skipped: values that cannot be real
+        self.unreadable = 0  # rows a damaged page hid (their rowids are missing)
         self.error = ""  # why playback ended early (a damaged file), "" if it did not
         self.clock_ms = 0  # the recorded arrival time being played
         self.finished = asyncio.Event()
@@ -181,8 +182,8 @@ class ReplayServer:
             # A damaged page: play what came before it, then end with the reason.
             self.error = f"the recording is damaged after {self.played:,} ticks ({e})"
         else:
-            missing = self.total - self.played - self.bad_rows
-            if whole and missing > 0:  # a damaged page can also read as fewer rows
+            missing = max(self.unreadable, self.total - self.played - self.bad_rows)
+            if missing > 0 and (whole or self.unreadable):  # a damaged page read as fewer rows
                 self.error = f"the recording is damaged: {missing:,} ticks could not be read"
         if self.error:
             log.error("replay stopped: %s", self.error)
@@ -194,6 +195,9 @@ class ReplayServer:
     def _bad_row(self, _rowid: int) -> None:
         self.bad_rows += 1
 
+    def _gap(self, missing: int) -> None:
+        self.unreadable += missing
+
     async def _play_from(self, after: int) -> int:
         """Play from rowid ``after``; returns the last rowid played (stops on a seek)."""
         loop = asyncio.get_running_loop()
@@ -202,7 +206,8 @@ class ReplayServer:
         frame: list[Tick] = []
         frame_ms = 0
         last = after
-        for rowid, rec in read_ticks(self.path, after_rowid=after, on_bad=self._bad_row):
+        rows = read_ticks(self.path, after_rowid=after, on_bad=self._bad_row, on_gap=self._gap)
+        for rowid, rec in rows:
             if self._seek_to is not None:
                 break
             if frame and rec.received_ms - frame_ms >= _FRAME_MS:
