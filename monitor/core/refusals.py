@@ -32,6 +32,7 @@ class RefusalSearch:
         self.good: list[str] = []
         self.refused_codes: list[str] = []
         self._bad: list[list[str]] = [list(dict.fromkeys(codes))]  # each holds a refused code
+        self.size = len(self._bad[0])  # codes in the refused list
         self._unknown: list[str] = []  # not tested on their own yet: tested together
         self._testing: tuple[list[str], list[str] | None] | None = None  # (group, its rest)
         self.trials = 0

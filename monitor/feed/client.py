@@ -743,9 +743,7 @@ class FeedPool:
         searches = [c.search for c in self.connections if c.search is not None]
         if not searches:
             return None
-        good = sum(len(s.good) for s in searches)
-        total = good + sum(len(s.trial()) - len(s.good) for s in searches)
-        return good, max(total, good)
+        return sum(len(s.good) for s in searches), sum(s.size for s in searches)
 
     def refuse(self, codes: Iterable[str]) -> None:
         """Codes known not to be served (the owner's memory of earlier sessions)."""

@@ -39,6 +39,8 @@ async def test_three_refused_codes_of_two_hundred_are_found_and_the_rest_priced(
             await wait_until(
                 lambda: session.health().receiving > 0 and session.pool.finding_refused, 20
             )
+            progress = session.pool.finding_refused
+            assert progress is not None and progress[1] == 200  # "n of 200 priced so far"
             await wait_until(
                 lambda: session.health().receiving == 197, 45, "the 197 served codes priced"
             )
